@@ -1,0 +1,132 @@
+# Makefile - one non-recursive build for libtriage.a and every command.
+#
+# cmd/NAME.c (or cmd/NAME/*.c) becomes bin/NAME; lib/*.c becomes
+# lib/libtriage.a; tests/helpers/*.c and tests/unit/*.c become programs
+# under build/.  New files are picked up without editing this file.
+
+VERSION	:= 0.1.0
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+DESTDIR	?=
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+PKGS	:= libproc2 ncursesw libcap libseccomp libdw libelf
+WARN	:= -Wall -Wextra -Wshadow -Wformat=2 -Wformat-security \
+	   -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+	   -Wvla -Wundef -Wcast-align -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN	+= -Werror
+endif
+ifeq ($(SANITIZE),1)
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+LDFLAGS	+= -fsanitize=address,undefined
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CPPFLAGS = -D_GNU_SOURCE -DTRI_VERSION='"$(VERSION)"' -Ilib $(CPPFLAGS)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -pthread
+
+# A sanitizer build goes to its own tree so it never mixes with a plain one.
+ifeq ($(SANITIZE),1)
+B	:= build/san
+BIN	:= build/san/bin
+else
+B	:= build/std
+BIN	:= bin
+endif
+
+LIB_SRC	:= $(wildcard lib/*.c)
+LIB_OBJ	:= $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+LIBA	:= $(B)/libtriage.a
+
+CMD_FILES := $(wildcard cmd/*.c)
+CMD_DIRS  := $(patsubst %/,%,$(wildcard cmd/*/))
+CMDS	:= $(sort $(CMD_FILES:cmd/%.c=%) $(CMD_DIRS:cmd/%=%))
+CMD_BINS := $(CMDS:%=$(BIN)/%)
+
+HELPER_SRC := $(wildcard tests/helpers/*.c)
+HELPERS	:= $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNITS	:= $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
+DEMO_SRC := $(wildcard demo/*.c)
+DEMOS	:= $(DEMO_SRC:demo/%.c=$(B)/demo/%)
+
+.PHONY: all check deps demo bench lint install uninstall clean test-build
+all: $(CMD_BINS) $(HELPERS) $(UNITS) $(DEMOS)
+
+$(B)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/cmd/%.o: cmd/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# A command is either cmd/NAME.c or every .c file in cmd/NAME/.
+.SECONDEXPANSION:
+$(BIN)/%: $$(patsubst cmd/%.c,$(B)/cmd/%.o,$$(wildcard cmd/$$*.c cmd/$$*/*.c)) $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBA) $(PKG_LIBS) -lm
+
+$(B)/helpers/%: tests/helpers/%.c $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(PKG_LIBS) -lm
+
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(PKG_LIBS) -lm
+
+$(B)/demo/%: demo/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+deps:
+	@scripts/deps.sh
+
+# The build runs in a second make so that pkg-config is asked after deps
+# has installed it.
+check: deps
+	@$(MAKE) --no-print-directory WERROR=1 all
+	@TRIAGE_BUILD=$(B) TRIAGE_BIN=$(BIN) scripts/run-tests
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@TRIAGE_BUILD=$(B) TRIAGE_BIN=$(BIN) scripts/demo
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@TRIAGE_BUILD=$(B) TRIAGE_BIN=$(BIN) scripts/bench
+
+lint: deps
+	@scripts/lint
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 755 $(CMD_BINS) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/triage.7 $(DESTDIR)$(MANDIR)/man7/
+	install -m 644 $(wildcard completions/bash/*) $(DESTDIR)$(BASHCOMPDIR)/
+	install -m 644 $(wildcard completions/zsh/_*) $(DESTDIR)$(ZSHCOMPDIR)/
+
+uninstall:
+	rm -f $(CMDS:%=$(DESTDIR)$(BINDIR)/%) \
+		$(CMDS:%=$(DESTDIR)$(MANDIR)/man1/%.1) \
+		$(DESTDIR)$(MANDIR)/man7/triage.7 \
+		$(CMDS:%=$(DESTDIR)$(BASHCOMPDIR)/%) \
+		$(CMDS:%=$(DESTDIR)$(ZSHCOMPDIR)/_%)
+
+clean:
+	rm -rf build bin

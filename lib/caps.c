@@ -1,0 +1,68 @@
+/* lib/caps.c - which capability an operation needs, and whether we have it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+
+#include "caps.h"
+
+bool
+tri_caps_have(int cap)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t c;
+
+	if ((c = cap_get_proc()) == NULL)
+		return false;
+	if (cap_get_flag(c, (cap_value_t)cap, CAP_EFFECTIVE, &v) < 0)
+		v = CAP_CLEAR;
+	cap_free(c);
+	return v == CAP_SET;
+}
+
+const char *
+tri_caps_name(int cap)
+{
+	static char buf[64];
+	char *n = cap_to_name((cap_value_t)cap);
+	size_t i;
+
+	if (n == NULL)
+		return "an unknown capability";
+	/* libcap names are lower case ("cap_sys_ptrace"); man pages say upper. */
+	snprintf(buf, sizeof(buf), "%s", n);
+	cap_free(n);
+	for (i = 0; buf[i]; i++)
+		if (buf[i] >= 'a' && buf[i] <= 'z')
+			buf[i] = (char)(buf[i] - 'a' + 'A');
+	return buf;
+}
+
+const char *
+tri_caps_hint(int cap)
+{
+	static char buf[160];
+
+	if (!tri_caps_have(cap))
+		snprintf(buf, sizeof(buf), "needs %s; run as root",
+		    tri_caps_name(cap));
+	else
+		snprintf(buf, sizeof(buf), "refused although %s is held "
+		    "(another tracer, a seccomp or LSM policy, or PID 1)",
+		    tri_caps_name(cap));
+	return buf;
+}
+
+int
+tri_caps_drop_all(void)
+{
+	cap_t c = cap_init();
+	int r;
+
+	if (c == NULL)
+		return -1;
+	r = cap_set_proc(c);
+	cap_free(c);
+	return r;
+}

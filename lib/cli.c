@@ -1,0 +1,336 @@
+/* lib/cli.c - the option conventions every command shares. */
+#include <ctype.h>
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "proc.h"
+
+#define PID_MAX_LIMIT	4194304
+
+static void
+close_stdout(void)
+{
+	bool failed = ferror(stdout) != 0;
+
+	if (fclose(stdout) != 0)
+		failed = true;
+	if (failed && errno != EPIPE) {
+		fprintf(stderr, "%s: write error: %s\n",
+		    program_invocation_short_name, strerror(errno));
+		_exit(TRI_EXIT_FAIL);
+	}
+}
+
+void
+tri_cli_init(void)
+{
+	signal(SIGPIPE, SIG_DFL);
+	if (isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	atexit(close_stdout);
+}
+
+void
+tri_cli_version_exit(void)
+{
+	printf("%s (triage) %s\n", program_invocation_short_name, TRI_VERSION);
+	exit(TRI_EXIT_OK);
+}
+
+bool
+tri_cli_is_number(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+int
+tri_cli_parse_ull(const char *s, unsigned long long min,
+    unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!tri_cli_is_number(s)) {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno == ERANGE || v < min || v > max) {
+		errno = ERANGE;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+tri_cli_parse_int(const char *s, int min, int max, int *out)
+{
+	unsigned long long v;
+	bool neg = *s == '-';
+
+	if (neg && min >= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (tri_cli_parse_ull(s + neg, 0, (unsigned long long)INT_MAX + 1,
+	    &v) < 0)
+		return -1;
+	if ((neg && -(long long)v < min) || (!neg && (long long)v > max)) {
+		errno = ERANGE;
+		return -1;
+	}
+	*out = neg ? (int)-(long long)v : (int)v;
+	return 0;
+}
+
+int
+tri_cli_parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!isdigit((unsigned char)*s) && *s != '.') {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end != '\0' || end == s || !isfinite(v)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (v <= 0 || v > 86400.0 * 365) {
+		errno = ERANGE;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+tri_cli_parse_pid(const char *s, pid_t *out)
+{
+	unsigned long long v;
+
+	if (tri_cli_parse_ull(s, 1, PID_MAX_LIMIT, &v) < 0)
+		return -1;
+	*out = (pid_t)v;
+	return 0;
+}
+
+static int
+targets_push(struct tri_targets *t, pid_t pid)
+{
+	pid_t *np;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->pids[i] == pid)
+			return 0;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 8;
+		if ((np = realloc(t->pids, t->cap * sizeof(*np))) == NULL)
+			return -1;
+		t->pids = np;
+	}
+	t->pids[t->n++] = pid;
+	return 0;
+}
+
+static const char *
+base(const char *s)
+{
+	const char *b = strrchr(s, '/');
+
+	return b ? b + 1 : s;
+}
+
+/* Whether the process in dirfd is called name, as pidof decides it. */
+static bool
+name_matches(const struct tri_proc *p, const char *name)
+{
+	char buf[4096], link[PATH_MAX];
+	struct tri_stat st;
+	ssize_t n;
+
+	if (tri_proc_read_stat(p, &st) == 0 && strcmp(st.comm, name) == 0)
+		return true;
+	n = tri_proc_read(p, "cmdline", buf, sizeof(buf));
+	if (n > 0 && strcmp(base(buf), name) == 0)
+		return true;
+	n = readlinkat(p->dirfd, "exe", link, sizeof(link) - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		if (strcmp(base(link), name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int
+cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+pid_t *
+tri_cli_pidof(const char *name, size_t *n)
+{
+	struct tri_targets t = { 0 };
+	struct tri_proc p;
+	struct dirent *d;
+	pid_t self = getpid(), pid;
+	DIR *dir;
+
+	*n = 0;
+	if ((dir = opendir(tri_proc_root())) == NULL)
+		return NULL;
+	while ((d = readdir(dir)) != NULL) {
+		if (!tri_cli_is_number(d->d_name))
+			continue;
+		pid = (pid_t)strtol(d->d_name, NULL, 10);
+		if (pid == self || tri_proc_open(&p, pid) < 0)
+			continue;
+		if (name_matches(&p, name) && targets_push(&t, pid) < 0) {
+			tri_proc_close(&p);
+			closedir(dir);
+			free(t.pids);
+			errno = ENOMEM;
+			return NULL;
+		}
+		tri_proc_close(&p);
+	}
+	closedir(dir);
+	if (t.n > 0)
+		qsort(t.pids, t.n, sizeof(*t.pids), cmp_pid);
+	*n = t.n;
+	if (t.pids == NULL)
+		t.pids = malloc(sizeof(pid_t));
+	return t.pids;
+}
+
+static int
+add_token(struct tri_targets *t, const char *tok)
+{
+	struct tri_proc p;
+	pid_t pid, *found;
+	size_t n, i;
+	int r = 0;
+
+	if (strcmp(tok, "self") == 0)
+		return targets_push(t, getpid());
+	if (tri_cli_is_number(tok) || *tok == '-' || *tok == '+') {
+		if (tri_cli_parse_pid(tok, &pid) < 0)
+			return -1;
+		if (tri_proc_open(&p, pid) < 0)
+			return -1;
+		tri_proc_close(&p);
+		return targets_push(t, pid);
+	}
+	if ((found = tri_cli_pidof(tok, &n)) == NULL)
+		return -1;
+	if (n == 0) {
+		free(found);
+		errno = ENOENT;
+		return -1;
+	}
+	for (i = 0; i < n && r == 0; i++)
+		r = targets_push(t, found[i]);
+	free(found);
+	return r;
+}
+
+int
+tri_targets_add(struct tri_targets *t, const char *arg, char **bad)
+{
+	char *copy, *tok, *save = NULL;
+	int e;
+
+	*bad = NULL;
+	if (*arg == '\0') {
+		*bad = strdup(arg);
+		errno = EINVAL;
+		return -1;
+	}
+	if ((copy = strdup(arg)) == NULL)
+		return -1;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (add_token(t, tok) < 0) {
+			e = errno;
+			*bad = strdup(tok);
+			free(copy);
+			errno = e;
+			return -1;
+		}
+	}
+	free(copy);
+	return 0;
+}
+
+void
+tri_targets_free(struct tri_targets *t)
+{
+	free(t->pids);
+	t->pids = NULL;
+	t->n = t->cap = 0;
+}
+
+const char *
+tri_cli_target_error(int e)
+{
+	switch (e) {
+	case EINVAL:	return "not a valid pid or process name";
+	case ERANGE:	return "pid out of range";
+	case ESRCH:	return "no such process";
+	case ENOENT:	return "no process matches this name";
+	default:	return strerror(e);
+	}
+}
+
+double
+tri_cli_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+bool
+tri_cli_wait_tick(const struct tri_sample *s, double *next)
+{
+	struct timespec ts;
+	double now = tri_cli_now(), d;
+
+	if (*next == 0)
+		*next = now;
+	*next += s->interval;
+	d = *next - now;
+	if (d <= 0) {		/* fell behind: restart the schedule from now */
+		*next = now;
+		return true;
+	}
+	ts.tv_sec = (time_t)d;
+	ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
+	return nanosleep(&ts, NULL) == 0;
+}

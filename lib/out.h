@@ -1,0 +1,122 @@
+/* lib/out.h - escaping of untrusted bytes, tables, JSON and colour. */
+#ifndef TRI_OUT_H
+#define TRI_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * Escaping for text output.  Bytes a process controls (names, command
+ * lines, paths) pass through unchanged when they are printable ASCII or
+ * valid printable UTF-8; everything else is shown as C-style escapes:
+ * "\e", "\n", "\t", "\\", "\x7f".  The result never holds a control byte.
+ */
+
+/*
+ * Escape len bytes of src into dst (size bytes, always NUL-terminated when
+ * size > 0).  Returns the length the full escape needs, like snprintf.
+ */
+size_t	tri_out_escape(char *dst, size_t size, const char *src, size_t len);
+/* Escape into a malloc'd string the caller frees; NULL on ENOMEM. */
+char	*tri_out_escape_dup(const char *src, size_t len);
+/* Write the escape of src to f.  Returns 0 or -1 on a write error. */
+int	tri_out_fescape(FILE *f, const char *src, size_t len);
+/* Whether src holds anything tri_out_escape would change. */
+bool	tri_out_needs_escape(const char *src, size_t len);
+/*
+ * Display width of the escaped form (columns, counting one per UTF-8
+ * character), for aligning tables.
+ */
+size_t	tri_out_width(const char *escaped);
+
+/* Write src as a JSON string literal, quotes included; invalid UTF-8
+ * bytes become the six characters "\\xHH" so nothing is lost. */
+int	tri_out_json_str(FILE *f, const char *src, size_t len);
+
+/*
+ * A streaming JSON writer.  Values written inside an object must be
+ * preceded by tri_json_key().  Nesting up to TRI_JSON_DEPTH.
+ */
+#define TRI_JSON_DEPTH	64
+struct tri_json {
+	FILE	*f;
+	int	 depth;
+	bool	 pretty;
+	bool	 first[TRI_JSON_DEPTH];
+	bool	 after_key;
+};
+
+void	tri_json_init(struct tri_json *j, FILE *f, bool pretty);
+void	tri_json_obj_begin(struct tri_json *j);
+void	tri_json_obj_end(struct tri_json *j);
+void	tri_json_arr_begin(struct tri_json *j);
+void	tri_json_arr_end(struct tri_json *j);
+void	tri_json_key(struct tri_json *j, const char *key);
+void	tri_json_str(struct tri_json *j, const char *s);
+void	tri_json_strn(struct tri_json *j, const char *s, size_t len);
+void	tri_json_int(struct tri_json *j, long long v);
+void	tri_json_uint(struct tri_json *j, unsigned long long v);
+void	tri_json_double(struct tri_json *j, double v);
+void	tri_json_bool(struct tri_json *j, bool v);
+void	tri_json_null(struct tri_json *j);
+/* End a document: a newline after the top-level value. */
+void	tri_json_end(struct tri_json *j);
+
+/* key/value shorthands inside an object */
+void	tri_json_kstr(struct tri_json *j, const char *k, const char *s);
+void	tri_json_kint(struct tri_json *j, const char *k, long long v);
+void	tri_json_kuint(struct tri_json *j, const char *k, unsigned long long v);
+void	tri_json_kdouble(struct tri_json *j, const char *k, double v);
+void	tri_json_kbool(struct tri_json *j, const char *k, bool v);
+
+/*
+ * Aligned tables.  Add columns, then rows of cells; tri_table_print()
+ * computes widths and prints.  Cell text is copied and escaped on entry
+ * unless added with tri_table_cell_raw() (for text the command made).
+ */
+enum tri_align { TRI_LEFT, TRI_RIGHT };
+
+struct tri_table_col {
+	const char	*name;
+	enum tri_align	 align;
+	size_t		 width;
+};
+
+struct tri_table {
+	struct tri_table_col	 cols[32];
+	int			 ncols;
+	char			**cells;	/* row-major, ncols per row */
+	size_t			 nrows, cap;
+	int			 cur;		/* cells filled in the current row */
+};
+
+void	tri_table_init(struct tri_table *t);
+void	tri_table_col(struct tri_table *t, const char *name, enum tri_align a);
+/* Cells fill the current row left to right; a full row starts the next. */
+int	tri_table_cell(struct tri_table *t, const char *untrusted, size_t len);
+int	tri_table_cell_raw(struct tri_table *t, const char *text);
+int	tri_table_cellf(struct tri_table *t, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Print with or without the header; the last column is never padded. */
+int	tri_table_print(struct tri_table *t, FILE *f, bool header);
+void	tri_table_free(struct tri_table *t);
+
+/*
+ * Colour.  --color=auto colours only when stdout is a terminal, NO_COLOR is
+ * unset or empty and TERM is not "dumb".
+ */
+enum tri_color_mode { TRI_COLOR_AUTO, TRI_COLOR_ALWAYS, TRI_COLOR_NEVER };
+
+/* Parse "auto", "always", "never" (and "yes"/"no").  0 or -1 EINVAL. */
+int	tri_out_parse_color(const char *arg, enum tri_color_mode *mode);
+/* Decide once for the run; returns whether colour is on. */
+bool	tri_out_color_init(enum tri_color_mode mode);
+bool	tri_out_color_on(void);
+/* An SGR sequence ("31", "1;33") as a string, or "" when colour is off. */
+const char *tri_out_sgr(const char *code);
+/* The reset sequence, or "" when colour is off. */
+const char *tri_out_reset(void);
+
+#endif /* TRI_OUT_H */

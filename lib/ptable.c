@@ -1,0 +1,389 @@
+/* lib/ptable.c - a snapshot of the process table, built with libproc2. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libproc2/pids.h>
+
+#include "proc.h"
+#include "ptable.h"
+
+/*
+ * The items asked of libproc2.  Results come back in this order; asking
+ * only for stat items keeps libproc2 at one file per process.
+ */
+enum rel {
+	R_PID, R_TGID, R_PPID, R_PGRP, R_SID, R_STATE, R_NLWP, R_START, R_CMD,
+	R_BASE_N,
+};
+static enum pids_item base_items[] = {
+	PIDS_ID_PID, PIDS_ID_TGID, PIDS_ID_PPID, PIDS_ID_PGRP,
+	PIDS_ID_SESSION, PIDS_STATE, PIDS_NLWP, PIDS_TICS_BEGAN, PIDS_CMD,
+};
+
+struct items {
+	enum pids_item	 list[R_BASE_N + 3];
+	int		 n, cmdline, ns, uid;	/* positions, -1 if not asked */
+};
+
+static void
+items_make(struct items *it, unsigned flags)
+{
+	memcpy(it->list, base_items, sizeof(base_items));
+	it->n = R_BASE_N;
+	it->cmdline = it->ns = it->uid = -1;
+	if (flags & TRI_PT_CMDLINE) {
+		it->cmdline = it->n;
+		it->list[it->n++] = PIDS_CMDLINE_V;
+	}
+	if (flags & TRI_PT_NS) {
+		it->ns = it->n;
+		it->list[it->n++] = PIDS_NS_PID;
+	}
+	if (flags & TRI_PT_UID) {
+		it->uid = it->n;
+		it->list[it->n++] = PIDS_ID_EUID;
+	}
+}
+
+/* Join a strv into NUL-separated bytes. */
+static char *
+join_argv(char **v, size_t *len)
+{
+	size_t n = 0, i, l;
+	char *s, *p;
+
+	for (i = 0; v && v[i]; i++)
+		n += strlen(v[i]) + 1;
+	if ((s = malloc(n + 1)) == NULL)
+		return NULL;
+	for (p = s, i = 0; v && v[i]; i++) {
+		l = strlen(v[i]);
+		memcpy(p, v[i], l + 1);
+		p += l + 1;
+	}
+	*len = n ? n - 1 : 0;
+	s[n] = '\0';
+	return s;
+}
+
+static int
+cmp_node(const void *a, const void *b)
+{
+	pid_t x = ((const struct tri_pnode *)a)->pid;
+	pid_t y = ((const struct tri_pnode *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+static int
+cmp_thread(const void *a, const void *b)
+{
+	const struct tri_pthread *x = a, *y = b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+struct tri_pnode *
+tri_ptable_find(const struct tri_ptable *t, pid_t pid)
+{
+	struct tri_pnode key = { .pid = pid };
+
+	if (t->n == 0)
+		return NULL;
+	return bsearch(&key, t->nodes, t->n, sizeof(key), cmp_node);
+}
+
+int
+tri_ptable_index(const struct tri_ptable *t, const struct tri_pnode *n)
+{
+	return (int)(n - t->nodes);
+}
+
+/* Copy one process row of libproc2's results into a node. */
+static int
+fill_node(struct tri_pnode *nd, struct pids_stack *s, const struct items *it)
+{
+	struct pids_result *h = s->head;
+
+	memset(nd, 0, sizeof(*nd));
+	nd->pid = h[R_PID].result.s_int;
+	nd->ppid = h[R_PPID].result.s_int;
+	nd->pgrp = h[R_PGRP].result.s_int;
+	nd->sid = h[R_SID].result.s_int;
+	nd->state = h[R_STATE].result.s_ch;
+	nd->nlwp = h[R_NLWP].result.s_int;
+	nd->start = h[R_START].result.ull_int;
+	nd->zombie = nd->state == 'Z' && nd->nlwp <= 1;
+	nd->parent = -1;
+	if ((nd->comm = strdup(h[R_CMD].result.str)) == NULL)
+		return -1;
+	if (it->cmdline >= 0) {
+		char **v = h[it->cmdline].result.strv;
+
+		/* libproc2 gives "[comm]"-style fallbacks as one string with
+		 * no NUL; a real empty cmdline comes back as an empty vector. */
+		nd->cmdline = join_argv(v, &nd->cmdline_len);
+		if (nd->cmdline == NULL)
+			return -1;
+	}
+	if (it->ns >= 0)
+		nd->pidns = h[it->ns].result.ul_int;
+	if (it->uid >= 0)
+		nd->euid = h[it->uid].result.u_int;
+	return 0;
+}
+
+/* Read the current ppid straight from /proc, for a child orphaned mid-scan. */
+static pid_t
+fresh_ppid(const struct tri_pnode *nd)
+{
+	struct tri_proc p;
+	struct tri_stat st;
+	pid_t ppid = -1;
+
+	if (tri_proc_open(&p, nd->pid) < 0)
+		return -1;
+	if (p.starttime == nd->start && tri_proc_read_stat(&p, &st) == 0)
+		ppid = st.ppid;
+	tri_proc_close(&p);
+	return ppid;
+}
+
+/* A parent that started after its child is a later process on a reused pid. */
+static struct tri_pnode *
+real_parent(struct tri_ptable *t, struct tri_pnode *nd)
+{
+	struct tri_pnode *par;
+	pid_t ppid;
+
+	if (nd->ppid <= 0)
+		return NULL;
+	par = tri_ptable_find(t, nd->ppid);
+	if (par && par != nd && par->start <= nd->start)
+		return par;
+	ppid = fresh_ppid(nd);
+	if (ppid <= 0 || ppid == nd->ppid)
+		return NULL;
+	nd->ppid = ppid;
+	par = tri_ptable_find(t, ppid);
+	return par && par != nd && par->start <= nd->start ? par : NULL;
+}
+
+static int
+link_tree(struct tri_ptable *t)
+{
+	struct tri_pnode *par;
+	size_t i;
+	int *fill;
+
+	for (i = 0; i < t->n; i++) {
+		par = real_parent(t, &t->nodes[i]);
+		if (par) {
+			t->nodes[i].parent = (int)(par - t->nodes);
+			par->nchildren++;
+		}
+	}
+	if ((t->kids = malloc((t->n + 1) * sizeof(int))) == NULL)
+		return -1;
+	if ((fill = calloc(t->n + 1, sizeof(int))) == NULL)
+		return -1;
+	/* Children lists are slices of one array, laid out by parent. */
+	{
+		int off = 0;
+
+		for (i = 0; i < t->n; i++) {
+			t->nodes[i].children = t->kids + off;
+			off += t->nodes[i].nchildren;
+		}
+	}
+	for (i = 0; i < t->n; i++) {
+		int pi = t->nodes[i].parent;
+
+		if (pi >= 0)
+			t->nodes[pi].children[fill[pi]++] = (int)i;
+	}
+	free(fill);
+	return 0;
+}
+
+/* Attach the thread rows (sorted by tgid then tid) to their processes. */
+static void
+link_threads(struct tri_ptable *t, pid_t *tgids)
+{
+	struct tri_pnode *nd;
+	size_t i = 0, j;
+
+	while (i < t->nthreads) {
+		for (j = i; j < t->nthreads && tgids[j] == tgids[i]; j++)
+			;
+		if ((nd = tri_ptable_find(t, tgids[i])) != NULL) {
+			nd->threads = t->threads + i;
+			nd->nthreads = (int)(j - i);
+		}
+		i = j;
+	}
+}
+
+struct trow {
+	pid_t			 tgid;
+	struct tri_pthread	 th;
+};
+
+static int
+cmp_trow(const void *a, const void *b)
+{
+	const struct trow *x = a, *y = b;
+
+	if (x->tgid != y->tgid)
+		return (x->tgid > y->tgid) - (x->tgid < y->tgid);
+	return cmp_thread(&x->th, &y->th);
+}
+
+static int
+collect(struct tri_ptable *t, struct pids_fetch *f, int total,
+    const struct items *it)
+{
+	struct trow *rows = NULL;
+	size_t nrows = 0, i;
+	pid_t *tgids;
+	int k;
+
+	t->nodes = calloc((size_t)total + 1, sizeof(*t->nodes));
+	if (t->flags & TRI_PT_THREADS)
+		rows = calloc((size_t)total + 1, sizeof(*rows));
+	if (t->nodes == NULL || ((t->flags & TRI_PT_THREADS) && !rows))
+		goto nomem;
+	for (k = 0; k < total; k++) {
+		struct pids_result *h = f->stacks[k]->head;
+
+		if (h[R_PID].result.s_int != h[R_TGID].result.s_int) {
+			if (rows == NULL)
+				continue;
+			rows[nrows].tgid = h[R_TGID].result.s_int;
+			rows[nrows].th.tid = h[R_PID].result.s_int;
+			rows[nrows].th.state = h[R_STATE].result.s_ch;
+			rows[nrows].th.comm = strdup(h[R_CMD].result.str);
+			if (rows[nrows++].th.comm == NULL)
+				goto nomem;
+			continue;
+		}
+		if (fill_node(&t->nodes[t->n++], f->stacks[k], it) < 0)
+			goto nomem;
+	}
+	qsort(t->nodes, t->n, sizeof(*t->nodes), cmp_node);
+	if (rows) {
+		qsort(rows, nrows, sizeof(*rows), cmp_trow);
+		t->threads = calloc(nrows + 1, sizeof(*t->threads));
+		tgids = calloc(nrows + 1, sizeof(*tgids));
+		if (t->threads == NULL || tgids == NULL) {
+			free(tgids);
+			goto nomem;
+		}
+		for (i = 0; i < nrows; i++) {
+			t->threads[i] = rows[i].th;
+			tgids[i] = rows[i].tgid;
+		}
+		t->nthreads = nrows;
+		free(rows);
+		rows = NULL;
+		link_threads(t, tgids);
+		free(tgids);
+	}
+	return link_tree(t);
+nomem:
+	for (i = 0; i < nrows; i++)
+		free((char *)rows[i].th.comm);
+	free(rows);
+	errno = ENOMEM;
+	return -1;
+}
+
+int
+tri_ptable_snap(struct tri_ptable *t, unsigned flags)
+{
+	struct pids_info *info = NULL;
+	struct pids_fetch *f;
+	struct items it;
+	int r, e;
+
+	memset(t, 0, sizeof(*t));
+	t->flags = flags;
+	items_make(&it, flags);
+	if ((r = procps_pids_new(&info, it.list, it.n)) < 0) {
+		errno = -r;
+		return -1;
+	}
+	f = procps_pids_reap(info, (flags & TRI_PT_THREADS) ?
+	    PIDS_FETCH_THREADS_TOO : PIDS_FETCH_TASKS_ONLY);
+	if (f == NULL) {
+		e = errno ? errno : EIO;
+		procps_pids_unref(&info);
+		errno = e;
+		return -1;
+	}
+	r = collect(t, f, f->counts->total, &it);
+	e = errno;
+	procps_pids_unref(&info);
+	if (r < 0) {
+		tri_ptable_free(t);
+		errno = e;
+	}
+	return r;
+}
+
+void
+tri_ptable_free(struct tri_ptable *t)
+{
+	size_t i;
+
+	for (i = 0; t->nodes && i < t->n; i++) {
+		free((char *)t->nodes[i].comm);
+		free((char *)t->nodes[i].cmdline);
+	}
+	for (i = 0; t->threads && i < t->nthreads; i++)
+		free((char *)t->threads[i].comm);
+	free(t->nodes);
+	free(t->kids);
+	free(t->threads);
+	memset(t, 0, sizeof(*t));
+}
+
+static int
+walk(const struct tri_ptable *t, const struct tri_pnode *n, int depth,
+    tri_ptable_fn *fn, void *arg)
+{
+	int i, r;
+
+	if ((r = fn(t, n, depth, arg)) != 0)
+		return r;
+	for (i = 0; i < n->nchildren; i++)
+		if ((r = walk(t, &t->nodes[n->children[i]], depth + 1, fn,
+		    arg)) != 0)
+			return r;
+	return 0;
+}
+
+int
+tri_ptable_walk(const struct tri_ptable *t, const struct tri_pnode *root,
+    tri_ptable_fn *fn, void *arg)
+{
+	return walk(t, root, 0, fn, arg);
+}
+
+bool
+tri_ptable_is_ancestor(const struct tri_ptable *t, const struct tri_pnode *a,
+    const struct tri_pnode *b)
+{
+	int i = tri_ptable_index(t, b), guard = 0;
+
+	while (i >= 0 && guard++ < (int)t->n + 1) {
+		if (&t->nodes[i] == a)
+			return true;
+		i = t->nodes[i].parent;
+	}
+	return false;
+}

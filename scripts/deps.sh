@@ -1,0 +1,31 @@
+#!/bin/sh
+# deps.sh - install the Debian packages triage builds, tests and benchmarks
+# with.  Silent and instant when everything is present.
+set -u
+
+# Libraries and build tools; test tools; the anchor tools compared against.
+PKGS="build-essential pkg-config libproc2-dev libncurses-dev libcap-dev
+libseccomp-dev libdw-dev libelf-dev
+bats bats-assert bats-support bats-file jq mandoc tmux
+procps psmisc strace lsof dwarves linux-perf sysstat hyperfine time
+iproute2 util-linux libc6-dbg"
+
+missing=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' $PKGS 2>/dev/null |
+	awk '$2 == "ii" { ok[$1] = 1 } END { for (p in ok) print p }' |
+	sort | comm -13 - "$(printf '%s\n' $PKGS | sort > /tmp/.triage-deps.$$; echo /tmp/.triage-deps.$$)")
+rm -f /tmp/.triage-deps.$$
+[ -z "$missing" ] && exit 0
+
+missing=$(echo $missing)
+line="apt-get install -y --no-install-recommends $missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages; as root run: apt-get update && $line" >&2
+	exit 2
+fi
+echo "deps: installing $missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2 || exit 2
+apt-get install -y -qq --no-install-recommends $missing >&2 || {
+	echo "deps: apt-get failed; run: apt-get update && $line" >&2
+	exit 2
+}

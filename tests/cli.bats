@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# cli.bats - what every command shares: help, version, usage errors, exit
+# codes, and that --help, the man page SYNOPSIS and the bash completion
+# list the same options.
+
+load common
+
+commands() {
+	local f
+	for f in "$TRIAGE_ROOT"/cmd/*.c "$TRIAGE_ROOT"/cmd/*/; do
+		[ -e "$f" ] || continue
+		f=${f%/}
+		f=${f##*/}
+		echo "${f%.c}"
+	done
+}
+
+@test "there is at least one command" {
+	run -0 commands
+	assert [ "${#lines[@]}" -ge 1 ]
+}
+
+@test "--help prints usage to stdout and exits 0" {
+	for c in $(commands); do
+		run -0 --separate-stderr "$c" --help
+		assert_output --partial "Usage: $c"
+		assert [ -z "$stderr" ]
+	done
+}
+
+@test "-h is --help" {
+	for c in $(commands); do
+		run -0 "$c" -h
+		assert_output --partial "Usage: $c"
+	done
+}
+
+@test "--version and -V print the name and version" {
+	for c in $(commands); do
+		run -0 "$c" --version
+		assert_output --regexp "^$c \\(triage\\) [0-9]+\\.[0-9]+"
+		run -0 "$c" -V
+		assert_output --regexp "^$c \\(triage\\)"
+	done
+}
+
+@test "an unknown option exits 2 with usage on stderr" {
+	for c in $(commands); do
+		run -2 --separate-stderr "$c" --no-such-option
+		assert_output ""
+		[[ $stderr == *"Usage: $c"* ]] || fail "$c: no usage on stderr: $stderr"
+		[ "${#stderr_lines[@]}" -le 40 ]
+	done
+}
+
+@test "a malformed pid exits 2 with one line on stderr" {
+	for c in $(commands); do
+		grep -q -- '-p' "$TRIAGE_ROOT/man/$c.1" || continue
+		grep -q 'Fl p Ar pid' "$TRIAGE_ROOT/man/$c.1" || continue
+		for bad in abc -1 99999999999; do
+			run -2 --separate-stderr "$c" -p "$bad"
+			[ "${#stderr_lines[@]}" -eq 1 ] || fail "$c -p $bad: $stderr"
+			[[ $stderr == "$c: "* ]] || fail "$c -p $bad: $stderr"
+		done
+	done
+}
+
+@test "--help, man SYNOPSIS and bash completion list the same options" {
+	for c in $(commands); do
+		h=$("$TRIAGE_ROOT/scripts/optlist" "$c" help)
+		m=$("$TRIAGE_ROOT/scripts/optlist" "$c" man)
+		b=$("$TRIAGE_ROOT/scripts/optlist" "$c" completion)
+		[ -n "$h" ] || fail "$c: no options in --help"
+		[ "$h" = "$m" ] || fail "$c: --help and man differ: $(diff <(echo "$h") <(echo "$m") | tr '\n' ' ')"
+		[ "$h" = "$b" ] || fail "$c: --help and completion differ: $(diff <(echo "$h") <(echo "$b") | tr '\n' ' ')"
+	done
+}
+
+@test "every command has a man page that mandoc accepts, and completions" {
+	for c in $(commands); do
+		[ -f "$TRIAGE_ROOT/man/$c.1" ] || fail "$c: no man page"
+		run -0 mandoc -Tlint -Wwarning "$TRIAGE_ROOT/man/$c.1"
+		assert_output ""
+		[ -f "$TRIAGE_ROOT/completions/bash/$c" ] || fail "$c: no bash completion"
+		[ -f "$TRIAGE_ROOT/completions/zsh/_$c" ] || fail "$c: no zsh completion"
+		run -0 bash -n "$TRIAGE_ROOT/completions/bash/$c"
+	done
+	run -0 mandoc -Tlint -Wwarning "$TRIAGE_ROOT/man/triage.7"
+	assert_output ""
+}
+
+@test "bash completion completes options" {
+	for c in $(commands); do
+		run -0 bash -c "source '$TRIAGE_ROOT/completions/bash/$c'
+			COMP_WORDS=($c --); COMP_CWORD=1; COMP_LINE='$c --'; COMP_POINT=\${#COMP_LINE}
+			_comp_cmd_$c $c -- $c
+			printf '%s\n' \"\${COMPREPLY[@]}\""
+		assert_output --partial -- "--help"
+	done
+}
+
+@test "a closed pipe ends a command quietly" {
+	for c in $(commands); do
+		run --separate-stderr bash -c "set -o pipefail; '$c' --help | head -c 1 >/dev/null"
+		assert [ -z "$stderr" ]
+	done
+}

@@ -1,0 +1,86 @@
+/* tests/unit/test_cli.c - strict numbers and target lists. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "unit.h"
+
+static void
+pids(void)
+{
+	pid_t p;
+
+	CHECK(tri_cli_parse_pid("1", &p) == 0 && p == 1);
+	CHECK(tri_cli_parse_pid("4194304", &p) == 0);
+	CHECK(tri_cli_parse_pid("abc", &p) == -1 && errno == EINVAL);
+	CHECK(tri_cli_parse_pid("-1", &p) == -1 && errno == EINVAL);
+	CHECK(tri_cli_parse_pid("0", &p) == -1 && errno == ERANGE);
+	CHECK(tri_cli_parse_pid("99999999999", &p) == -1 && errno == ERANGE);
+	CHECK(tri_cli_parse_pid("99999999999999999999999", &p) == -1 &&
+	    errno == ERANGE);
+	CHECK(tri_cli_parse_pid("12x", &p) == -1 && errno == EINVAL);
+	CHECK(tri_cli_parse_pid("", &p) == -1);
+	CHECK(tri_cli_parse_pid(" 12", &p) == -1);
+}
+
+static void
+numbers(void)
+{
+	double d;
+	int i;
+
+	CHECK(tri_cli_parse_int("-5", -10, 10, &i) == 0 && i == -5);
+	CHECK(tri_cli_parse_int("11", -10, 10, &i) == -1 && errno == ERANGE);
+	CHECK(tri_cli_parse_int("-1", 0, 10, &i) == -1);
+	CHECK(tri_cli_parse_seconds("0.5", &d) == 0 && d == 0.5);
+	CHECK(tri_cli_parse_seconds("2", &d) == 0 && d == 2);
+	CHECK(tri_cli_parse_seconds("0", &d) == -1 && errno == ERANGE);
+	CHECK(tri_cli_parse_seconds("-1", &d) == -1);
+	CHECK(tri_cli_parse_seconds("1s", &d) == -1 && errno == EINVAL);
+	CHECK(tri_cli_parse_seconds("nan", &d) == -1);
+	CHECK(tri_cli_parse_seconds("inf", &d) == -1);
+}
+
+static void
+targets(void)
+{
+	struct tri_targets t = { 0 };
+	char *bad, arg[64];
+
+	snprintf(arg, sizeof(arg), "self,%d,self", (int)getpid());
+	CHECK(tri_targets_add(&t, arg, &bad) == 0);
+	CHECK(t.n == 1 && t.pids[0] == getpid());	/* deduplicated */
+	CHECK(tri_targets_add(&t, "1,abc-no-such-process-name", &bad) == -1);
+	CHECK(errno == ENOENT);
+	CHECK_STR(bad, "abc-no-such-process-name");
+	free(bad);
+	CHECK(tri_targets_add(&t, "-1", &bad) == -1 && errno == EINVAL);
+	free(bad);
+	CHECK(tri_targets_add(&t, "4194304", &bad) == -1 && errno == ESRCH);
+	free(bad);
+	CHECK(tri_targets_add(&t, "", &bad) == -1);
+	free(bad);
+	tri_targets_free(&t);
+}
+
+static void
+pidof_self_excluded(void)
+{
+	size_t n;
+	pid_t *p = tri_cli_pidof("test_cli", &n);
+
+	/* pidof never names the caller itself */
+	CHECK(p != NULL && n == 0);
+	free(p);
+}
+
+int
+main(void)
+{
+	RUN(pids);
+	RUN(numbers);
+	RUN(targets);
+	RUN(pidof_self_excluded);
+	return UNIT_END();
+}
