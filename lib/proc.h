@@ -145,4 +145,15 @@ double	tri_proc_age(unsigned long long starttime);
  */
 char	*tri_proc_describe_status(int status, char *buf, size_t size);
 
+/*
+ * Readers added by the commands that first needed them.  Each area's
+ * functions live in their own file, lib/proc_AREA.c.
+ */
+
+/* == fd/ and fdinfo/ (lib/proc_fd.c) == */
+
+/* == maps, smaps, smaps_rollup (lib/proc_maps.c) == */
+
+/* == schedstat, task/TID/status, wchan, syscall (lib/proc_sched.c) == */
+
 #endif /* TRI_PROC_H */
