@@ -152,8 +152,163 @@ char	*tri_proc_describe_status(int status, char *buf, size_t size);
 
 /* == fd/ and fdinfo/ (lib/proc_fd.c) == */
 
+struct statx;
+
+/*
+ * Open fd/ (info false) or fdinfo/ (info true) of p as a directory fd for
+ * the per-fd readers below.  The caller closes it.  -1 with errno (ESRCH
+ * gone, EACCES refused).
+ */
+int	tri_proc_fd_opendir(const struct tri_proc *p, bool info);
+/*
+ * The fd numbers in the fd/ directory fddir, sorted, in a malloc'd array
+ * of *n the caller frees.  NULL with errno.
+ */
+int	*tri_proc_fd_list(int fddir, size_t *n);
+/*
+ * How many fds p has open: st_size of fd/, which the kernel sets to the
+ * count, so no directory is read.  0, or -1 with errno.
+ */
+int	tri_proc_fd_count(const struct tri_proc *p, unsigned long *n);
+/*
+ * The target of fd's magic link (readlinkat, never a path lookup):
+ * "/path", "socket:[123]", "pipe:[45]", "anon_inode:[eventfd]".  NUL-ended
+ * in buf; returns the length (truncated to size - 1) or -1 with errno.
+ */
+ssize_t	tri_proc_fd_link(int fddir, int fd, char *buf, size_t size);
+/*
+ * statx of the file fd points to, through its magic link with
+ * AT_STATX_DONT_SYNC: the kernel follows the link to the open file
+ * without resolving its path, so a dead NFS or FUSE mount cannot hang us.
+ * 0 or -1 with errno.
+ */
+int	tri_proc_fd_statx(int fddir, int fd, struct statx *stx);
+
+#define TRI_FDINFO_TFD_MAX	8	/* epoll targets kept */
+
+/* fdinfo/N: the common lines and the anon-inode specifics. */
+struct tri_fdinfo {
+	unsigned long long	 pos;
+	unsigned int		 flags;		/* O_* incl. O_CLOEXEC */
+	int			 mnt_id;	/* -1 when absent */
+	unsigned long long	 ino;		/* 0 when absent */
+	bool			 has_eventfd;
+	unsigned long long	 eventfd_count;
+	int			 ntfd;		/* epoll: watched fds (all) */
+	int			 tfd[TRI_FDINFO_TFD_MAX];
+	bool			 has_sigmask;	/* signalfd */
+	uint64_t		 sigmask;
+	int			 nwd;		/* inotify: watches */
+	unsigned long long	 wd_ino;	/* inotify: inode of the first */
+	pid_t			 pidfd_pid;	/* pidfd: Pid: (-1 exited), 0 absent */
+	bool			 has_timer;	/* timerfd */
+	int			 clockid;
+	unsigned long long	 it_value_ns, it_interval_ns;
+};
+
+/* Parse fdinfo text; unknown lines are ignored.  0, or -1 EINVAL. */
+int	tri_proc_parse_fdinfo(const char *buf, size_t len,
+	    struct tri_fdinfo *fi);
+/* Read and parse fdinfo/N from the fdinfo/ dirfd.  0 or -1 with errno. */
+int	tri_proc_read_fdinfo(int infodir, int fd, struct tri_fdinfo *fi);
+
 /* == maps, smaps, smaps_rollup (lib/proc_maps.c) == */
 
 /* == schedstat, task/TID/status, wchan, syscall (lib/proc_sched.c) == */
+
+/*
+ * Read task/TID/NAME with one read(2) through the process's dirfd, without
+ * a handle per thread.  Returns the length, or -1 with errno (ESRCH when
+ * the thread or the process is gone).
+ */
+ssize_t	tri_proc_read_task(const struct tri_proc *p, pid_t tid,
+	    const char *name, char *buf, size_t size);
+
+/* schedstat: the scheduler's own accounting of a task (CONFIG_SCHED_INFO). */
+struct tri_schedstat {
+	unsigned long long	 run_ns;	/* time spent on a CPU */
+	unsigned long long	 wait_ns;	/* time runnable, waiting on a run queue */
+	unsigned long long	 slices;	/* times it was given a CPU */
+};
+
+/* Parse schedstat text.  0, or -1 EINVAL. */
+int	tri_proc_parse_schedstat(const char *buf, struct tri_schedstat *ss);
+/*
+ * Read the schedstat of thread tid, or of the whole process for tid 0.
+ * 0, or -1 with errno (ESRCH gone, ENOENT kernel without schedstat).
+ */
+int	tri_proc_read_schedstat(const struct tri_proc *p, pid_t tid,
+	    struct tri_schedstat *ss);
+
+/* The context-switch counters and name of a task, from its status. */
+struct tri_ctxt {
+	unsigned long long	 vol;		/* voluntary_ctxt_switches */
+	unsigned long long	 invol;		/* nonvoluntary_ctxt_switches */
+	char			 name[TRI_COMM_MAX];	/* raw bytes, NUL-ended */
+};
+
+/*
+ * Parse only Name and the two ctxt lines of a status text (cheaper than
+ * tri_proc_parse_status for thousands of threads).  0, or -1 EINVAL when
+ * the counters are missing.
+ */
+int	tri_proc_parse_ctxt(const char *buf, size_t len, struct tri_ctxt *c);
+/* Read them for thread tid, or for the main thread's status with tid 0. */
+int	tri_proc_read_ctxt(const struct tri_proc *p, pid_t tid,
+	    struct tri_ctxt *c);
+
+/*
+ * A numeric "key : value" line of a sched file (e.g. "se.nr_migrations").
+ * The integer part is taken.  0, or -1 ENOENT when the key is absent.
+ */
+int	tri_proc_parse_sched_key(const char *buf, const char *key,
+	    unsigned long long *v);
+/* se.nr_migrations of thread tid (tid 0: the main thread).  0 or -1. */
+int	tri_proc_read_migrations(const struct tri_proc *p, pid_t tid,
+	    unsigned long long *n);
+
+/*
+ * The wait channel of thread tid (tid 0: the main thread): the kernel
+ * function it sleeps in, "" when it is not sleeping.  Returns 0, or -1
+ * with errno.
+ */
+int	tri_proc_read_wchan(const struct tri_proc *p, pid_t tid, char *buf,
+	    size_t size);
+
+/* What /proc/PID/task/TID/syscall says a thread is doing. */
+#define TRI_SYSCALL_NONE	(-1L)	/* blocked, but not in a system call */
+#define TRI_SYSCALL_RUNNING	(-2L)	/* on a CPU */
+struct tri_syscall {
+	long		 nr;		/* a number, or TRI_SYSCALL_* */
+	unsigned long	 args[6];
+	unsigned long	 sp, pc;
+};
+
+/* Parse syscall text.  0, or -1 EINVAL. */
+int	tri_proc_parse_syscall(const char *buf, struct tri_syscall *sc);
+/*
+ * Read it for thread tid (tid 0: the main thread).  Needs ptrace access
+ * to the target: -1 EACCES/EPERM otherwise.
+ */
+int	tri_proc_read_syscall(const struct tri_proc *p, pid_t tid,
+	    struct tri_syscall *sc);
+/*
+ * The name of x86-64 system call nr (libseccomp) copied into buf, or
+ * "syscall_NNN" for a number it does not know.  Returns buf.
+ */
+char	*tri_proc_syscall_name(long nr, char *buf, size_t size);
+
+/* System-wide counters of /proc/stat. */
+struct tri_sysstat {
+	unsigned long long	 ctxt;		/* context switches since boot */
+	unsigned long long	 processes;	/* forks since boot */
+	unsigned long long	 running;	/* procs_running: runnable tasks now */
+	unsigned long long	 blocked;	/* procs_blocked: in D on I/O now */
+};
+
+/* Parse /proc/stat text; 0, or -1 EINVAL when a counter is missing. */
+int	tri_proc_parse_sysstat(const char *buf, struct tri_sysstat *s);
+/* Read tri_proc_root()/stat.  0, or -1 with errno. */
+int	tri_proc_read_sysstat(struct tri_sysstat *s);
 
 #endif /* TRI_PROC_H */
