@@ -1,0 +1,311 @@
+/* lib/proc_sched.c - scheduler counters of processes and threads, wchan, syscall. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+/* "task/TID/NAME", or just NAME for tid 0 (the process directory). */
+static const char *
+task_path(char *buf, size_t size, pid_t tid, const char *name)
+{
+	if (tid == 0)
+		return name;
+	snprintf(buf, size, "task/%d/%s", (int)tid, name);
+	return buf;
+}
+
+ssize_t
+tri_proc_read_task(const struct tri_proc *p, pid_t tid, const char *name,
+    char *buf, size_t size)
+{
+	char path[64];
+
+	return tri_proc_read(p, task_path(path, sizeof(path), tid, name), buf,
+	    size);
+}
+
+/* Parse an unsigned decimal at *s, skipping blanks first; advance *s. */
+static int
+number(const char **s, unsigned long long *v)
+{
+	const char *q = *s;
+	unsigned long long n = 0;
+
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (*q < '0' || *q > '9')
+		return -1;
+	while (*q >= '0' && *q <= '9') {
+		if (n > (ULLONG_MAX - 9) / 10)
+			return -1;
+		n = n * 10 + (unsigned long long)(*q++ - '0');
+	}
+	*v = n;
+	*s = q;
+	return 0;
+}
+
+int
+tri_proc_parse_schedstat(const char *buf, struct tri_schedstat *ss)
+{
+	const char *s = buf;
+
+	if (number(&s, &ss->run_ns) < 0 || number(&s, &ss->wait_ns) < 0 ||
+	    number(&s, &ss->slices) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+tri_proc_read_schedstat(const struct tri_proc *p, pid_t tid,
+    struct tri_schedstat *ss)
+{
+	char buf[128];
+
+	if (tri_proc_read_task(p, tid, "schedstat", buf, sizeof(buf)) < 0)
+		return -1;
+	return tri_proc_parse_schedstat(buf, ss);
+}
+
+/* The value of a "Key:\tvalue" status line starting at line, or NULL. */
+static const char *
+status_value(const char *line, const char *key, size_t klen)
+{
+	if (strncmp(line, key, klen) != 0 || line[klen] != ':')
+		return NULL;
+	line += klen + 1;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return line;
+}
+
+/*
+ * Name is the first line and the ctxt lines the last two, so scan line
+ * starts only; the field names are fixed by the kernel.
+ */
+int
+tri_proc_parse_ctxt(const char *buf, size_t len, struct tri_ctxt *c)
+{
+	const char *s = buf, *end = buf + len, *v, *eol;
+	int found = 0;
+
+	c->name[0] = '\0';
+	while (s < end) {
+		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			eol = end;
+		if ((v = status_value(s, "Name", 4)) != NULL) {
+			size_t n = (size_t)(eol - v);
+
+			if (n >= sizeof(c->name))
+				n = sizeof(c->name) - 1;
+			memcpy(c->name, v, n);
+			c->name[n] = '\0';
+		} else if ((v = status_value(s, "voluntary_ctxt_switches",
+		    23)) != NULL) {
+			found += number(&v, &c->vol) == 0;
+		} else if ((v = status_value(s, "nonvoluntary_ctxt_switches",
+		    26)) != NULL) {
+			found += number(&v, &c->invol) == 0;
+		}
+		s = eol + 1;
+	}
+	if (found != 2) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+tri_proc_read_ctxt(const struct tri_proc *p, pid_t tid, struct tri_ctxt *c)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if ((n = tri_proc_read_task(p, tid, "status", buf, sizeof(buf))) < 0)
+		return -1;
+	return tri_proc_parse_ctxt(buf, (size_t)n, c);
+}
+
+int
+tri_proc_parse_sched_key(const char *buf, const char *key,
+    unsigned long long *v)
+{
+	size_t klen = strlen(key);
+	const char *s = buf;
+
+	while (s != NULL && *s != '\0') {
+		const char *q = s + klen;
+
+		if (strncmp(s, key, klen) == 0 && (*q == ' ' || *q == ':')) {
+			while (*q == ' ')
+				q++;
+			if (*q++ == ':' && number(&q, v) == 0)
+				return 0;
+		}
+		if ((s = strchr(s, '\n')) != NULL)
+			s++;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+int
+tri_proc_read_migrations(const struct tri_proc *p, pid_t tid,
+    unsigned long long *n)
+{
+	char buf[8192];
+
+	if (tri_proc_read_task(p, tid, "sched", buf, sizeof(buf)) < 0)
+		return -1;
+	return tri_proc_parse_sched_key(buf, "se.nr_migrations", n);
+}
+
+int
+tri_proc_read_wchan(const struct tri_proc *p, pid_t tid, char *buf,
+    size_t size)
+{
+	if (tri_proc_read_task(p, tid, "wchan", buf, size) < 0)
+		return -1;
+	/* A running task, or a kernel hiding the symbol, reads as "0". */
+	if (strcmp(buf, "0") == 0)
+		buf[0] = '\0';
+	return 0;
+}
+
+int
+tri_proc_parse_syscall(const char *buf, struct tri_syscall *sc)
+{
+	char *end;
+	int i;
+
+	memset(sc, 0, sizeof(*sc));
+	if (strncmp(buf, "running", 7) == 0) {
+		sc->nr = TRI_SYSCALL_RUNNING;
+		return 0;
+	}
+	errno = 0;
+	sc->nr = strtol(buf, &end, 10);
+	if (end == buf || errno != 0)
+		goto bad;
+	if (sc->nr == -1) {
+		sc->sp = strtoul(end, &end, 16);
+		sc->pc = strtoul(end, &end, 16);
+		return 0;
+	}
+	for (i = 0; i < 6; i++)
+		sc->args[i] = strtoul(end, &end, 16);
+	sc->sp = strtoul(end, &end, 16);
+	sc->pc = strtoul(end, &end, 16);
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+int
+tri_proc_read_syscall(const struct tri_proc *p, pid_t tid,
+    struct tri_syscall *sc)
+{
+	char buf[256];
+
+	if (tri_proc_read_task(p, tid, "syscall", buf, sizeof(buf)) < 0)
+		return -1;
+	return tri_proc_parse_syscall(buf, sc);
+}
+
+char *
+tri_proc_syscall_name(long nr, char *buf, size_t size)
+{
+	char *name = NULL;
+
+	if (nr >= 0 && nr <= INT_MAX)
+		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64,
+		    (int)nr);
+	if (name != NULL)
+		snprintf(buf, size, "%s", name);
+	else
+		snprintf(buf, size, "syscall_%ld", nr);
+	free(name);
+	return buf;
+}
+
+/* The number after "key " at a line start of /proc/stat text. */
+static int
+sysstat_key(const char *buf, const char *key, unsigned long long *v)
+{
+	size_t klen = strlen(key);
+	const char *s = buf;
+
+	while (s != NULL) {
+		if (strncmp(s, key, klen) == 0 && s[klen] == ' ') {
+			s += klen;
+			return number(&s, v);
+		}
+		if ((s = strchr(s, '\n')) != NULL)
+			s++;
+	}
+	return -1;
+}
+
+int
+tri_proc_parse_sysstat(const char *buf, struct tri_sysstat *st)
+{
+	if (sysstat_key(buf, "ctxt", &st->ctxt) < 0 ||
+	    sysstat_key(buf, "processes", &st->processes) < 0 ||
+	    sysstat_key(buf, "procs_running", &st->running) < 0 ||
+	    sysstat_key(buf, "procs_blocked", &st->blocked) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+tri_proc_read_sysstat(struct tri_sysstat *st)
+{
+	char path[PATH_MAX], *buf;
+	ssize_t n;
+	size_t cap = 65536;
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "%s/stat", tri_proc_root());
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if ((buf = malloc(cap)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	/* /proc/stat grows with the CPU count; read it whole. */
+	n = 0;
+	for (;;) {
+		ssize_t r = read(fd, buf + n, cap - 1 - (size_t)n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += r;
+		if ((size_t)n == cap - 1) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (nb == NULL)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	rc = tri_proc_parse_sysstat(buf, st);
+	free(buf);
+	return rc;
+}
