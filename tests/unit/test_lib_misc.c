@@ -15,6 +15,8 @@ static const unsigned char fake_buildinfo[48] =
     "\xff Go buildinf:\x08\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
     "\x09go1.19.99";
 
+static const char *self_path;
+
 static void
 go_detected_in_section(void)
 {
@@ -22,10 +24,16 @@ go_detected_in_section(void)
 	bool go = false;
 	struct tri_proc p;
 
-	CHECK(tri_proc_open(&p, 0) == 0);
-	CHECK(tri_exe_is_go(&p, &go, v, sizeof(v)) == 0);
+	CHECK(tri_exe_is_go_path(self_path, &go, v, sizeof(v)) == 0);
 	CHECK(go);
 	CHECK_STR(v, "go1.19.99");
+	/* Through /proc/PID/exe, which under valgrind is valgrind itself
+	 * (it preloads vgpreload_*.so): then the answer must be "not Go". */
+	go = false;
+	CHECK(tri_proc_open(&p, 0) == 0);
+	CHECK(tri_exe_is_go(&p, &go, v, sizeof(v)) == 0);
+	CHECK(go == !(getenv("LD_PRELOAD") &&
+	    strstr(getenv("LD_PRELOAD"), "vgpreload")));
 	tri_proc_close(&p);
 }
 
@@ -69,8 +77,9 @@ cgroup_of_self(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	self_path = argv[0];
 	RUN(go_detected_in_section);
 	RUN(c_program_is_not_go);
 	RUN(cgroup_of_self);
