@@ -9,6 +9,8 @@ libseccomp-dev libdw-dev libelf-dev
 bats bats-assert bats-support bats-file jq mandoc tmux
 procps psmisc strace lsof dwarves linux-perf sysstat hyperfine time
 iproute2 util-linux libc6-dbg"
+# DEPS_EXTRA adds names (the tests use it to see the "missing" path).
+PKGS="$PKGS ${DEPS_EXTRA:-}"
 
 missing=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' $PKGS 2>/dev/null |
 	awk '$2 == "ii" { ok[$1] = 1 } END { for (p in ok) print p }' |
