@@ -214,6 +214,85 @@ int	tri_proc_read_fdinfo(int infodir, int fd, struct tri_fdinfo *fi);
 
 /* == maps, smaps, smaps_rollup (lib/proc_maps.c) == */
 
+/*
+ * smaps fields.  The ones the kernel prints today have fixed slots; a
+ * field a newer kernel adds gets a slot from TRI_SM_NKNOWN on, named in
+ * tri_maps.extra.  Values are as printed: kB for all but THPeligible and
+ * ProtectionKey.
+ */
+enum tri_sm_field {
+	TRI_SM_SIZE, TRI_SM_KERNELPAGESIZE, TRI_SM_MMUPAGESIZE, TRI_SM_RSS,
+	TRI_SM_PSS, TRI_SM_PSS_DIRTY, TRI_SM_PSS_ANON, TRI_SM_PSS_FILE,
+	TRI_SM_PSS_SHMEM, TRI_SM_SHARED_CLEAN, TRI_SM_SHARED_DIRTY,
+	TRI_SM_PRIVATE_CLEAN, TRI_SM_PRIVATE_DIRTY, TRI_SM_REFERENCED,
+	TRI_SM_ANONYMOUS, TRI_SM_KSM, TRI_SM_LAZYFREE, TRI_SM_ANONHUGEPAGES,
+	TRI_SM_SHMEMPMDMAPPED, TRI_SM_FILEPMDMAPPED, TRI_SM_SHARED_HUGETLB,
+	TRI_SM_PRIVATE_HUGETLB, TRI_SM_SWAP, TRI_SM_SWAPPSS, TRI_SM_LOCKED,
+	TRI_SM_THPELIGIBLE, TRI_SM_PROTECTIONKEY,
+	TRI_SM_NKNOWN
+};
+#define TRI_SM_MAX	40
+
+/* One mapping.  Strings live in the owning tri_maps' pool. */
+struct tri_vma {
+	unsigned long		 start, end;
+	unsigned long long	 offset;
+	unsigned long		 inode;
+	unsigned int		 dev_major, dev_minor;
+	char			 perms[5];	/* "rw-p", NUL-ended */
+	uint32_t		 path;		/* pool offset; path_len 0: none */
+	uint32_t		 path_len;
+	uint32_t		 vmflags;	/* pool offset of VmFlags text */
+	uint32_t		 vmflags_len;
+	unsigned long long	 f[TRI_SM_MAX];	/* smaps fields, 0 for maps */
+};
+
+/*
+ * The mappings of a process as read from maps, smaps or smaps_rollup
+ * (rollup: one tri_vma holding the totals).  order[] lists the smaps
+ * fields in the order the kernel printed them.
+ */
+struct tri_maps {
+	struct tri_vma	*v;
+	size_t		 n, cap;
+	char		*pool;
+	size_t		 poollen, poolcap;
+	bool		 smaps;			/* f[] was filled */
+	int		 order[TRI_SM_MAX];
+	int		 norder;
+	char		 extra[TRI_SM_MAX - TRI_SM_NKNOWN][32];
+	int		 nextra;
+	unsigned long long kb_mask;		/* fields whose unit is kB */
+	int		 pos;			/* parser: next field's rank */
+};
+
+void	tri_maps_init(struct tri_maps *m);
+/* Free everything and leave m empty (reusable). */
+void	tri_maps_free(struct tri_maps *m);
+/*
+ * Parse the complete lines of maps/smaps/smaps_rollup text in buf,
+ * appending to m; a partial last line is left.  Returns the bytes
+ * consumed, or -1 with errno (EINVAL: malformed line, ENOMEM).
+ */
+ssize_t	tri_maps_parse(struct tri_maps *m, const char *buf, size_t len);
+/*
+ * Read "maps", "smaps" or "smaps_rollup" of p into m (emptied first), in
+ * large chunks parsed as they come.  0, or -1 with errno (ESRCH gone,
+ * EACCES/EPERM refused, EINVAL malformed).
+ */
+int	tri_proc_read_maps(const struct tri_proc *p, const char *file,
+	    struct tri_maps *m);
+/* Whether two reads describe the same layout (ranges, perms, inodes). */
+bool	tri_maps_same_layout(const struct tri_maps *a, const struct tri_maps *b);
+/* The NUL-terminated path (or "") and VmFlags text (or "") of v. */
+const char *tri_maps_path(const struct tri_maps *m, const struct tri_vma *v);
+const char *tri_maps_vmflags(const struct tri_maps *m, const struct tri_vma *v);
+/* The kernel's name of field f ("Rss", "Private_Dirty"), or NULL. */
+const char *tri_maps_field_name(const struct tri_maps *m, int f);
+/* Index of the field named name (known or extra), or -1. */
+int	tri_maps_field_index(const struct tri_maps *m, const char *name,
+	    size_t len);
+
 /* == schedstat, task/TID/status, wchan, syscall (lib/proc_sched.c) == */
 
 /*

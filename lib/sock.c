@@ -1,0 +1,511 @@
+/* lib/sock.c - socket inode -> protocol, addresses, TCP state, unix peer. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "sock.h"
+
+static const char *const tcp_states[] = {
+	"", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+	"TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
+	"NEW_SYN_RECV",
+};
+
+const char *
+tri_sock_state_name(int state)
+{
+	if (state < 0 || (size_t)state >= sizeof(tcp_states) /
+	    sizeof(tcp_states[0]))
+		return "UNKNOWN";
+	return tcp_states[state];
+}
+
+static struct tri_sock *
+push(struct tri_socktab *t)
+{
+	struct tri_sock *nv;
+
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		if ((nv = realloc(t->v, t->cap * sizeof(*nv))) == NULL)
+			return NULL;
+		t->v = nv;
+	}
+	memset(&t->v[t->n], 0, sizeof(t->v[0]));
+	return &t->v[t->n++];
+}
+
+/* Hex digits into v; returns the end or NULL. */
+static const char *
+hex(const char *s, unsigned long long *v)
+{
+	int n = 0;
+
+	*v = 0;
+	for (;; s++, n++) {
+		if (*s >= '0' && *s <= '9')
+			*v = *v << 4 | (unsigned)(*s - '0');
+		else if (*s >= 'A' && *s <= 'F')
+			*v = *v << 4 | (unsigned)(*s - 'A' + 10);
+		else if (*s >= 'a' && *s <= 'f')
+			*v = *v << 4 | (unsigned)(*s - 'a' + 10);
+		else
+			break;
+	}
+	return n ? s : NULL;
+}
+
+/*
+ * "0100007F:1F90" (v4) or 32 hex digits ":port" (v6).  The address is the
+ * kernel's in-memory words printed with %08X, so each 32-bit word is read
+ * as a native integer and copied back as it was.
+ */
+static const char *
+inet_addr(const char *s, int family, char *out, size_t size)
+{
+	unsigned char a[16];
+	unsigned long long w, port;
+	char txt[INET6_ADDRSTRLEN];
+	int i, words = family == AF_INET ? 1 : 4;
+	uint32_t u;
+	char chunk[9];
+
+	for (i = 0; i < words; i++) {
+		memcpy(chunk, s, 8);
+		chunk[8] = '\0';
+		if (hex(chunk, &w) != chunk + 8)
+			return NULL;
+		u = (uint32_t)w;
+		memcpy(a + 4 * i, &u, 4);
+		s += 8;
+	}
+	if (*s++ != ':' || (s = hex(s, &port)) == NULL)
+		return NULL;
+	if (inet_ntop(family, a, txt, sizeof(txt)) == NULL)
+		return NULL;
+	snprintf(out, size, family == AF_INET ? "%s:%llu" : "[%s]:%llu",
+	    txt, port);
+	return s;
+}
+
+static const char *
+field(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+static const char *
+skip(const char *s, int n)
+{
+	while (n-- > 0) {
+		s = field(s);
+		while (*s && *s != ' ' && *s != '\n')
+			s++;
+	}
+	return field(s);
+}
+
+int
+tri_sock_parse_inet(const char *line, int family, struct tri_sock *s)
+{
+	unsigned long long st, ino;
+	const char *p;
+
+	p = skip(line, 1);	/* "sl:" */
+	if ((p = inet_addr(p, family, s->local, sizeof(s->local))) == NULL)
+		goto bad;
+	if ((p = inet_addr(field(p), family, s->remote, sizeof(s->remote))) ==
+	    NULL)
+		goto bad;
+	if ((p = hex(field(p), &st)) == NULL)
+		goto bad;
+	/* tx:rx tr:tm retrnsmt uid timeout inode */
+	p = skip(p, 5);
+	ino = strtoull(p, NULL, 10);
+	s->family = family;
+	s->state = (int)st;
+	s->ino = ino;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+/* Remote "0.0.0.0:0" / "[::]:0" means unconnected: show nothing. */
+static void
+clear_unconnected(struct tri_sock *s)
+{
+	if (strcmp(s->remote, "0.0.0.0:0") == 0 ||
+	    strcmp(s->remote, "[::]:0") == 0)
+		s->remote[0] = '\0';
+}
+
+struct inet_table {
+	const char	*file, *proto;
+	int		 family, type;
+};
+
+static const struct inet_table inet_tables[] = {
+	{ "net/tcp", "TCP", AF_INET, SOCK_STREAM },
+	{ "net/tcp6", "TCP6", AF_INET6, SOCK_STREAM },
+	{ "net/udp", "UDP", AF_INET, SOCK_DGRAM },
+	{ "net/udp6", "UDP6", AF_INET6, SOCK_DGRAM },
+	{ "net/udplite", "UDPLITE", AF_INET, SOCK_DGRAM },
+	{ "net/udplite6", "UDPLITE6", AF_INET6, SOCK_DGRAM },
+	{ "net/raw", "RAW", AF_INET, SOCK_RAW },
+	{ "net/raw6", "RAW6", AF_INET6, SOCK_RAW },
+};
+
+static int
+load_inet(struct tri_socktab *t, const struct tri_proc *p,
+    const struct inet_table *it)
+{
+	char *buf, *line, *eol;
+	struct tri_sock *s;
+	size_t len;
+
+	if ((buf = tri_proc_read_all(p, it->file, &len)) == NULL)
+		return errno == ESRCH ? -1 : 0;	/* no such table: no IPv6 */
+	line = strchr(buf, '\n');	/* the header */
+	for (; line && *++line; line = eol) {
+		eol = strchr(line, '\n');
+		if (eol)
+			*eol = '\0';
+		if ((s = push(t)) == NULL)
+			goto fail;
+		if (tri_sock_parse_inet(line, it->family, s) < 0 || s->ino == 0) {
+			t->n--;		/* a TIME_WAIT entry has no inode */
+			if (!eol)
+				break;
+			continue;
+		}
+		s->proto = it->proto;
+		s->type = it->type;
+		if (it->type != SOCK_STREAM)
+			s->state = 0;	/* UDP/RAW reuse TCP numbers loosely */
+		clear_unconnected(s);
+		if (!eol)
+			break;
+	}
+	free(buf);
+	return 0;
+fail:
+	free(buf);
+	return -1;
+}
+
+static const char *
+unix_proto(int type)
+{
+	switch (type) {
+	case SOCK_STREAM:	return "UNIX-STREAM";
+	case SOCK_DGRAM:	return "UNIX-DGRAM";
+	case SOCK_SEQPACKET:	return "UNIX-SEQPACKET";
+	default:		return "UNIX";
+	}
+}
+
+/* "Num RefCount Protocol Flags Type St Inode Path" */
+static int
+unix_line(struct tri_socktab *t, const char *line)
+{
+	unsigned long long type, st;
+	struct tri_sock *s;
+	const char *p;
+	char *end;
+
+	p = skip(line, 4);
+	if ((p = hex(p, &type)) == NULL || (p = hex(field(p), &st)) == NULL)
+		return 0;
+	if ((s = push(t)) == NULL)
+		return -1;
+	s->family = AF_UNIX;
+	s->type = (int)type;
+	s->proto = unix_proto(s->type);
+	s->ino = strtoull(field(p), &end, 10);
+	p = end;
+	if (*p == ' ' && p[1]) {
+		s->path_len = strlen(p + 1);
+		if ((s->path = malloc(s->path_len + 1)) == NULL)
+			return -1;
+		memcpy(s->path, p + 1, s->path_len + 1);
+	}
+	return 0;
+}
+
+static int
+load_unix(struct tri_socktab *t, const struct tri_proc *p)
+{
+	char *buf, *line, *eol;
+	size_t len;
+	int r = 0;
+
+	if ((buf = tri_proc_read_all(p, "net/unix", &len)) == NULL)
+		return errno == ESRCH ? -1 : 0;
+	line = strchr(buf, '\n');
+	for (; line && *++line && r == 0; line = eol) {
+		eol = strchr(line, '\n');
+		if (eol)
+			*eol = '\0';
+		r = unix_line(t, line);
+		if (!eol)
+			break;
+	}
+	free(buf);
+	return r;
+}
+
+static void
+hash_insert(struct tri_socktab *t, size_t i)
+{
+	size_t h = (size_t)(t->v[i].ino * 0x9e3779b97f4a7c15ULL) & (t->hcap - 1);
+
+	while (t->hash[h] != 0)
+		h = (h + 1) & (t->hcap - 1);
+	t->hash[h] = i + 1;
+}
+
+static int
+build_hash(struct tri_socktab *t)
+{
+	size_t i;
+
+	for (t->hcap = 64; t->hcap < 2 * t->n; t->hcap *= 2)
+		;
+	if ((t->hash = calloc(t->hcap, sizeof(*t->hash))) == NULL)
+		return -1;
+	for (i = 0; i < t->n; i++)
+		hash_insert(t, i);
+	return 0;
+}
+
+const struct tri_sock *
+tri_sock_find(const struct tri_socktab *t, unsigned long long ino)
+{
+	size_t h, i;
+
+	if (t->hcap == 0)
+		return NULL;
+	h = (size_t)(ino * 0x9e3779b97f4a7c15ULL) & (t->hcap - 1);
+	while ((i = t->hash[h]) != 0) {
+		if (t->v[i - 1].ino == ino)
+			return &t->v[i - 1];
+		h = (h + 1) & (t->hcap - 1);
+	}
+	return NULL;
+}
+
+unsigned long long
+tri_sock_netns(const struct tri_proc *p)
+{
+	struct stat st;
+
+	if (fstatat(p->dirfd, "ns/net", &st, 0) < 0)
+		return 0;
+	return (unsigned long long)st.st_ino;
+}
+
+static unsigned long long
+own_netns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) == 0 ?
+	    (unsigned long long)st.st_ino : 0;
+}
+
+/*
+ * A sock_diag socket in another network namespace: a child enters it
+ * (setns), makes the socket there and passes it back over a socketpair.
+ * A socket stays bound to the namespace it was made in, so we never leave
+ * our own.  -1 with errno when setns is refused (needs CAP_SYS_ADMIN).
+ */
+static int
+diag_socket_in(const struct tri_proc *p)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))], b = 0;
+	struct iovec iov = { &b, 1 };
+	struct msghdr m = { 0 };
+	struct cmsghdr *c;
+	int sp[2], nsfd, fd = -1, status;
+	pid_t pid;
+
+	if ((nsfd = openat(p->dirfd, "ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sp) < 0) {
+		close(nsfd);
+		return -1;
+	}
+	if ((pid = fork()) == 0) {
+		close(sp[0]);
+		if (setns(nsfd, CLONE_NEWNET) < 0 || (fd = socket(AF_NETLINK,
+		    SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)) < 0)
+			_exit(1);
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = cbuf;
+		m.msg_controllen = sizeof(cbuf);
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		_exit(sendmsg(sp[1], &m, 0) == 1 ? 0 : 1);
+	}
+	close(nsfd);
+	close(sp[1]);
+	if (pid > 0) {
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = cbuf;
+		m.msg_controllen = sizeof(cbuf);
+		if (recvmsg(sp[0], &m, MSG_CMSG_CLOEXEC) == 1 &&
+		    (c = CMSG_FIRSTHDR(&m)) != NULL && c->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	close(sp[0]);
+	if (fd < 0)
+		errno = EPERM;
+	return fd;
+}
+
+static int
+diag_request(int fd)
+{
+	struct {
+		struct nlmsghdr		nlh;
+		struct unix_diag_req	req;
+	} msg;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.req.sdiag_family = AF_UNIX;
+	msg.req.udiag_states = ~0U;
+	msg.req.udiag_show = UDIAG_SHOW_PEER;
+	return sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&sa,
+	    sizeof(sa)) < 0 ? -1 : 0;
+}
+
+/* One unix_diag_msg: set the peer of the socket we know by inode. */
+static void
+diag_one(struct tri_socktab *t, const struct nlmsghdr *h)
+{
+	const struct unix_diag_msg *d = NLMSG_DATA(h);
+	const struct rtattr *a;
+	struct tri_sock *s;
+	int len;
+	uint32_t peer;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*d)))
+		return;
+	s = (struct tri_sock *)tri_sock_find(t, d->udiag_ino);
+	if (s == NULL)
+		return;
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*d)));
+	for (a = (const struct rtattr *)(d + 1); RTA_OK(a, len);
+	    a = RTA_NEXT(a, len))
+		if (a->rta_type == UNIX_DIAG_PEER &&
+		    RTA_PAYLOAD(a) >= sizeof(peer)) {
+			memcpy(&peer, RTA_DATA(a), sizeof(peer));
+			s->peer = peer;
+		}
+}
+
+/* Read the dump; 1 at its end, 0 to go on, -1 on error. */
+static int
+diag_read(struct tri_socktab *t, int fd, char *buf, size_t size)
+{
+	const struct nlmsghdr *h;
+	ssize_t n;
+
+	if ((n = recv(fd, buf, size, 0)) < 0)
+		return errno == EINTR ? 0 : -1;
+	if (n == 0)
+		return 1;
+	for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+	    h = NLMSG_NEXT(h, n)) {
+		if (h->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (h->nlmsg_type == NLMSG_ERROR)
+			return -1;
+		diag_one(t, h);
+	}
+	return 0;
+}
+
+static void
+load_peers(struct tri_socktab *t, const struct tri_proc *p)
+{
+	static char buf[32768] __attribute__((aligned(8)));
+	int fd, r;
+
+	if (t->netns == own_netns())
+		fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+		    NETLINK_SOCK_DIAG);
+	else
+		fd = diag_socket_in(p);
+	if (fd < 0)
+		return;
+	if (diag_request(fd) == 0) {
+		while ((r = diag_read(t, fd, buf, sizeof(buf))) == 0)
+			;
+		t->peers = r == 1;
+	}
+	close(fd);
+}
+
+int
+tri_sock_load(struct tri_socktab *t, const struct tri_proc *p)
+{
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	t->netns = tri_sock_netns(p);
+	for (i = 0; i < sizeof(inet_tables) / sizeof(inet_tables[0]); i++)
+		if (load_inet(t, p, &inet_tables[i]) < 0)
+			goto fail;
+	if (load_unix(t, p) < 0 || build_hash(t) < 0)
+		goto fail;
+	load_peers(t, p);
+	return 0;
+fail:
+	{
+		int e = errno;
+
+		tri_sock_free(t);
+		errno = e;
+	}
+	return -1;
+}
+
+void
+tri_sock_free(struct tri_socktab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->v[i].path);
+	free(t->v);
+	free(t->hash);
+	memset(t, 0, sizeof(*t));
+}

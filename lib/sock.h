@@ -1,0 +1,64 @@
+/* lib/sock.h - socket inode -> protocol, addresses, TCP state, unix peer. */
+#ifndef TRI_SOCK_H
+#define TRI_SOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tri_proc;
+
+/* One socket of a network namespace, as its /proc/PID/net tables say. */
+struct tri_sock {
+	unsigned long long	 ino;
+	int			 family;	/* AF_INET, AF_INET6, AF_UNIX */
+	int			 type;		/* SOCK_STREAM, SOCK_DGRAM, ... */
+	const char		*proto;		/* "TCP", "UDP6", "UNIX", ... */
+	int			 state;		/* TCP_* from the table; 0 none */
+	char			 local[64];	/* "127.0.0.1:80", "[::1]:80" */
+	char			 remote[64];	/* "" when unconnected */
+	char			*path;		/* unix: raw bytes, or NULL */
+	size_t			 path_len;	/* abstract names start with '@' */
+	unsigned long long	 peer;		/* unix: peer inode, 0 unknown */
+};
+
+/*
+ * The sockets of one network namespace, hashed by inode.  Filled from the
+ * target's own /proc/PID/net/{tcp,tcp6,udp,udp6,raw,raw6,unix} read
+ * through its dirfd, so a containerised process shows its own sockets, and
+ * unix peers from sock_diag netlink (UNIX_DIAG_PEER) opened in the
+ * target's namespace.
+ */
+struct tri_socktab {
+	struct tri_sock		*v;
+	size_t			 n, cap;
+	size_t			*hash;		/* index + 1; 0 empty */
+	size_t			 hcap;
+	unsigned long long	 netns;		/* ns/net inode the table is of */
+	bool			 peers;		/* unix peers were resolved */
+};
+
+/*
+ * Load the sockets of p's network namespace into t (zeroed first).
+ * Unix peers need a netlink socket in that namespace: ours when p shares
+ * it, else one made by a child after setns(2), which needs
+ * CAP_SYS_ADMIN; without it t->peers stays false and the rest is still
+ * filled.  Returns 0, or -1 with errno (ESRCH when p is gone).  Free with
+ * tri_sock_free().
+ */
+int	tri_sock_load(struct tri_socktab *t, const struct tri_proc *p);
+void	tri_sock_free(struct tri_socktab *t);
+/* The inode of p's network namespace (ns/net), or 0 with errno. */
+unsigned long long tri_sock_netns(const struct tri_proc *p);
+
+/* The socket with inode ino, or NULL. */
+const struct tri_sock *tri_sock_find(const struct tri_socktab *t,
+	    unsigned long long ino);
+
+/* "ESTABLISHED", "CLOSE_WAIT", ... for a TCP state; "" for 0. Static. */
+const char *tri_sock_state_name(int state);
+
+/* Parse one line of /proc/net/tcp (or udp, raw; v6 too) into s.  0 or -1. */
+int	tri_sock_parse_inet(const char *line, int family, struct tri_sock *s);
+
+#endif /* TRI_SOCK_H */
