@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 #include <netinet/in.h>
@@ -74,7 +75,7 @@ hex(const char *s, unsigned long long *v)
  * as a native integer and copied back as it was.
  */
 static const char *
-inet_addr(const char *s, int family, char *out, size_t size)
+addr_text(const char *s, int family, char *out, size_t size)
 {
 	unsigned char a[16];
 	unsigned long long w, port;
@@ -127,9 +128,9 @@ tri_sock_parse_inet(const char *line, int family, struct tri_sock *s)
 	const char *p;
 
 	p = skip(line, 1);	/* "sl:" */
-	if ((p = inet_addr(p, family, s->local, sizeof(s->local))) == NULL)
+	if ((p = addr_text(p, family, s->local, sizeof(s->local))) == NULL)
 		goto bad;
-	if ((p = inet_addr(field(p), family, s->remote, sizeof(s->remote))) ==
+	if ((p = addr_text(field(p), family, s->remote, sizeof(s->remote))) ==
 	    NULL)
 		goto bad;
 	if ((p = hex(field(p), &st)) == NULL)
