@@ -11,17 +11,22 @@
 #include "proc.h"
 #include "ptable.h"
 
+#ifndef PF_KTHREAD
+#define PF_KTHREAD	0x00200000	/* linux/sched.h, not exported */
+#endif
+
 /*
  * The items asked of libproc2.  Results come back in this order; asking
  * only for stat items keeps libproc2 at one file per process.
  */
 enum rel {
 	R_PID, R_TGID, R_PPID, R_PGRP, R_SID, R_STATE, R_NLWP, R_START, R_CMD,
-	R_BASE_N,
+	R_FLAGS, R_BASE_N,
 };
 static enum pids_item base_items[] = {
 	PIDS_ID_PID, PIDS_ID_TGID, PIDS_ID_PPID, PIDS_ID_PGRP,
 	PIDS_ID_SESSION, PIDS_STATE, PIDS_NLWP, PIDS_TICS_BEGAN, PIDS_CMD,
+	PIDS_FLAGS,
 };
 
 struct items {
@@ -79,14 +84,6 @@ cmp_node(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int
-cmp_thread(const void *a, const void *b)
-{
-	const struct tri_pthread *x = a, *y = b;
-
-	return (x->tid > y->tid) - (x->tid < y->tid);
-}
-
 struct tri_pnode *
 tri_ptable_find(const struct tri_ptable *t, pid_t pid)
 {
@@ -118,17 +115,24 @@ fill_node(struct tri_pnode *nd, struct pids_stack *s, const struct items *it)
 	nd->nlwp = h[R_NLWP].result.s_int;
 	nd->start = h[R_START].result.ull_int;
 	nd->zombie = nd->state == 'Z' && nd->nlwp <= 1;
+	nd->kthread = (h[R_FLAGS].result.ul_int & PF_KTHREAD) != 0;
 	nd->parent = -1;
 	if ((nd->comm = strdup(h[R_CMD].result.str)) == NULL)
 		return -1;
 	if (it->cmdline >= 0) {
 		char **v = h[it->cmdline].result.strv;
 
-		/* libproc2 gives "[comm]"-style fallbacks as one string with
-		 * no NUL; a real empty cmdline comes back as an empty vector. */
-		nd->cmdline = join_argv(v, &nd->cmdline_len);
-		if (nd->cmdline == NULL)
+		/* An empty cmdline comes back from libproc2 as the vector
+		 * {"-"}; kernel threads and zombies have no command line. */
+		char *s = join_argv(v, &nd->cmdline_len);
+
+		if (s == NULL)
 			return -1;
+		if (nd->kthread || nd->zombie) {
+			nd->cmdline_len = 0;
+			s[0] = '\0';
+		}
+		nd->cmdline = s;
 	}
 	if (it->ns >= 0)
 		nd->pidns = h[it->ns].result.ul_int;
@@ -210,96 +214,109 @@ link_tree(struct tri_ptable *t)
 	return 0;
 }
 
-/* Attach the thread rows (sorted by tgid then tid) to their processes. */
-static void
-link_threads(struct tri_ptable *t, pid_t *tgids)
+/*
+ * Read the threads of one multi-threaded process through its own dirfd.
+ * libproc2's PIDS_FETCH_THREADS_TOO would open task/ of every process;
+ * reading only where nlwp > 1 keeps the common single-threaded case at
+ * one file per process.  A process that is gone, or whose pid now names a
+ * later process, simply gets no threads.
+ */
+static int
+read_threads(struct tri_ptable *t, struct tri_pnode *nd, size_t *cap)
 {
-	struct tri_pnode *nd;
-	size_t i = 0, j;
+	struct tri_pthread *th;
+	struct tri_proc p;
+	struct tri_stat st;
+	char name[64], buf[1024];
+	pid_t *tids;
+	size_t n, i;
+	ssize_t len;
+	int ret = 0;
 
-	while (i < t->nthreads) {
-		for (j = i; j < t->nthreads && tgids[j] == tgids[i]; j++)
-			;
-		if ((nd = tri_ptable_find(t, tgids[i])) != NULL) {
-			nd->threads = t->threads + i;
-			nd->nthreads = (int)(j - i);
-		}
-		i = j;
+	if (tri_proc_open(&p, nd->pid) < 0)
+		return 0;
+	if (p.starttime != nd->start || (tids = tri_proc_tasks(&p, &n)) == NULL) {
+		tri_proc_close(&p);
+		return 0;
 	}
+	for (i = 0; i < n && ret == 0; i++) {
+		if (tids[i] == nd->pid)
+			continue;
+		snprintf(name, sizeof(name), "task/%d/stat", (int)tids[i]);
+		if ((len = tri_proc_read(&p, name, buf, sizeof(buf))) < 0 ||
+		    tri_proc_parse_stat(buf, (size_t)len, &st) < 0)
+			continue;	/* the thread ended meanwhile */
+		if (t->nthreads == *cap) {
+			*cap = *cap ? 2 * *cap : 64;
+			th = realloc(t->threads, *cap * sizeof(*th));
+			if (th == NULL) {
+				ret = -1;
+				break;
+			}
+			t->threads = th;
+		}
+		th = &t->threads[t->nthreads];
+		th->tid = tids[i];
+		th->state = st.state;
+		if ((th->comm = strdup(st.comm)) == NULL) {
+			ret = -1;
+			break;
+		}
+		t->nthreads++;
+		nd->nthreads++;
+	}
+	free(tids);
+	tri_proc_close(&p);
+	if (ret < 0)
+		errno = ENOMEM;
+	return ret;
 }
 
-struct trow {
-	pid_t			 tgid;
-	struct tri_pthread	 th;
-};
-
+/* Threads of every process, laid out by pid then tid. */
 static int
-cmp_trow(const void *a, const void *b)
+read_all_threads(struct tri_ptable *t)
 {
-	const struct trow *x = a, *y = b;
+	size_t i, cap = 0, off = 0;
 
-	if (x->tgid != y->tgid)
-		return (x->tgid > y->tgid) - (x->tgid < y->tgid);
-	return cmp_thread(&x->th, &y->th);
+	for (i = 0; i < t->n; i++) {
+		t->nodes[i].nthreads = 0;
+		if (t->nodes[i].nlwp > 1 &&
+		    read_threads(t, &t->nodes[i], &cap) < 0)
+			return -1;
+	}
+	/* Point at the slices only now: the array moved while it grew. */
+	for (i = 0; i < t->n; i++) {
+		t->nodes[i].threads = t->nodes[i].nthreads ? t->threads + off :
+		    NULL;
+		off += (size_t)t->nodes[i].nthreads;
+	}
+	return 0;
 }
 
 static int
 collect(struct tri_ptable *t, struct pids_fetch *f, int total,
     const struct items *it)
 {
-	struct trow *rows = NULL;
-	size_t nrows = 0, i;
-	pid_t *tgids;
 	int k;
 
-	t->nodes = calloc((size_t)total + 1, sizeof(*t->nodes));
-	if (t->flags & TRI_PT_THREADS)
-		rows = calloc((size_t)total + 1, sizeof(*rows));
-	if (t->nodes == NULL || ((t->flags & TRI_PT_THREADS) && !rows))
-		goto nomem;
+	if ((t->nodes = calloc((size_t)total + 1, sizeof(*t->nodes))) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
 	for (k = 0; k < total; k++) {
 		struct pids_result *h = f->stacks[k]->head;
 
-		if (h[R_PID].result.s_int != h[R_TGID].result.s_int) {
-			if (rows == NULL)
-				continue;
-			rows[nrows].tgid = h[R_TGID].result.s_int;
-			rows[nrows].th.tid = h[R_PID].result.s_int;
-			rows[nrows].th.state = h[R_STATE].result.s_ch;
-			rows[nrows].th.comm = strdup(h[R_CMD].result.str);
-			if (rows[nrows++].th.comm == NULL)
-				goto nomem;
+		if (h[R_PID].result.s_int != h[R_TGID].result.s_int)
 			continue;
+		if (fill_node(&t->nodes[t->n++], f->stacks[k], it) < 0) {
+			errno = ENOMEM;
+			return -1;
 		}
-		if (fill_node(&t->nodes[t->n++], f->stacks[k], it) < 0)
-			goto nomem;
 	}
 	qsort(t->nodes, t->n, sizeof(*t->nodes), cmp_node);
-	if (rows) {
-		qsort(rows, nrows, sizeof(*rows), cmp_trow);
-		t->threads = calloc(nrows + 1, sizeof(*t->threads));
-		tgids = calloc(nrows + 1, sizeof(*tgids));
-		if (t->threads == NULL || tgids == NULL) {
-			free(tgids);
-			goto nomem;
-		}
-		for (i = 0; i < nrows; i++) {
-			t->threads[i] = rows[i].th;
-			tgids[i] = rows[i].tgid;
-		}
-		t->nthreads = nrows;
-		free(rows);
-		rows = NULL;
-		link_threads(t, tgids);
-		free(tgids);
-	}
+	if ((t->flags & TRI_PT_THREADS) && read_all_threads(t) < 0)
+		return -1;
 	return link_tree(t);
-nomem:
-	for (i = 0; i < nrows; i++)
-		free((char *)rows[i].th.comm);
-	free(rows);
-	errno = ENOMEM;
-	return -1;
 }
 
 int
@@ -317,8 +334,7 @@ tri_ptable_snap(struct tri_ptable *t, unsigned flags)
 		errno = -r;
 		return -1;
 	}
-	f = procps_pids_reap(info, (flags & TRI_PT_THREADS) ?
-	    PIDS_FETCH_THREADS_TOO : PIDS_FETCH_TASKS_ONLY);
+	f = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
 	if (f == NULL) {
 		e = errno ? errno : EIO;
 		procps_pids_unref(&info);

@@ -9,7 +9,8 @@
 /* What to read beyond /proc/PID/stat (each costs a file per process). */
 enum {
 	TRI_PT_CMDLINE	= 1 << 0,	/* cmdline */
-	TRI_PT_THREADS	= 1 << 1,	/* every thread, with its name and state */
+	TRI_PT_THREADS	= 1 << 1,	/* every thread, with its name and state
+					   (task/ read only where nlwp > 1) */
 	TRI_PT_NS	= 1 << 2,	/* PID namespace inode */
 	TRI_PT_UID	= 1 << 3,	/* effective uid */
 };
@@ -25,6 +26,7 @@ struct tri_pnode {
 	uid_t		 euid;		/* with TRI_PT_UID, else 0 */
 	char		 state;		/* stat state letter */
 	bool		 zombie;	/* Z with no live thread: a real zombie */
+	bool		 kthread;	/* a kernel thread (PF_KTHREAD) */
 	int		 nlwp;
 	unsigned long long start;	/* start time, clock ticks since boot */
 	unsigned long	 pidns;		/* with TRI_PT_NS: ns/pid inode, else 0 */
