@@ -121,18 +121,17 @@ fill_node(struct tri_pnode *nd, struct pids_stack *s, const struct items *it)
 		return -1;
 	if (it->cmdline >= 0) {
 		char **v = h[it->cmdline].result.strv;
+		char *args = join_argv(v, &nd->cmdline_len);
 
+		if (args == NULL)
+			return -1;
 		/* An empty cmdline comes back from libproc2 as the vector
 		 * {"-"}; kernel threads and zombies have no command line. */
-		char *s = join_argv(v, &nd->cmdline_len);
-
-		if (s == NULL)
-			return -1;
 		if (nd->kthread || nd->zombie) {
 			nd->cmdline_len = 0;
-			s[0] = '\0';
+			args[0] = '\0';
 		}
-		nd->cmdline = s;
+		nd->cmdline = args;
 	}
 	if (it->ns >= 0)
 		nd->pidns = h[it->ns].result.ul_int;

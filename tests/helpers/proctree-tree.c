@@ -166,9 +166,10 @@ stopped(void)
 	int st;
 	pid_t pid;
 
-	if ((pid = spawn("pt-stopped")) == 0)
+	if ((pid = spawn("pt-stopped")) == 0) {
+		raise(SIGSTOP);
 		block();
-	kill(pid, SIGSTOP);
+	}
 	if (waitpid(pid, &st, WUNTRACED) < 0 || !WIFSTOPPED(st))
 		err(1, "waitpid");
 	return pid;
