@@ -100,6 +100,27 @@ tri_ptable_index(const struct tri_ptable *t, const struct tri_pnode *n)
 	return (int)(n - t->nodes);
 }
 
+/*
+ * libproc2 hands back comm with control bytes replaced by '?', so a name
+ * like "\033[31m" is lost.  Where a '?' shows up, read the raw name again
+ * through the process's own dirfd (same start time, same process); the
+ * commands escape it for display themselves.
+ */
+static char *
+raw_comm(const struct tri_pnode *nd, const char *cooked)
+{
+	struct tri_proc p;
+	struct tri_stat st;
+	char *s = NULL;
+
+	if (strchr(cooked, '?') == NULL || tri_proc_open(&p, nd->pid) < 0)
+		return strdup(cooked);
+	if (p.starttime == nd->start && tri_proc_read_stat(&p, &st) == 0)
+		s = strdup(st.comm);
+	tri_proc_close(&p);
+	return s ? s : strdup(cooked);
+}
+
 /* Copy one process row of libproc2's results into a node. */
 static int
 fill_node(struct tri_pnode *nd, struct pids_stack *s, const struct items *it)
@@ -117,7 +138,7 @@ fill_node(struct tri_pnode *nd, struct pids_stack *s, const struct items *it)
 	nd->zombie = nd->state == 'Z' && nd->nlwp <= 1;
 	nd->kthread = (h[R_FLAGS].result.ul_int & PF_KTHREAD) != 0;
 	nd->parent = -1;
-	if ((nd->comm = strdup(h[R_CMD].result.str)) == NULL)
+	if ((nd->comm = raw_comm(nd, h[R_CMD].result.str)) == NULL)
 		return -1;
 	if (it->cmdline >= 0) {
 		char **v = h[it->cmdline].result.strv;
