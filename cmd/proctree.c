@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <pwd.h>
 #include <regex.h>
@@ -104,9 +105,7 @@ usage(int status)
 {
 	FILE *f = status ? stderr : stdout;
 
-	fputs("Usage: proctree [-aAcglnpstTuU] [-H pid] [-m pattern] [--ns] "
-	    "[--json]\n"
-	    "                [--color=when] [pid|user ...]\n", f);
+	fputs("Usage: proctree [options] [pid|user ...]\n", f);
 	if (status)
 		exit(status);
 	fputs("\nShow the process tree with states, threads and namespaces.\n\n"
@@ -1026,9 +1025,18 @@ operand_roots(const struct tree *tr, const char *op, struct roots *rs)
 	size_t i;
 
 	if (isdigit((unsigned char)op[0]) || op[0] == '-' || op[0] == '+') {
-		if (tri_cli_parse_pid(op, &pid) < 0)
+		int big;
+
+		/* A number too big for any pid, but still a number, simply
+		 * names no process. */
+		if (tri_cli_parse_pid(op, &pid) < 0) {
+			if (errno == ERANGE &&
+			    tri_cli_parse_int(op, 1, INT_MAX, &big) == 0)
+				errx(TRI_EXIT_FAIL, "pid %s: no such process",
+				    op);
 			errx(TRI_EXIT_FAIL, "%s: %s", op, errno == ERANGE ?
 			    "pid out of range" : "not a valid pid");
+		}
 		if ((n = tri_ptable_find(&tr->t, pid)) == NULL)
 			errx(TRI_EXIT_FAIL, "pid %d: no such process", (int)pid);
 		add_root(rs, tri_ptable_index(&tr->t, n));
