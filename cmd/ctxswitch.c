@@ -1069,8 +1069,10 @@ print_kind(const struct cs_proc *cp, const struct verdict *v)
 		    v->runq_ms);
 	else if (strcmp(v->kind, "blocking") == 0)
 		printf("%smostly voluntary%s: %.1f voluntary/s against %.1f"
-		    " involuntary/s; threads block (where: below)\n",
-		    tri_out_sgr("1;33"), tri_out_reset(), v->vol, v->invol);
+		    " involuntary/s; threads block (where: below)%s\n",
+		    tri_out_sgr("1;33"), tri_out_reset(), v->vol, v->invol,
+		    v->invol >= 10 && v->runq_ms >= 100 ?
+		    "; CPU contention too (busy threads below)" : "");
 	else
 		printf("quiet: %.1f switches/s\n", v->vol + v->invol);
 }
