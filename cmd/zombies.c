@@ -1486,8 +1486,11 @@ enum {
 };
 
 static const char short_usage[] =
-"Usage: zombies [-acfow] [-p pid[,pid...]] [-m seconds] [-i seconds] [-n count]\n"
-"               [-r [-d] [-f]] [--json] [--no-header] [--color=when]\n";
+"Usage: zombies [-a] [-p pid[,pid...]] [--json] [--no-header] [--color=when]\n"
+"       zombies -c [-m seconds] [-p pid]\n"
+"       zombies -w [-i seconds] [-n count] [-p pid]\n"
+"       zombies -o [-p pid]\n"
+"       zombies -r [-d] [-f] [-m seconds] [-p pid]\n";
 
 static void usage(int status) __attribute__((noreturn));
 static void parse_options(struct ctl *, int, char **);
