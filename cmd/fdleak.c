@@ -1672,12 +1672,12 @@ group_find(struct watch *w, const char *key, const struct fdent *e)
 	for (i = 0; i < w->ng; i++)
 		if (strcmp(w->g[i].key, key) == 0)
 			return i;
-	if ((ng = realloc(w->g, (w->ng + 1) * sizeof(*ng))) == NULL ||
-	    (ng[w->ng].key = strdup(key)) == NULL)
+	if ((ng = realloc(w->g, (w->ng + 1) * sizeof(*ng))) == NULL)
 		err(TRI_EXIT_FAIL, "memory");
 	w->g = ng;
 	memset(&w->g[w->ng], 0, sizeof(w->g[0]));
-	w->g[w->ng].key = ng[w->ng].key;
+	if ((w->g[w->ng].key = strdup(key)) == NULL)
+		err(TRI_EXIT_FAIL, "memory");
 	w->g[w->ng].close_wait = e->sock && e->sock->state == 8;
 	return w->ng++;
 }

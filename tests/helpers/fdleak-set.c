@@ -1,0 +1,131 @@
+/* tests/helpers/fdleak-set.c - hold a known set of fds for fdleak's tests. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+static int
+must(int fd, const char *what)
+{
+	if (fd < 0) {
+		perror(what);
+		exit(2);
+	}
+	return fd;
+}
+
+static int
+file_in(const char *dir, const char *name, int flags)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return must(open(path, flags | O_CREAT | O_RDWR, 0600), path);
+}
+
+/* A listener, an established pair and a client in CLOSE_WAIT. */
+static void
+tcp(int *lis, int *est, int *acc, int *cw, int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int c;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*lis = must(socket(AF_INET, SOCK_STREAM, 0), "socket");
+	if (bind(*lis, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(*lis, 8) < 0 ||
+	    getsockname(*lis, (struct sockaddr *)&a, &len) < 0)
+		exit(2);
+	*port = ntohs(a.sin_port);
+	*est = must(socket(AF_INET, SOCK_STREAM, 0), "socket");
+	must(connect(*est, (struct sockaddr *)&a, sizeof(a)), "connect");
+	*acc = must(accept(*lis, NULL, NULL), "accept");
+	*cw = must(socket(AF_INET, SOCK_STREAM, 0), "socket");
+	must(connect(*cw, (struct sockaddr *)&a, sizeof(a)), "connect");
+	c = must(accept(*lis, NULL, NULL), "accept");
+	close(c);	/* the peer closed: *cw goes to CLOSE_WAIT */
+}
+
+int
+main(int argc, char **argv)
+{
+	int reg, regce, del, dir, pfd[2], sp[2], lis, est, acc, cw, port;
+	int efd, ep, tfd, sfd, ino, mfd, pidfd, esc;
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct itimerspec its = { { 100, 0 }, { 100, 0 } };
+	char buf[12345];
+	sigset_t ss;
+	pid_t child;
+
+	if (argc < 2)
+		return 2;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	reg = file_in(argv[1], "plain.txt", 0);
+	regce = file_in(argv[1], "cloexec.txt", O_CLOEXEC | O_APPEND);
+	del = file_in(argv[1], "deleted.bin", 0);
+	memset(buf, 'x', sizeof(buf));
+	if (write(del, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+		return 2;
+	unlink(strcat(strcpy(buf, argv[1]), "/deleted.bin"));
+	dir = must(open(argv[1], O_RDONLY | O_DIRECTORY), "dir");
+	must(pipe(pfd), "pipe");
+	if ((child = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_NAME, "fdleak-peer");
+		close(pfd[0]);
+		for (;;)
+			pause();	/* holds the write end */
+	}
+	close(pfd[1]);
+	must(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), "socketpair");
+	tcp(&lis, &est, &acc, &cw, &port);
+	efd = must(eventfd(7, 0), "eventfd");
+	ep = must(epoll_create1(0), "epoll");
+	must(epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev), "epoll_ctl");
+	tfd = must(timerfd_create(CLOCK_MONOTONIC, 0), "timerfd");
+	must(timerfd_settime(tfd, 0, &its, NULL), "timerfd_settime");
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	sfd = must(signalfd(-1, &ss, 0), "signalfd");
+	ino = must(inotify_init1(0), "inotify");
+	must(inotify_add_watch(ino, argv[1], IN_CREATE), "inotify_add_watch");
+	mfd = must(memfd_create("fdleak-memfd", 0), "memfd");
+	pidfd = must((int)syscall(SYS_pidfd_open, child, 0), "pidfd_open");
+	esc = file_in(argv[1], "\033]0;pwned\a\nevil", 0);
+	prctl(PR_SET_NAME, "\033[31mfdset");
+	printf("ready %d reg=%d regce=%d del=%d dir=%d pipe=%d peer=%d "
+	    "sp=%d,%d lis=%d est=%d acc=%d cw=%d port=%d efd=%d ep=%d "
+	    "tfd=%d sfd=%d ino=%d mfd=%d pidfd=%d esc=%d\n", (int)getpid(),
+	    reg, regce, del, dir, pfd[0], (int)child, sp[0], sp[1], lis, est,
+	    acc, cw, port, efd, ep, tfd, sfd, ino, mfd, pidfd, esc);
+	fflush(stdout);
+	/* SIGUSR2: say whether fd "reg" is still open, to show we run on. */
+	sigaddset(&ss, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGUSR2);
+	for (;;) {
+		if (sigwaitinfo(&ss, NULL) < 0)
+			continue;
+		printf("alive reg=%s\n", fcntl(reg, F_GETFD) < 0 &&
+		    errno == EBADF ? "closed" : "open");
+		fflush(stdout);
+	}
+}
