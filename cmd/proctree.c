@@ -494,7 +494,8 @@ build_kids(const struct ctl *ctl, const struct tree *tr, int i,
 	const struct tri_pnode *n = &tr->t.nodes[i];
 	int k, cap = 0;
 
-	if (!ctl->hide_threads)
+	/* -s: an ancestor shows only the child on the way down, as pstree. */
+	if (!ctl->hide_threads && tr->only[i] < 0)
 		for (k = 0; k < n->nthreads; k++)
 			add_kid(v, new_thread(ctl, n, &n->threads[k], false), &cap);
 	if (tr->only[i] >= 0) {
