@@ -363,8 +363,10 @@ list_run(const struct ctl *c)
 		}
 		tri_proc_close(&p);
 	}
-	peers_resolve(tabs, n, c->peers);
-	list_print(c, stdout, tabs, n);
+	if (n > 0) {
+		peers_resolve(tabs, n, c->peers);
+		list_print(c, stdout, tabs, n);
+	}
 	for (i = 0; i < n; i++)
 		fdtab_free(&tabs[i]);
 	free(tabs);
