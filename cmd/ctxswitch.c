@@ -6,11 +6,17 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1772,14 +1778,430 @@ cs_top(const struct ctl *ctl)
 	return TRI_EXIT_OK;
 }
 
+/* == run mode == */
+
+static pid_t
+spawn(char **argv)
+{
+	pid_t pid;
+
+	if ((pid = fork()) < 0)
+		err(TRI_EXIT_FAIL, "fork");
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		execvp(argv[0], argv);
+		warn("%s", argv[0]);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	return pid;
+}
+
+/* Sample the child's threads until it ends; its pidfd wakes us at once. */
+static void
+follow(const struct ctl *ctl, pid_t pid, struct cs_proc *cp)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	double iv = ctl->sample_set ? ctl->sample.interval : 0.1;
+	struct pollfd fds = { pfd, POLLIN, 0 };
+
+	if (cs_proc_open(cp, pid, false) < 0 || cs_proc_sample(cp) < 0)
+		return;
+	while (pfd >= 0 && poll(&fds, 1, (int)(iv * 1000)) == 0)
+		cs_proc_sample(cp);
+	if (pfd >= 0)
+		close(pfd);
+}
+
+static void
+run_json(FILE *f, char **argv, const char *how, int status, double secs,
+    const struct rusage *ru, const struct cs_proc *cp)
+{
+	struct tri_json j;
+	size_t i;
+
+	tri_json_init(&j, f, false);
+	tri_json_obj_begin(&j);
+	tri_json_key(&j, "command");
+	tri_json_arr_begin(&j);
+	for (i = 0; argv[i] != NULL; i++)
+		tri_json_str(&j, argv[i]);
+	tri_json_arr_end(&j);
+	tri_json_kstr(&j, "status", how);
+	tri_json_kint(&j, "wait_status", status);
+	tri_json_kdouble(&j, "elapsed_s", secs);
+	tri_json_kint(&j, "voluntary", ru->ru_nvcsw);
+	tri_json_kint(&j, "involuntary", ru->ru_nivcsw);
+	tri_json_key(&j, "threads");
+	tri_json_arr_begin(&j);
+	for (i = 0; i < cp->nthr; i++) {
+		tri_json_obj_begin(&j);
+		tri_json_kint(&j, "tid", cp->thr[i].tid);
+		tri_json_kstr(&j, "comm", cp->thr[i].name);
+		tri_json_kuint(&j, "voluntary", cp->thr[i].c.vol);
+		tri_json_kuint(&j, "involuntary", cp->thr[i].c.invol);
+		tri_json_obj_end(&j);
+	}
+	tri_json_arr_end(&j);
+	tri_json_obj_end(&j);
+	tri_json_end(&j);
+}
+
+static void
+run_text(FILE *f, char **argv, const char *how, double secs,
+    const struct rusage *ru, const struct cs_proc *cp)
+{
+	size_t i;
+
+	fprintf(f, "run: %s after %.3f s: voluntary %ld involuntary %ld"
+	    " (wait4 rusage, children included): ", how, secs, ru->ru_nvcsw,
+	    ru->ru_nivcsw);
+	tri_out_fescape(f, argv[0], strlen(argv[0]));
+	fputc('\n', f);
+	for (i = 0; i < cp->nthr; i++) {
+		fprintf(f, "run: tid %d: voluntary %llu involuntary %llu"
+		    " (last sample): ", (int)cp->thr[i].tid, cp->thr[i].c.vol,
+		    cp->thr[i].c.invol);
+		tri_out_fescape(f, cp->thr[i].name, strlen(cp->thr[i].name));
+		fputc('\n', f);
+	}
+}
+
 static int
 cs_run(const struct ctl *ctl)
 {
-	return 2;
+	FILE *f = stderr;
+	struct cs_proc cp;
+	struct rusage ru;
+	double t0 = tri_cli_now();
+	char how[64];
+	int status;
+	pid_t pid;
+
+	if (ctl->output && (f = fopen(ctl->output, "we")) == NULL)
+		err(TRI_EXIT_FAIL, "%s", ctl->output);
+	/* Like time(1): the program takes ^C; we stay to report. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	pid = spawn(ctl->argv);
+	memset(&cp, 0, sizeof(cp));
+	cp.h.dirfd = -1;
+	follow(ctl, pid, &cp);
+	while (wait4(pid, &status, 0, &ru) < 0)
+		if (errno != EINTR)
+			err(TRI_EXIT_FAIL, "wait4");
+	tri_proc_describe_status(status, how, sizeof(how));
+	if (ctl->json)
+		run_json(f, ctl->argv, how, status, tri_cli_now() - t0, &ru, &cp);
+	else
+		run_text(f, ctl->argv, how, tri_cli_now() - t0, &ru, &cp);
+	cs_proc_free(&cp);
+	if (f != stderr && fclose(f) != 0)
+		err(TRI_EXIT_FAIL, "%s", ctl->output);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+/* == --bench: lmbench lat_ctx's method == */
+
+#define BENCH_SECS	0.15	/* each repetition ping-pongs this long */
+
+struct pingpong {
+	int		 ab[2], ba[2];	/* pipes a->b, b->a */
+	_Atomic int	 word;		/* futex: 1 = b's turn, 0 = a's, 2 = stop */
+	int		 cpu_b;
+	bool		 futex;
+};
+
+static void
+pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static long
+futex(_Atomic int *w, int op, int val)
+{
+	return syscall(SYS_futex, w, op, val, NULL, NULL, 0);
+}
+
+/* The far side: answer every byte (or futex turn) until told to stop. */
+static void *
+responder(void *arg)
+{
+	struct pingpong *pp = arg;
+	char c;
+
+	pin(pp->cpu_b);
+	if (pp->futex) {
+		for (;;) {
+			while (pp->word == 0)
+				futex(&pp->word, FUTEX_WAIT_PRIVATE, 0);
+			if (pp->word == 2)
+				break;
+			pp->word = 0;
+			futex(&pp->word, FUTEX_WAKE_PRIVATE, 1);
+		}
+		return NULL;
+	}
+	while (read(pp->ab[0], &c, 1) == 1 && c != 'q')
+		if (write(pp->ba[1], &c, 1) != 1)
+			break;
+	return NULL;
+}
+
+static void
+one_trip(struct pingpong *pp)
+{
+	char c = 'x';
+
+	if (pp->futex) {
+		pp->word = 1;
+		futex(&pp->word, FUTEX_WAKE_PRIVATE, 1);
+		while (pp->word == 1)
+			futex(&pp->word, FUTEX_WAIT_PRIVATE, 1);
+	} else if (write(pp->ab[1], &c, 1) != 1 || read(pp->ba[0], &c, 1) != 1) {
+		err(TRI_EXIT_FAIL, "bench pipe");
+	}
+}
+
+/* Microseconds per round trip, ping-ponging for BENCH_SECS. */
+static double
+trips(struct pingpong *pp)
+{
+	double t0 = tri_cli_now(), t;
+	long n = 0;
+
+	do {
+		one_trip(pp);
+		n++;
+	} while ((n & 63) || (t = tri_cli_now()) - t0 < BENCH_SECS);
+	return (t - t0) * 1e6 / (double)n;
+}
+
+static void
+stop_responder(struct pingpong *pp)
+{
+	if (pp->futex) {
+		pp->word = 2;
+		futex(&pp->word, FUTEX_WAKE_PRIVATE, 1);
+	} else if (write(pp->ab[1], "q", 1) != 1) {
+		err(TRI_EXIT_FAIL, "bench pipe");
+	}
+}
+
+/* One round-trip time, between processes or threads. */
+static double
+round_trip(bool threads, bool use_futex, int cpu_a, int cpu_b)
+{
+	struct pingpong pp;
+	pthread_t th;
+	pid_t pid = 0;
+	double us;
+
+	memset(&pp, 0, sizeof(pp));
+	pp.cpu_b = cpu_b;
+	pp.futex = use_futex;
+	if (pipe(pp.ab) < 0 || pipe(pp.ba) < 0)
+		err(TRI_EXIT_FAIL, "pipe");
+	pin(cpu_a);
+	if (threads) {
+		if (pthread_create(&th, NULL, responder, &pp) != 0)
+			errx(TRI_EXIT_FAIL, "pthread_create failed");
+	} else if ((pid = fork()) == 0) {
+		responder(&pp);
+		_exit(0);
+	} else if (pid < 0) {
+		err(TRI_EXIT_FAIL, "fork");
+	}
+	one_trip(&pp);		/* both sides are up */
+	us = trips(&pp);
+	stop_responder(&pp);
+	if (threads)
+		pthread_join(th, NULL);
+	else
+		waitpid(pid, NULL, 0);
+	close(pp.ab[0]);
+	close(pp.ab[1]);
+	close(pp.ba[0]);
+	close(pp.ba[1]);
+	return us;
+}
+
+/* The same operations without a switch: lmbench's overhead. */
+static double
+no_switch(bool use_futex)
+{
+	_Atomic int w = 0;
+	double t0 = tri_cli_now();
+	int p[2], i, n = 20000;
+	char c = 'x';
+
+	if (!use_futex && pipe(p) < 0)
+		err(TRI_EXIT_FAIL, "pipe");
+	for (i = 0; i < n; i++) {
+		if (use_futex) {
+			futex(&w, FUTEX_WAKE_PRIVATE, 1);
+			futex(&w, FUTEX_WAIT_PRIVATE, 1);	/* EAGAIN */
+		} else if (write(p[1], &c, 1) != 1 || read(p[0], &c, 1) != 1) {
+			err(TRI_EXIT_FAIL, "bench pipe");
+		}
+	}
+	if (!use_futex) {
+		close(p[0]);
+		close(p[1]);
+	}
+	return (tri_cli_now() - t0) * 1e6 / n;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+struct bench_case {
+	const char	*name;
+	bool		 threads, futex, cross;
+	double		 median, min, max;
+};
+
+static void
+bench_case(struct bench_case *bc, int reps)
+{
+	double v[64], over;
+	int r, cpu_b = bc->cross ? 1 : 0;
+
+	for (r = 0; r < reps; r++) {
+		over = no_switch(bc->futex);
+		/* A round trip is two switches and the ops of both sides. */
+		v[r] = (round_trip(bc->threads, bc->futex, 0, cpu_b) -
+		    2 * over) / 2;
+		if (v[r] < 0)
+			v[r] = 0;
+	}
+	qsort(v, (size_t)reps, sizeof(v[0]), cmp_double);
+	bc->median = reps % 2 ? v[reps / 2] : (v[reps / 2 - 1] + v[reps / 2]) / 2;
+	bc->min = v[0];
+	bc->max = v[reps - 1];
+}
+
+/* The switch rate of pid over one interval, priced at cost us each. */
+static void
+bench_price(const struct ctl *ctl, pid_t pid, double cost, struct tri_json *j)
+{
+	struct cs_proc cp;
+	struct timespec ts;
+	double rate, ms;
+
+	if (cs_proc_open(&cp, pid, false) < 0 || cs_proc_sample(&cp) < 0)
+		errx(TRI_EXIT_FAIL, "pid %d: %s", (int)pid,
+		    tri_cli_target_error(ESRCH));
+	ts.tv_sec = (time_t)ctl->sample.interval;
+	ts.tv_nsec = (long)((ctl->sample.interval - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+	if (cs_proc_sample(&cp) < 0)
+		errx(TRI_EXIT_FAIL, "pid %d: exited while measured", (int)pid);
+	rate = (double)(cp.dvol + cp.dinvol) / cp.dt;
+	ms = rate * cost / 1000;
+	if (ctl->json) {
+		tri_json_obj_begin(j);
+		tri_json_kint(j, "pid", pid);
+		tri_json_kstr(j, "comm", cp.comm);
+		tri_json_kdouble(j, "switches_per_s", rate);
+		tri_json_kdouble(j, "cost_us", cost);
+		tri_json_kdouble(j, "cpu_ms_per_s", ms);
+		tri_json_obj_end(j);
+	} else {
+		printf("cost pid %d: %.1f switches/s x %.2f us = %.2f ms of CPU"
+		    " per second (%.2f%% of one CPU), direct cost only: ",
+		    (int)pid, rate, cost, ms, ms / 10);
+		tri_out_fescape(stdout, cp.comm, strlen(cp.comm));
+		putchar('\n');
+	}
+	cs_proc_free(&cp);
+}
+
+static void
+bench_print(const struct ctl *ctl, struct bench_case *bc, size_t n, int reps,
+    struct tri_json *j)
+{
+	size_t i;
+
+	if (ctl->json) {
+		tri_json_key(j, "bench");
+		tri_json_arr_begin(j);
+	} else if (ctl->header) {
+		printf("%-14s %-5s %9s %9s %9s %4s\n", "TEST", "CPUS",
+		    "MEDIAN_us", "MIN_us", "MAX_us", "REPS");
+	}
+	for (i = 0; i < n; i++) {
+		if (!ctl->json) {
+			printf("%-14s %-5s %9.2f %9.2f %9.2f %4d\n", bc[i].name,
+			    bc[i].cross ? "cross" : "same", bc[i].median,
+			    bc[i].min, bc[i].max, reps);
+			continue;
+		}
+		tri_json_obj_begin(j);
+		tri_json_kstr(j, "test", bc[i].name);
+		tri_json_kstr(j, "cpus", bc[i].cross ? "cross" : "same");
+		tri_json_kdouble(j, "median_us", bc[i].median);
+		tri_json_kdouble(j, "min_us", bc[i].min);
+		tri_json_kdouble(j, "max_us", bc[i].max);
+		tri_json_kint(j, "reps", reps);
+		tri_json_obj_end(j);
+	}
+	if (ctl->json)
+		tri_json_arr_end(j);
 }
 
 static int
 cs_bench(const struct ctl *ctl)
 {
-	return 2;
+	struct bench_case bc[] = {
+		{ "process-pipe", false, false, false, 0, 0, 0 },
+		{ "thread-pipe", true, false, false, 0, 0, 0 },
+		{ "thread-futex", true, true, false, 0, 0, 0 },
+		{ "process-pipe", false, false, true, 0, 0, 0 },
+		{ "thread-pipe", true, false, true, 0, 0, 0 },
+		{ "thread-futex", true, true, true, 0, 0, 0 },
+	};
+	size_t i, n = sizeof(bc) / sizeof(bc[0]);
+	int reps = ctl->sample_set && ctl->sample.count ?
+	    (int)ctl->sample.count : 5;
+	struct tri_json j;
+	cpu_set_t saved;
+
+	if (reps > 64)
+		errx(TRI_EXIT_FAIL, "--bench: at most 64 repetitions");
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		n = 3;		/* no second CPU to cross to */
+	sched_getaffinity(0, sizeof(saved), &saved);
+	for (i = 0; i < n; i++)
+		bench_case(&bc[i], reps);
+	sched_setaffinity(0, sizeof(saved), &saved);
+	tri_json_init(&j, stdout, false);
+	if (ctl->json)
+		tri_json_obj_begin(&j);
+	bench_print(ctl, bc, n, reps, &j);
+	if (ctl->json && ctl->targets.n) {
+		tri_json_key(&j, "cost");
+		tri_json_arr_begin(&j);
+	}
+	for (i = 0; i < ctl->targets.n; i++)
+		bench_price(ctl, ctl->targets.pids[i], bc[0].median, &j);
+	if (ctl->json && ctl->targets.n)
+		tri_json_arr_end(&j);
+	if (ctl->json) {
+		tri_json_obj_end(&j);
+		tri_json_end(&j);
+	}
+	return TRI_EXIT_OK;
 }
