@@ -1,0 +1,198 @@
+#!/usr/bin/env bats
+# fdleak.bats - fdleak against live helpers that hold known fds.
+
+bats_require_minimum_version 1.5.0
+load common
+
+# ready line "ready PID key=val ...": field KEY
+ready_field() {
+	local w
+	for w in $HELPER_READY; do
+		case $w in "$1="*) echo "${w#*=}"; return ;; esac
+	done
+	return 1
+}
+
+start_set() {
+	DIR=$BATS_TEST_TMPDIR/files
+	mkdir -p "$DIR"
+	start_helper fdleak-set "$DIR"
+	P=$HELPER_PID
+}
+
+# The list line of fd $1 (columns: PID FD TYPE MODE FLAGS POS TARGET).
+fd_line() {
+	printf '%s\n' "$output" | awk -v fd="$1" '$2 == fd { print; exit }'
+}
+
+@test "every fd of the known set is listed as the helper opened it" {
+	start_set
+	run -0 --separate-stderr fdleak -p "$P"
+	assert [ -z "$stderr" ]
+	no_raw_escapes
+	local f
+	f=$(ready_field reg)
+	assert_regex "$(fd_line "$f")" "^ *$P +$f REG +rw +- +0 $DIR/plain.txt$"
+	f=$(ready_field regce)
+	assert_regex "$(fd_line "$f")" " REG +rw +CLOEXEC,APPEND +0 $DIR/cloexec.txt$"
+	f=$(ready_field del)
+	assert_regex "$(fd_line "$f")" " REG +rw +- +12345 $DIR/deleted.bin \\(deleted, 12345 bytes\\)$"
+	f=$(ready_field dir)
+	assert_regex "$(fd_line "$f")" " DIR +r +- +0 $DIR$"
+	f=$(ready_field pipe)
+	assert_regex "$(fd_line "$f")" " FIFO +r +- +0 pipe:\\[[0-9]+\\] peer $(ready_field peer) \\(fdleak-peer\\) fd [0-9]+$"
+	local sp=$(ready_field sp)
+	assert_regex "$(fd_line "${sp%,*}")" " SOCK +rw .* UNIX-STREAM \\(unnamed\\) peer $P \\(.*fdset\\) fd ${sp#*,}$"
+	assert_regex "$(fd_line "${sp#*,}")" " SOCK .* peer $P \\(.*fdset\\) fd ${sp%,*}$"
+	local port=$(ready_field port)
+	assert_regex "$(fd_line "$(ready_field lis)")" " SOCK .* TCP 127.0.0.1:$port LISTEN$"
+	assert_regex "$(fd_line "$(ready_field est)")" " TCP 127.0.0.1:[0-9]+ -> 127.0.0.1:$port ESTABLISHED$"
+	assert_regex "$(fd_line "$(ready_field acc)")" " TCP 127.0.0.1:$port -> 127.0.0.1:[0-9]+ ESTABLISHED$"
+	assert_regex "$(fd_line "$(ready_field cw)")" " TCP 127.0.0.1:[0-9]+ -> 127.0.0.1:$port CLOSE_WAIT$"
+	assert_regex "$(fd_line "$(ready_field efd)")" " eventfd +rw .* eventfd count=7$"
+	assert_regex "$(fd_line "$(ready_field ep)")" " eventpoll .* eventpoll watching 1 fds $(ready_field efd)$"
+	assert_regex "$(fd_line "$(ready_field tfd)")" " timerfd .* timerfd clock=1 value=[0-9.]+s interval=100.000s$"
+	assert_regex "$(fd_line "$(ready_field sfd)")" " signalfd .* signalfd SIGUSR1$"
+	assert_regex "$(fd_line "$(ready_field ino)")" " inotify .* inotify 1 watch$"
+	assert_regex "$(fd_line "$(ready_field mfd)")" " memfd +rw .* /memfd:fdleak-memfd \\(deleted, 0 bytes\\)$"
+	assert_regex "$(fd_line "$(ready_field pidfd)")" " pidfd +rw +CLOEXEC .* pidfd pid $(ready_field peer)$"
+}
+
+@test "the count equals ls /proc/PID/fd | wc -l, in the list, --summary and --json" {
+	start_set
+	local n
+	n=$(ls "/proc/$P/fd" | wc -l)
+	run -0 fdleak --no-header -p "$P"
+	assert_equal "${#lines[@]}" "$n"
+	run -0 fdleak -s -p "$P"
+	assert_output --partial "): $n fds open; soft limit $(awk '/Max open files/ {print $4}' "/proc/$P/limits")"
+	run -0 fdleak --json -p "$P"
+	assert_equal "$(jq '.processes[0].count' <<<"$output")" "$n"
+	assert_equal "$(jq '.processes[0].fds | length' <<<"$output")" "$n"
+	assert_equal "$(jq -r ".processes[0].fds[] | select(.fd == $(ready_field reg)) | .cloexec" <<<"$output")" false
+	assert_equal "$(jq -r ".processes[0].fds[] | select(.fd == $(ready_field regce)) | .cloexec" <<<"$output")" true
+}
+
+@test "TCP endpoints and states agree with ss -tanp" {
+	start_set
+	local mine theirs
+	mine=$(fdleak --no-header -p "$P" | awk '$3 == "SOCK" && $7 == "TCP" {
+		if ($9 == "->") print $2, $8, $10, $11; else print $2, $8, "-", $9 }' | sort)
+	theirs=$(ss -tanpH | grep "pid=$P," | awk '{
+		st = $1; sub(/ESTAB/, "ESTABLISHED", st); sub(/CLOSE-WAIT/, "CLOSE_WAIT", st)
+		match($0, /fd=[0-9]+/); fd = substr($0, RSTART + 3, RLENGTH - 3)
+		if (st == "LISTEN") print fd, $4, "-", st; else print fd, $4, $5, st }' | sort)
+	assert [ -n "$mine" ]
+	assert_equal "$mine" "$theirs"
+}
+
+@test "a file named with terminal escapes and a newline is printed escaped" {
+	start_set
+	run -0 fdleak -p "$P"
+	no_raw_escapes
+	assert_regex "$(fd_line "$(ready_field esc)")" "$DIR/\\\\e\\]0;pwned\\\\x07\\\\nevil$"
+	assert_output --partial 'pid '"$P"' (\e[31mfdset)'
+	run -0 fdleak --json -p "$P"
+	no_raw_escapes
+	jq -e . <<<"$output" >/dev/null
+}
+
+@test "--summary is the count against the target's own limits, with warnings" {
+	start_set
+	run -0 fdleak -s --json -p "$P"
+	assert_equal "$(jq '.processes[0].soft_limit' <<<"$output")" "$(awk '/Max open files/ {print $4}' "/proc/$P/limits")"
+	run -0 fdleak -s --max-pct 0 -p "$P"
+	run -1 fdleak -s -c --max-pct 0 -p "$P"
+	run -0 fdleak -s -c -p "$P"
+	# a process with an fd above 1024 and 90% of a soft limit of 1100
+	run -0 bash -c 'ulimit -n 1100; exec 1050< /dev/null; for ((i = 0; i < 990; i++)); do exec {x}< /dev/null; done; fdleak -s -p $$; true'
+	assert_output --partial "warning: "
+	assert_output --partial "of the soft limit is used (over 80%)"
+	assert_output --partial "select() cannot watch them"
+}
+
+@test "--top ranks processes by fd count and by % of their limit" {
+	start_set
+	run -0 bash -c 'ulimit -n 100; exec 3<&- ; for ((i = 0; i < 80; i++)); do exec {x}< /dev/null; done; fdleak --top 3 --json'
+	jq -e '.file_max > 0 and .file_nr > 0' <<<"$output"
+	assert_equal "$(jq '.by_count | length' <<<"$output")" 3
+	# the bash above holds 80+ of a limit of 100: first by percent
+	assert_equal "$(jq -r '.by_pct[0].soft_limit' <<<"$output")" 100
+	run -0 fdleak --top=2
+	assert_line --index 0 --regexp '^system: [0-9]+ file handles in use of file-max [0-9]+'
+	assert_line "by fd count:"
+}
+
+@test "--watch finds a socket leak: group, rate within 20%, time to the limit" {
+	start_helper fdleak-leak 40 leak
+	run -1 fdleak --watch -c -i 0.5 -n 6 --json -p "$HELPER_PID"
+	local rep
+	rep=$(tail -n 1 <<<"$output")
+	assert_equal "$(jq -r .leaking <<<"$rep")" true
+	local g
+	g=$(jq -c '[.groups[] | select(.growing)]' <<<"$rep")
+	assert_equal "$(jq length <<<"$g")" 1
+	assert_regex "$(jq -r '.[0].group' <<<"$g")" "^TCP -> 127.0.0.1:$(ready_field port) CLOSE_WAIT$"
+	jq -e '.[0].rate >= 32 and .[0].rate <= 48' <<<"$g"
+	jq -e '.rate >= 32 and .rate <= 48' <<<"$rep"
+	# soft limit minus the count, over 40/s
+	jq -e '.seconds_to_limit > 0 and ((.seconds_to_limit - ('"$(awk '/Max open files/ {print $4}' "/proc/$HELPER_PID/limits")"' - .count) / 40) | fabs) < 0.2 * .seconds_to_limit' <<<"$rep"
+	run -1 fdleak --watch -c -i 0.5 -n 3 -p "$HELPER_PID"
+	assert_output --partial "diagnosis: TCP -> 127.0.0.1:"
+	assert_output --partial "verdict: leaking"
+}
+
+@test "--watch: opening and closing at the same rate is not a leak" {
+	start_helper fdleak-leak 40 churn
+	run -0 fdleak --watch -c -i 0.5 -n 6 -p "$HELPER_PID"
+	assert_output --partial "verdict: no leak seen"
+	refute_output --partial "growing groups"
+}
+
+@test "run mode reports exactly the fds the program leaves open, and its status" {
+	run -3 --separate-stderr fdleak -- "$HELPERS/fdleak-exit"
+	local want got
+	want=$(sed -n 's/^leaked //p' <<<"$output" | tr ' ' '\n' | sort -n | tr '\n' ' ')
+	got=$(sed -n 's/^fdleak:   fd \([0-9]*\) .*/\1/p' <<<"$stderr" | sort -n | tr '\n' ' ')
+	assert_equal "$got" "$want"
+	[[ $stderr == *"exited 3 with 3 fds open beyond"* ]]
+	run -3 --separate-stderr fdleak -f -- "$HELPERS/fdleak-exit" fork
+	local child cfd
+	read -r _ child _ cfd < <(grep '^child' <<<"$output")
+	[[ $stderr == *"pid $child (fdleak-exit) exited 0 with 1 fd open"* ]] || fail "$stderr"
+	run -0 fdleak -- true
+	run -1 fdleak -- false
+}
+
+@test "--close closes the fd and the process runs on" {
+	start_set
+	local f=$(ready_field reg)
+	run -0 fdleak --close "$f" -p "$P"
+	assert_output "pid $P: closed fd $f ($DIR/plain.txt)"
+	assert [ ! -e "/proc/$P/fd/$f" ]
+	kill -USR2 "$P"
+	helper_line
+	assert_equal "$REPLY" "alive reg=closed"
+	run -2 --separate-stderr fdleak --close 1 -p "$P"
+	[[ $stderr == *"add --force"* ]]
+	assert [ -e "/proc/$P/fd/1" ]
+	run -2 --separate-stderr fdleak --close 999 -p "$P"
+	assert_equal "$stderr" "fdleak: pid $P: fd 999: not open"
+}
+
+@test "errors: no such pid, no permission, a name that matches nothing" {
+	start_set
+	run -2 --separate-stderr fdleak -p 4194303
+	assert_equal "$stderr" "fdleak: pid 4194303: no such process"
+	run -2 --separate-stderr fdleak -p no-such-process-name
+	assert_equal "$stderr" "fdleak: no-such-process-name: no process matches this name"
+	run -2 --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups fdleak -p "$P"
+	assert_equal "$stderr" "fdleak: pid $P: fd: Permission denied (needs CAP_SYS_PTRACE; run as root)"
+	assert_output ""
+	run -2 --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups fdleak --close 4 -p "$P"
+	[[ $stderr == *"needs CAP_SYS_PTRACE"* ]]
+	assert [ -e "/proc/$P/fd/4" ]
+	run -2 --separate-stderr fdleak -w -n 1 -p "$P"
+	run -2 --separate-stderr fdleak
+	[[ $stderr == *"Usage: fdleak"* ]]
+}
