@@ -1,3 +1,7 @@
 # demo/proctree.sh - sourced by scripts/demo with SERVICE_PID set.
 step "proctree: the service, its workers, threads and <defunct> children" \
 	proctree -p "$SERVICE_PID"
+step "proctree -t: each thread by its own name (ping, pong, spin), compacted" \
+	proctree -t "$SERVICE_PID"
+step "proctree -s -m: only the zombies' branch, from pid 1 down" \
+	proctree -s -p -T -m '<defunct>|misbehave' "$SERVICE_PID"
