@@ -208,6 +208,7 @@ zomb_fill(struct zomb *z, const struct tri_pnode *n, double now_ms)
 	}
 	if (tri_proc_read_stat(&p, &st) < 0)
 		goto out;
+	snprintf(z->comm, sizeof(z->comm), "%s", st.comm);
 	z->have_status = st.nfields >= 52;
 	z->status = st.exit_code;
 	z->cpu = (double)(st.utime + st.stime) / (double)tri_proc_hz();
@@ -298,6 +299,24 @@ cmp_parent(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/*
+ * libproc2 turns control bytes of a name into '.'; read the raw name so
+ * the output shows, escaped, what the process really called itself.
+ */
+static void
+raw_comm(char *buf, size_t size, const struct tri_pnode *n)
+{
+	struct tri_proc p;
+	struct tri_stat st;
+
+	snprintf(buf, size, "%s", n->comm);
+	if (tri_proc_open(&p, n->pid) < 0)
+		return;
+	if (p.starttime == n->start && tri_proc_read_stat(&p, &st) == 0)
+		snprintf(buf, size, "%s", st.comm);
+	tri_proc_close(&p);
+}
+
 /* One parent entry per distinct ppid of the zombies. */
 static int
 group_parents(struct scan *s)
@@ -319,8 +338,7 @@ group_parents(struct scan *s)
 			if ((n = tri_ptable_find(&s->pt, par->pid)) != NULL) {
 				par->start = n->start;
 				par->state = n->state;
-				snprintf(par->comm, sizeof(par->comm), "%s",
-				    n->comm);
+				raw_comm(par->comm, sizeof(par->comm), n);
 			} else {
 				par->gone = true;
 			}
@@ -970,7 +988,8 @@ send_sigchld(const struct tri_proc *pp)
 
 /* Wait up to SIGCHLD_GRACE for the parent to collect the zombies itself. */
 static void
-after_sigchld(struct reap *rp, struct zomb **todo, size_t *n)
+after_sigchld(struct reap *rp, const struct tri_proc *pp, struct zomb **todo,
+    size_t *n)
 {
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
 	double end = tri_cli_now() + SIGCHLD_GRACE;
@@ -985,8 +1004,12 @@ after_sigchld(struct reap *rp, struct zomb **todo, size_t *n)
 	for (i = 0; i < *n; i++) {
 		if (todo[i] == NULL || zomb_still(todo[i]))
 			continue;
-		add(rp, todo[i], "reaped", "sigchld",
-		    "the parent reaped it after SIGCHLD");
+		if (tri_proc_check(pp) < 0)
+			add(rp, todo[i], "gone", "-", "parent exited during "
+			    "the reap; init reaps it");
+		else
+			add(rp, todo[i], "reaped", "sigchld",
+			    "the parent reaped it after SIGCHLD");
 		todo[i] = NULL;
 	}
 }
@@ -1014,11 +1037,33 @@ live_thread(const struct tri_proc *pp)
 	return tid ? tid : -1;
 }
 
+/*
+ * The zombie's pid as its parent sees it: in the parent's PID namespace
+ * (level levels deep, 1 for the initial one) it has another number.
+ */
+static pid_t
+pid_for_parent(const struct zomb *z, int level)
+{
+	struct tri_status st;
+	struct tri_proc p;
+	pid_t pid = z->pid;
+
+	if (level <= 1 || tri_proc_open(&p, z->pid) < 0)
+		return pid;
+	if (p.starttime == z->start && tri_proc_read_status(&p, &st) == 0 &&
+	    st.nspid_n >= level)
+		pid = st.nspid[level - 1];
+	tri_proc_close(&p);
+	return pid;
+}
+
 /* Reap one zombie with wait4(pid, NULL, WNOHANG, NULL) inside h. */
 static int
-inject_wait(struct reap *rp, struct tri_ptrace_hold *h, struct zomb *z)
+inject_wait(struct reap *rp, struct tri_ptrace_hold *h, struct zomb *z,
+    int level)
 {
-	unsigned long args[6] = { (unsigned long)z->pid, 0, WNOHANG, 0, 0, 0 };
+	pid_t pid = pid_for_parent(z, level);
+	unsigned long args[6] = { (unsigned long)pid, 0, WNOHANG, 0, 0, 0 };
 	long ret;
 
 	if (!zomb_still(z)) {
@@ -1027,7 +1072,7 @@ inject_wait(struct reap *rp, struct tri_ptrace_hold *h, struct zomb *z)
 	}
 	if (tri_ptrace_inject(h, __NR_wait4, args, &ret) < 0)
 		return -1;
-	if (ret == z->pid)
+	if (ret == pid)
 		add(rp, z, "reaped", "wait4", "wait4 injected into thread %d",
 		    (int)h->tid);
 	else if (ret == 0)
@@ -1040,8 +1085,8 @@ inject_wait(struct reap *rp, struct tri_ptrace_hold *h, struct zomb *z)
 
 /* Step 2: hold a live thread of the parent and reap inside it. */
 static void
-reap_ptrace(struct reap *rp, const struct tri_proc *pp, struct zomb **todo,
-    size_t n)
+reap_ptrace(struct reap *rp, const struct tri_proc *pp, int level,
+    struct zomb **todo, size_t n)
 {
 	struct tri_ptrace_hold h = { 0 };
 	size_t i;
@@ -1061,7 +1106,7 @@ reap_ptrace(struct reap *rp, const struct tri_proc *pp, struct zomb **todo,
 		e = ESRCH;
 	}
 	for (i = 0; e == 0 && i < n; i++)
-		if (todo[i] && inject_wait(rp, &h, todo[i]) == 0)
+		if (todo[i] && inject_wait(rp, &h, todo[i], level) == 0)
 			todo[i] = NULL;
 		else if (todo[i])
 			e = errno;
@@ -1126,8 +1171,9 @@ reap_parent(struct reap *rp, struct scan *s, const struct parent *par,
 			    "SIGCHLD to %d, then wait4 injected", (int)par->pid);
 	} else if (send_sigchld(&pp) == 0 || errno == EPERM) {
 		/* Without CAP_KILL the ptrace step says what is missing. */
-		after_sigchld(rp, todo, &n);
-		reap_ptrace(rp, &pp, todo, n);
+		after_sigchld(rp, &pp, todo, &n);
+		reap_ptrace(rp, &pp, par->have_status ? par->st.nspid_n : 1,
+		    todo, n);
 	} else {
 		for (i = 0; i < n; i++)
 			add(rp, todo[i], "gone", "-", "parent exited during "
