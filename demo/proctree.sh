@@ -3,5 +3,5 @@ step "proctree: the service, its workers, threads and <defunct> children" \
 	proctree -p "$SERVICE_PID"
 step "proctree -t: each thread by its own name (ping, pong, spin), compacted" \
 	proctree -t "$SERVICE_PID"
-step "proctree -s -m: only the zombies' branch, from pid 1 down" \
-	proctree -s -p -T -m '<defunct>|misbehave' "$SERVICE_PID"
+step "proctree -s: where the service hangs in the tree, from pid 1 down" \
+	proctree -s -p -T "$SERVICE_PID"
