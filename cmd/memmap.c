@@ -580,61 +580,50 @@ vma_label(const struct snap *s, size_t i, char *buf, size_t size)
 	else if (mi->tid >= 0 && mi->kind == K_GUARD)
 		snprintf(buf, size, "[guard tid %d]", (int)mi->tid);
 	else if (mi->note == N_ARENA_RESERVE)
-		snprintf(buf, size, "[arena reserve]");
+		return "[arena reserve]";
 	else if (mi->note == N_GO_RESERVE)
-		snprintf(buf, size, "[go arena reserve]");
+		return "[go arena reserve]";
 	else if (mi->kind == K_ARENA)
-		snprintf(buf, size, "[arena]");
+		return "[arena]";
 	else if (mi->kind == K_GO_ARENA)
-		snprintf(buf, size, "[go arena]");
+		return "[go arena]";
 	else if ((mi->kind == K_BSS || mi->kind == K_LIB_BSS) && i > 0)
 		tri_out_escape(buf, size, tri_maps_path(&s->maps, v - 1),
 		    v[-1].path_len);
 	else if (v->path_len)
 		tri_out_escape(buf, size, tri_maps_path(&s->maps, v),
 		    v->path_len);
+	else if (mi->kind == K_GUARD)
+		return "[guard]";
 	else
-		snprintf(buf, size, "[anon]");
+		return "[anon]";
 	return buf;
 }
 
-static int
-read_once(const struct ctl *ctl, const struct tri_proc *p, struct snap *s,
-    struct tri_maps *check)
-{
-	const char *file = ctl->maps_only ? "maps" : "smaps";
-
-	s->what = file;
-	if (tri_proc_read_maps(p, file, &s->maps) < 0)
-		return -1;
-	/*
-	 * The kernel drops the mmap lock between chunks of a read, so the
-	 * result may mix two states.  A second, cheap read of maps that
-	 * shows the same layout means nothing changed in between.
-	 */
-	s->what = "maps";
-	if (tri_proc_read_maps(p, "maps", check) < 0)
-		return -1;
-	return 0;
-}
-
+/*
+ * The kernel drops the mmap lock between chunks of a read, so one read
+ * may mix two states.  A second, cheap read of maps that shows the same
+ * layout means nothing moved in between; else read again, a few times.
+ */
 static int
 read_settled(const struct ctl *ctl, const struct tri_proc *p, struct snap *s)
 {
-	struct tri_maps check;
+	const char *file = ctl->maps_only ? "maps" : "smaps";
 	int r = 0;
 
-	tri_maps_init(&check);
 	for (s->tries = 1; s->tries <= READ_TRIES; s->tries++) {
-		if ((r = read_once(ctl, p, s, &check)) < 0)
+		s->what = file;
+		if ((r = tri_proc_read_maps(p, file, &s->maps)) < 0)
 			break;
-		if ((s->settled = tri_maps_same_layout(&s->maps, &check)))
+		s->what = "maps";
+		if ((r = tri_proc_maps_unchanged(p, &s->maps)) < 0)
+			break;
+		if ((s->settled = r == 1))
 			break;
 	}
 	if (s->tries > READ_TRIES)
 		s->tries = READ_TRIES;
-	tri_maps_free(&check);
-	return r;
+	return r < 0 ? -1 : 0;
 }
 
 /* -q --summary: the totals from smaps_rollup, one cheap walk. */
@@ -1393,30 +1382,88 @@ widths(const struct snap *s, const size_t *idx, size_t n,
 	}
 }
 
+/* Room for the fixed part of a row, written without bounds checks. */
+#define ROW_FIXED	(32 + MAXCOLS * 24 + 64 + VMFLAGS_MAX)
+#define VMFLAGS_MAX	200
+
+static char *
+put_num(char *p, unsigned long long v, size_t w)
+{
+	char t[24];
+	size_t i = sizeof(t), n;
+
+	do
+		t[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	n = sizeof(t) - i;
+	if (w > n) {
+		memset(p, ' ', w - n);
+		p += w - n;
+	}
+	memcpy(p, t + i, n);
+	p[n] = ' ';
+	return p + n + 1;
+}
+
+static char *
+put_hex16(char *p, unsigned long v)
+{
+	int k;
+
+	for (k = 15; k >= 0; k--) {
+		p[k] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	}
+	p[16] = ' ';
+	return p + 17;
+}
+
+static char *
+put_word(char *p, const char *s, size_t w)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	if (w > n) {
+		memset(p + n, ' ', w - n);
+		n = w;
+	}
+	p[n] = ' ';
+	return p + n + 1;
+}
+
+/* VmFlags "rd wr mr" as one column: "rd,wr,mr". */
+static char *
+put_flags(char *p, const char *fl)
+{
+	size_t j;
+
+	if (*fl == '\0')
+		*p++ = '-';
+	for (j = 0; fl[j] && j < VMFLAGS_MAX; j++)
+		*p++ = fl[j] == ' ' ? ',' : fl[j];
+	*p++ = ' ';
+	return p;
+}
+
 static void
 print_row(struct obuf *o, const struct ctl *ctl, const struct snap *s,
     size_t i, const struct column *cols, int ncols, size_t kindw)
 {
 	const struct tri_vma *v = &s->maps.v[i];
-	char addr[24], label[LABEL_MAX];
+	char label[LABEL_MAX], *p;
 	int c;
 
-	snprintf(addr, sizeof(addr), "%016lx", v->start);
-	ocell(o, addr, 16, false);
+	if (o->n + ROW_FIXED > sizeof(o->b))
+		oflush(o);
+	p = put_hex16(o->b + o->n, v->start);
 	for (c = 0; c < ncols; c++)
-		onum(o, col_value(&cols[c], v), cols[c].w);
-	ocell(o, v->perms, 4, false);
-	ocell(o, kind_name(s->info[i].kind), kindw, false);
-	if (ctl->extended && s->smaps) {
-		char fl[256];
-		size_t j;
-
-		snprintf(fl, sizeof(fl), "%s", tri_maps_vmflags(&s->maps, v));
-		for (j = 0; fl[j]; j++)
-			if (fl[j] == ' ')
-				fl[j] = ',';
-		ocell(o, fl[0] ? fl : "-", 0, false);
-	}
+		p = put_num(p, col_value(&cols[c], v), cols[c].w);
+	p = put_word(p, v->perms, 4);
+	p = put_word(p, kind_name(s->info[i].kind), kindw);
+	if (ctl->extended && s->smaps)
+		p = put_flags(p, tri_maps_vmflags(&s->maps, v));
+	o->n = (size_t)(p - o->b);
 	ostr(o, vma_label(s, i, label, sizeof(label)));
 	oput(o, "\n", 1);
 }
@@ -1798,14 +1845,15 @@ json_limits(struct tri_json *j, const struct snap *s)
 static void
 json_snap(const struct ctl *ctl, struct tri_json *j, const struct snap *s)
 {
-	size_t i;
+	size_t i, n, *idx;
 
 	tri_json_obj_begin(j);
 	tri_json_kint(j, "pid", s->pid);
 	tri_json_key(j, "comm");
 	tri_json_strn(j, s->comm, strlen(s->comm));
 	tri_json_kuint(j, "starttime", s->starttime);
-	tri_json_kdouble(j, "time", s->wall);
+	/* %.6g would round seconds since 1970 to 10 s: write milliseconds */
+	tri_json_kuint(j, "time_ms", (unsigned long long)(s->wall * 1000));
 	tri_json_kstr(j, "source", s->smaps ? "smaps" : "maps");
 	tri_json_kbool(j, "settled", s->settled);
 	tri_json_kint(j, "tries", s->tries);
@@ -1820,8 +1868,10 @@ json_snap(const struct ctl *ctl, struct tri_json *j, const struct snap *s)
 	} else {
 		tri_json_key(j, "mappings");
 		tri_json_arr_begin(j);
-		for (i = 0; i < s->maps.n; i++)
-			json_mapping(ctl, j, s, i);
+		idx = rows(ctl, s, &n);
+		for (i = 0; idx && i < n; i++)
+			json_mapping(ctl, j, s, idx[i]);
+		free(idx);
 		tri_json_arr_end(j);
 	}
 	tri_json_obj_end(j);
@@ -1897,6 +1947,8 @@ label(const struct mrec *r, char *buf, size_t size)
 		tri_out_escape(buf, size, r->path, r->path_len);
 	else if (strcmp(r->kind, "bss") == 0 || strcmp(r->kind, "lib-bss") == 0)
 		snprintf(buf, size, "[bss]");
+	else if (strcmp(r->kind, "guard") == 0)
+		snprintf(buf, size, "[guard]");
 	else
 		snprintf(buf, size, "[anon]");
 }
@@ -2110,7 +2162,7 @@ json_report(const struct mset *was, const struct mset *now,
 	tri_json_init(&j, stdout, false);
 	tri_json_obj_begin(&j);
 	tri_json_kint(&j, "pid", pid);
-	tri_json_kdouble(&j, "time", now->wall);
+	tri_json_kuint(&j, "time_ms", (unsigned long long)(now->wall * 1000));
 	tri_json_kdouble(&j, "seconds", secs);
 	tri_json_key(&j, "changes");
 	tri_json_arr_begin(&j);
@@ -2291,6 +2343,14 @@ mrec_from_json(const struct jval *o, struct mrec *r)
 }
 
 static int
+cmp_mrec(const void *a, const void *b)
+{
+	const struct mrec *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int
 mset_from_json(const struct jval *p, struct mset *m)
 {
 	const struct jval *maps = jget(p, "mappings"), *t, *v;
@@ -2302,11 +2362,12 @@ mset_from_json(const struct jval *p, struct mset *m)
 		return -1;
 	m->n = maps->n;
 	for (i = 0; i < maps->n; i++)
-		if (mrec_from_json(&maps->items[i], &m->r[i]) < 0 ||
-		    (i > 0 && m->r[i].start < m->r[i - 1].start))
+		if (mrec_from_json(&maps->items[i], &m->r[i]) < 0)
 			return -1;
+	qsort(m->r, m->n, sizeof(*m->r), cmp_mrec);	/* saved with --sort */
 	m->have_rss = strcmp(jstr(p, "source", &len), "smaps") == 0;
-	m->wall = (v = jget(p, "time")) && v->type == J_NUM ? v->num : 0;
+	m->wall = (v = jget(p, "time_ms")) && v->type == J_NUM ?
+	    v->num / 1000 : 0;
 	t = jget(p, "total");
 	m->size = jnum(t, "size_kb");
 	m->rss = jnum(t, "rss_kb");

@@ -259,6 +259,7 @@ struct tri_maps {
 	size_t		 poollen, poolcap;
 	bool		 smaps;			/* f[] was filled */
 	int		 order[TRI_SM_MAX];
+	unsigned char	 olen[TRI_SM_MAX];	/* strlen of each order[] name */
 	int		 norder;
 	char		 extra[TRI_SM_MAX - TRI_SM_NKNOWN][32];
 	int		 nextra;
@@ -282,6 +283,12 @@ ssize_t	tri_maps_parse(struct tri_maps *m, const char *buf, size_t len);
  */
 int	tri_proc_read_maps(const struct tri_proc *p, const char *file,
 	    struct tri_maps *m);
+/*
+ * Read p's maps again and compare it with m as it goes, without keeping
+ * it: 1 when the layout is the same, 0 when it changed, -1 with errno.
+ */
+int	tri_proc_maps_unchanged(const struct tri_proc *p,
+	    const struct tri_maps *m);
 /* Whether two reads describe the same layout (ranges, perms, inodes). */
 bool	tri_maps_same_layout(const struct tri_maps *a, const struct tri_maps *b);
 /* The NUL-terminated path (or "") and VmFlags text (or "") of v. */

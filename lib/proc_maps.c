@@ -226,6 +226,7 @@ note_order(struct tri_maps *m, int f, bool kb)
 			return i;
 	if (kb)
 		m->kb_mask |= 1ULL << f;
+	m->olen[m->norder] = (unsigned char)strlen(tri_maps_field_name(m, f));
 	m->order[m->norder] = f;
 	return m->norder++;
 }
@@ -256,9 +257,9 @@ parse_field(struct tri_maps *m, const char *s, const char *colon,
 	}
 	if ((p = dec(colon + 1, end, &x)) == NULL)
 		return 0;		/* a non-numeric field: not ours */
-	if (m->pos < m->norder) {
+	if (m->pos < m->norder && m->olen[m->pos] == len) {
 		nm = tri_maps_field_name(m, m->order[m->pos]);
-		if (nm && strncmp(nm, s, len) == 0 && nm[len] == '\0')
+		if (memcmp(nm, s, len) == 0)
 			f = m->order[m->pos++];
 	}
 	if (f < 0) {
@@ -373,6 +374,76 @@ tri_proc_read_maps(const struct tri_proc *p, const char *file,
 	return r;
 }
 
+static bool
+same_vma(const struct tri_vma *x, const struct tri_vma *y)
+{
+	return x->start == y->start && x->end == y->end &&
+	    x->inode == y->inode && memcmp(x->perms, y->perms, 4) == 0;
+}
+
+/* Compare the records parsed into tmp with m from *k on, then drop them. */
+static bool
+compare_part(const struct tri_maps *m, struct tri_maps *tmp, size_t *k)
+{
+	size_t i;
+	bool same = true;
+
+	for (i = 0; i < tmp->n && same; i++, (*k)++)
+		same = *k < m->n && same_vma(&m->v[*k], &tmp->v[i]);
+	tmp->n = 0;
+	tmp->poollen = 0;
+	return same;
+}
+
+#define CMP_CHUNK	(64 * 1024)	/* small: the records are not kept */
+
+static int
+compare_fd(int fd, const struct tri_maps *m, struct tri_maps *tmp)
+{
+	char buf[CMP_CHUNK];
+	size_t have = 0, k = 0;
+	ssize_t r, used;
+
+	for (;;) {
+		if ((r = read_chunk(fd, buf + have, sizeof(buf) - have)) < 0)
+			return -1;
+		if (r == 0)
+			break;
+		have += (size_t)r;
+		if ((used = tri_maps_parse(tmp, buf, have)) < 0)
+			return -1;
+		if (used == 0 && have == sizeof(buf)) {
+			errno = EINVAL;
+			return -1;
+		}
+		if (!compare_part(m, tmp, &k))
+			return 0;
+		memmove(buf, buf + used, have - (size_t)used);
+		have -= (size_t)used;
+	}
+	return k == m->n;
+}
+
+int
+tri_proc_maps_unchanged(const struct tri_proc *p, const struct tri_maps *m)
+{
+	struct tri_maps tmp;
+	int fd, r, e;
+
+	if ((fd = openat(p->dirfd, "maps", O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		return -1;
+	}
+	tri_maps_init(&tmp);
+	r = compare_fd(fd, m, &tmp);
+	e = errno;
+	tri_maps_free(&tmp);
+	close(fd);
+	errno = e == ENOENT ? ESRCH : e;
+	return r;
+}
+
 bool
 tri_maps_same_layout(const struct tri_maps *a, const struct tri_maps *b)
 {
@@ -380,12 +451,8 @@ tri_maps_same_layout(const struct tri_maps *a, const struct tri_maps *b)
 
 	if (a->n != b->n)
 		return false;
-	for (i = 0; i < a->n; i++) {
-		const struct tri_vma *x = &a->v[i], *y = &b->v[i];
-
-		if (x->start != y->start || x->end != y->end ||
-		    x->inode != y->inode || memcmp(x->perms, y->perms, 4) != 0)
+	for (i = 0; i < a->n; i++)
+		if (!same_vma(&a->v[i], &b->v[i]))
 			return false;
-	}
 	return true;
 }
