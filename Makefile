@@ -30,6 +30,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CPPFLAGS = -D_GNU_SOURCE -DTRI_VERSION='"$(VERSION)"' -Ilib $(CPPFLAGS)
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -pthread
+# Each binary loads only the shared libraries it really uses.
+ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS)
 
 # A sanitizer build goes to its own tree so it never mixes with a plain one.
 ifeq ($(SANITIZE),1)
@@ -72,11 +74,13 @@ $(LIBA): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-# A command is either cmd/NAME.c or every .c file in cmd/NAME/.
+# A command is either cmd/NAME.c or every .c file in cmd/NAME/.  A literal
+# % would be taken for the rule's stem before the second expansion: PCT.
+PCT	:= %
 .SECONDEXPANSION:
-$(BIN)/%: $$(patsubst cmd/%.c,$(B)/cmd/%.o,$$(wildcard cmd/$$*.c cmd/$$*/*.c)) $(LIBA)
+$(BIN)/%: $$(patsubst cmd/$$(PCT).c,$(B)/cmd/$$(PCT).o,$$(wildcard cmd/$$*.c cmd/$$*/*.c)) $(LIBA)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBA) $(PKG_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBA) $(PKG_LIBS) -lm
 
 $(B)/helpers/%: tests/helpers/%.c $(LIBA)
 	@mkdir -p $(@D)
