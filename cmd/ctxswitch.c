@@ -1373,7 +1373,9 @@ parse_count(const char *s, const char *what)
 static void
 operands(struct ctl *ctl, int argc, char **argv)
 {
-	if (argc > 2 || !tri_cli_is_number(argv[0]) ||
+	double d;
+
+	if (argc > 2 || tri_cli_parse_seconds(argv[0], &d) < 0 ||
 	    (argc == 2 && !tri_cli_is_number(argv[1]))) {
 		warnx("operands are INTERVAL [COUNT]; to run a program put it"
 		    " after --");

@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# ctxswitch.bats - rates, verdicts, run mode, --bench and --top against
+# helpers whose threads switch in known ways.
+
+load common
+
+bats_require_minimum_version 1.5.0
+
+tid_of() { # tid_of ROLE: from the helper's ready line
+	local w
+	for w in $HELPER_READY; do
+		[[ $w == "$1="* ]] && echo "${w#*=}"
+	done
+}
+
+@test "threads are classified and their blocking places found" {
+	start_helper ctxswitch-threads
+	run -0 --separate-stderr ctxswitch -t -p "$HELPER_PID" -i 1 -n 2
+	no_raw_escapes
+	assert_line --regexp "^why tid $(tid_of sleeper): voluntary, .*; clock_nanosleep [0-9]+/10 samples .*: sleeper$"
+	assert_line --regexp "^why tid $(tid_of spin1): involuntary, .*: spin1$"
+	assert_line --regexp "^why tid $(tid_of spin2): involuntary, .*: spin2$"
+	assert_line --regexp "^why tid $(tid_of locker): voluntary, .*; futex [0-9]+/10 samples \(lock contention.*: locker$"
+	assert_line --regexp "^why pid $HELPER_PID: threads [0-9]+, busy [0-9]+ on CPUs 0 .*more busy threads than CPUs"
+	# the escape-named thread is shown escaped
+	assert_line --regexp "^[0-9:]+ +$HELPER_PID +$(tid_of evil) .* \\\\e\]0;pwned\\\\x07$"
+}
+
+@test "per-process totals include every thread" {
+	start_helper ctxswitch-threads
+	run -0 ctxswitch --json -t -p "$HELPER_PID" -i 0.5 -n 1
+	line=$(printf '%s\n' "$output" | head -1)
+	n=$(jq '.threads | length' <<<"$line")
+	[ "$n" -eq 7 ]
+	jq -e '(.voluntary_per_s - ([.threads[].voluntary_per_s] | add) | fabs) < 0.01' <<<"$line"
+	jq -e '(.involuntary_per_s - ([.threads[].involuntary_per_s] | add) | fabs) < 0.01' <<<"$line"
+	jq -e '.involuntary_per_s > 10 and .voluntary_per_s > 100' <<<"$line"
+}
+
+@test "lifetime totals agree with the helper's own getrusage within 5%" {
+	start_helper ctxswitch-threads 2
+	run -0 ctxswitch -p "$HELPER_PID" -i 0.1 -n 0
+	helper_line
+	read -r word rv ri <<<"$REPLY"
+	[ "$word" = rusage ]
+	lt=$(printf '%s\n' "$output" | grep "^lifetime pid $HELPER_PID:")
+	[[ $lt == *exited* ]]
+	read -r _ _ _ _ v _ i _ <<<"$lt"
+	echo "rusage $rv $ri ctxswitch $v $i"
+	awk -v a="$v" -v b="$rv" 'BEGIN { exit !(a >= b * 0.95 && a <= b * 1.05) }'
+	awk -v a="$i" -v b="$ri" 'BEGIN { exit !(a >= b * 0.95 && a <= b * 1.05) }'
+}
+
+@test "run mode: totals match /usr/bin/time -v and the exit status is the program's" {
+	run -3 --separate-stderr ctxswitch -- "$HELPERS/ctxswitch-sleeps" 1000
+	line=$(printf '%s\n' "$stderr" | grep '^run: exited 3')
+	v=$(sed -E 's/.*voluntary ([0-9]+) involuntary.*/\1/' <<<"$line")
+	run -3 --separate-stderr /usr/bin/time -v "$HELPERS/ctxswitch-sleeps" 1000
+	tv=$(printf '%s\n' "$stderr" | awk -F': ' '/Voluntary context switches/ { print $2 }')
+	echo "ctxswitch $v time $tv"
+	[ "$v" -ge 3000 ]
+	awk -v a="$v" -v b="$tv" 'BEGIN { exit !(a >= b * 0.95 && a <= b * 1.05) }'
+}
+
+@test "run mode reports threads as JSON to a file" {
+	run -3 ctxswitch -i 0.05 -o "$BATS_TEST_TMPDIR/r.json" --json -- "$HELPERS/ctxswitch-sleeps" 500
+	jq -e '.status == "exited 3" and .voluntary >= 1500 and (.threads | length) >= 1' "$BATS_TEST_TMPDIR/r.json"
+}
+
+@test "--bench on one CPU is within 30% of half perf bench sched pipe" {
+	# The machine is noisy: take medians of alternating runs.
+	local i ours=() perf=()
+	for i in 1 2 3; do
+		run -0 ctxswitch --bench --json -n 5
+		jq -e '.bench | length == 6' <<<"$output"
+		ours+=("$(jq '.bench[] | select(.test == "process-pipe" and .cpus == "same") | .median_us' <<<"$output")")
+		perf+=("$(taskset -c 0 perf bench sched pipe -l 100000 2>/dev/null | awk '/usecs\/op/ { print $1 }')")
+	done
+	o=$(printf '%s\n' "${ours[@]}" | sort -g | sed -n 2p)
+	p=$(printf '%s\n' "${perf[@]}" | sort -g | sed -n 2p)
+	echo "ours ${ours[*]} perf ${perf[*]}"
+	awk -v a="$o" -v p="$p" 'BEGIN { h = p / 2; exit !(a >= h * 0.7 && a <= h * 1.3) }'
+}
+
+@test "--bench prices a process's switches" {
+	start_helper ctxswitch-threads
+	run -0 ctxswitch --bench -n 1 -i 0.3 -p "$HELPER_PID"
+	assert_line --regexp "^cost pid $HELPER_PID: [0-9.]+ switches/s x [0-9.]+ us = [0-9.]+ ms of CPU per second"
+	assert_line --regexp '^process-pipe +same +[0-9.]+'
+}
+
+@test "CPU quota, throttling and a Go program's GOMAXPROCS are in the verdict" {
+	cg=/sys/fs/cgroup/cpu/triage-ctxswitch-$$
+	mkdir "$cg"
+	echo 50000 > "$cg/cpu.cfs_quota_us"
+	echo 100000 > "$cg/cpu.cfs_period_us"
+	GOMAXPROCS=8 start_helper ctxswitch-gofake 3
+	echo "$HELPER_PID" > "$cg/cgroup.procs"
+	for t in /proc/$HELPER_PID/task/*; do echo "${t##*/}" > "$cg/tasks"; done
+	run -0 ctxswitch -p "$HELPER_PID" -i 1 -n 1
+	kill_helpers || true
+	rmdir "$cg"
+	assert_line --regexp "^why pid [0-9]+: .*CPU contention"
+	assert_line --regexp "^why pid [0-9]+: cgroup CPU quota 0.50 CPUs \(50000/100000 us\) at $cg; throttled [1-9][0-9]* of"
+	assert_line --regexp "^why pid [0-9]+: Go program \(go1.19.8\): GOMAXPROCS 8 \(from its environment\) against a quota of 0.50 CPUs: 8 runnable Go threads .* set GOMAXPROCS=1$"
+}
+
+@test "system view: /proc/stat rates and the busiest processes" {
+	start_helper ctxswitch-threads
+	run -0 ctxswitch -l 3 0.5 1
+	assert_line --regexp '^[0-9:]+ system: [0-9.]+ switches/s, [0-9.]+ forks/s, [0-9]+ running, [0-9]+ blocked$'
+	assert_line --regexp "^[0-9:]+ +$HELPER_PID +- "
+	[ "${#lines[@]}" -eq 5 ]
+	run -0 ctxswitch --no-header -l 2 --json -i 0.3
+	jq -e '.top | length == 2' <<<"$output"
+}
+
+@test "--top shows the helper, sorts on a key, quits and restores the terminal" {
+	start_helper ctxswitch-threads
+	sock=ctxswitch-$$-$BATS_TEST_NUMBER
+	tmux -L "$sock" new-session -d -x 120 -y 40 "bash --norc --noprofile"
+	track_tmux() { tmux -L "$sock" kill-server 2>/dev/null; }
+	tmux -L "$sock" send-keys "PS1='prompt\$ ' exec bash --norc" Enter
+	tmux -L "$sock" send-keys "$TRIAGE_BIN/ctxswitch --top -t -p $HELPER_PID -i 0.3" Enter
+	wait_until bash -c "tmux -L $sock capture-pane -p | grep -q ' spin1\$'"
+	wait_until bash -c "tmux -L $sock capture-pane -p | grep -q ' sleeper\$'"
+	[ "$(tmux -L "$sock" display -p '#{alternate_on}')" = 1 ]
+	tmux -L "$sock" send-keys i
+	wait_until bash -c "tmux -L $sock capture-pane -p | grep -q 'INVOL/sv'"
+	run -0 bash -c "tmux -L $sock capture-pane -p | sed -n 3p"
+	[[ $output == *spin[12] ]]
+	tmux -L "$sock" send-keys q
+	wait_until bash -c "[ \"\$(tmux -L $sock display -p '#{alternate_on}')\" = 0 ]"
+	run -0 bash -c "tmux -L $sock capture-pane -p | grep -v '^\$' | tail -1"
+	track_tmux
+	assert_output 'prompt$'
+}
+
+@test "a pid that does not exist is one line and exit 2" {
+	run -2 --separate-stderr ctxswitch -p 4194000
+	assert_output ""
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "ctxswitch: pid 4194000: no such process" ]]
+}
+
+@test "bad operands and options are usage errors" {
+	run -2 --separate-stderr ctxswitch sleep 1
+	[[ $stderr == *"to run a program put it after --"* ]]
+	run -2 --separate-stderr ctxswitch -i 0
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	run -2 --separate-stderr ctxswitch -o x
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	run -2 --separate-stderr ctxswitch --top --json
+	[ "${#stderr_lines[@]}" -eq 1 ]
+}
+
+@test "a program that cannot run exits 127" {
+	run -127 --separate-stderr ctxswitch -- /nonexistent/prog
+	[[ $stderr == *"ctxswitch: /nonexistent/prog: No such file or directory"* ]]
+}
