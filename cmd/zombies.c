@@ -1740,8 +1740,11 @@ main(int argc, char **argv)
 
 	tri_cli_init();
 	parse_options(&ctl, argc, argv);
-	if (ctl.watch)
-		return watch_run(&ctl);
+	if (ctl.watch) {
+		rc = watch_run(&ctl);
+		tri_targets_free(&ctl.targets);
+		return rc;
+	}
 	if (scan_take(&ctl, &s, !ctl.orphans) < 0)
 		err(TRI_EXIT_FAIL, "process table");
 	targets_present(&ctl, &s);

@@ -1,11 +1,11 @@
 /* tests/helpers/zombies-parent.c - a parent that leaves zombies with known statuses.
  *
  * zombies-parent [-m default|handler|blocked|ignored] [-z N] [-g MS]
- *                [-c FIFO] [-N NAME] [-s] [-x] [-R]
+ *                [-c FIFO] [-l N] [-N NAME] [-s] [-x] [-R]
  *
  * -z N children die at once: i % 4 == 0 exits 3, 1 is killed by SIGTERM,
  * 2 exits 42, 3 is killed by SIGKILL.  -g MS makes one more zombie (exit 5)
- * every MS ms.  Prints "ready PID CHILD..." (PID as the host sees it) when
+ * every MS ms; -l N more stay alive.  Prints "ready PID CHILD..." (PID as the host sees it) when
  * the first N are zombies (or, with -m ignored, reaped by the kernel).
  * Then it works: rounds of register-heavy arithmetic checked against a
  * table made at start, and a buffer whose checksum must not change.  On
@@ -45,12 +45,48 @@ static unsigned char *mem;
 static uint64_t memsum0;
 static unsigned long rounds, mismatches, anomalies;
 
+static pid_t *live;
+static int nlive;
+
+/* Kill the live children and reap everything, so init inherits nothing. */
 static void
 on_term(int sig)
 {
-	while (waitpid(-1, NULL, WNOHANG) > 0)
+	int i;
+
+	for (i = 0; i < nlive; i++)
+		kill(live[i], SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
 	_exit(0);
+}
+
+/* -l N: children that stay alive (for a big process table). */
+static void
+live_children(int n)
+{
+	sigset_t set, old;
+	pid_t pid;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	if ((live = calloc((size_t)n + 1, sizeof(*live))) == NULL)
+		exit(2);
+	for (; nlive < n; nlive++) {
+		if ((pid = fork()) == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			signal(SIGTERM, SIG_DFL);
+			prctl(PR_SET_NAME, "live-child");
+			for (;;)
+				pause();
+		}
+		if (pid < 0)
+			break;
+		live[nlive] = pid;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static void
@@ -230,13 +266,14 @@ main(int argc, char **argv)
 	const char *mode = "default", *fifo = NULL, *name = NULL;
 	pid_t kids[256];
 	long grow_ms = 0;
-	int n = 0, i, c, fd = -1;
+	int n = 0, nl = 0, i, c, fd = -1;
 	bool spin = false, xit = false;
 
-	while ((c = getopt(argc, argv, "c:g:m:N:Rsxz:")) != -1) {
+	while ((c = getopt(argc, argv, "c:g:l:m:N:Rsxz:")) != -1) {
 		switch (c) {
 		case 'c': fifo = optarg; break;
 		case 'g': grow_ms = atol(optarg); break;
+		case 'l': nl = atoi(optarg); break;
 		case 'm': mode = optarg; break;
 		case 'N': name = optarg; break;
 		case 'R': subreaper(); break;
@@ -261,6 +298,7 @@ main(int argc, char **argv)
 	memsum0 = memsum();
 	if (fifo && (fd = open(fifo, O_RDWR | O_CLOEXEC)) < 0)
 		return 2;
+	live_children(nl);
 	set_mode(mode, false);
 	for (i = 0; i < n; i++)
 		kids[i] = child(i);
