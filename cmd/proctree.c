@@ -283,6 +283,10 @@ matches(const struct ctl *ctl, const struct tri_pnode *p)
 	size_t i;
 	bool hit;
 
+	/* Like pgrep, never match ourselves: our own command line holds
+	 * the pattern. */
+	if (p->pid == getpid())
+		return false;
 	if (regexec(&ctl->re, p->comm, 0, NULL, 0) == 0)
 		return true;
 	if (p->cmdline == NULL || p->cmdline_len == 0)

@@ -156,6 +156,10 @@ start_tree() {
 	# no match: nothing printed, exit 1
 	run -1 --separate-stderr proctree -m 'no-such-name-xyz' "$ROOT"
 	assert_output ""
+	# over the whole tree too: proctree's own command line holds the
+	# pattern, and like pgrep it never matches itself
+	run -1 --separate-stderr proctree -m 'no-such-name-xyz'
+	assert_output ""
 	# a bad pattern is a usage error
 	run -2 --separate-stderr proctree -m '(' "$ROOT"
 	[ "${#stderr_lines[@]}" -eq 1 ]
