@@ -973,8 +973,13 @@ send_sigchld(const struct tri_proc *pp)
 {
 	int fd, r, e;
 
-	if ((fd = (int)syscall(SYS_pidfd_open, pp->pid, 0)) < 0)
-		return -1;
+	if ((fd = (int)syscall(SYS_pidfd_open, pp->pid, 0)) < 0) {
+		/* Kernels before 5.3 (and valgrind) lack pidfds: the handle
+		 * check right before kill() is the next best guard. */
+		if (errno != ENOSYS || tri_proc_check(pp) < 0)
+			return -1;
+		return kill(pp->pid, SIGCHLD);
+	}
 	/* The pidfd is ours only if the handle still names the process. */
 	if (tri_proc_check(pp) < 0)
 		r = -1;
@@ -1169,7 +1174,7 @@ reap_parent(struct reap *rp, struct scan *s, const struct parent *par,
 		for (i = 0; i < n; i++)
 			add(rp, todo[i], "would-reap", "sigchld,wait4",
 			    "SIGCHLD to %d, then wait4 injected", (int)par->pid);
-	} else if (send_sigchld(&pp) == 0 || errno == EPERM) {
+	} else if (send_sigchld(&pp) == 0 || errno != ESRCH) {
 		/* Without CAP_KILL the ptrace step says what is missing. */
 		after_sigchld(rp, &pp, todo, &n);
 		reap_ptrace(rp, &pp, par->have_status ? par->st.nspid_n : 1,
