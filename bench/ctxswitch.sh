@@ -1,0 +1,39 @@
+#!/bin/bash
+# bench/ctxswitch.sh - CPU time of ctxswitch -t against pidstat -w -t on a
+# process with 2,000 threads, and --bench beside perf bench sched pipe.
+set -u
+: "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
+cs=$TRIAGE_BIN/ctxswitch
+fifo=$(mktemp -u /tmp/ctxswitch-bench.XXXXXX)
+mkfifo "$fifo"
+setsid "$TRIAGE_BUILD/helpers/ctxswitch-many" 2000 > "$fifo" &
+helper=$!
+cleanup() {
+	kill -KILL -- "-$helper" 2>/dev/null
+	kill -KILL "$helper" 2>/dev/null
+	wait "$helper" 2>/dev/null
+	rm -f "$fifo"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+read -r -t 60 word pid < "$fifo" || { echo "helper did not start" >&2; exit 2; }
+
+# cputime CMD...: user+sys seconds of CMD and its children.
+cputime() {
+	/usr/bin/time -f '%U %S' -o /tmp/ctxswitch-bench.t "$@" > /dev/null 2>&1
+	awk '{ printf "%.3f", $1 + $2 }' /tmp/ctxswitch-bench.t
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+ours=() theirs=()
+for i in 1 2 3; do
+	ours+=("$(cputime "$cs" -t -p "$pid" 1 10)")
+	theirs+=("$(cputime pidstat -w -t -p "$pid" 1 10)")
+done
+rm -f /tmp/ctxswitch-bench.t
+o=$(median "${ours[@]}") t=$(median "${theirs[@]}")
+awk -v o="$o" -v t="$t" 'BEGIN { printf "ctxswitch -t -p PID 1 10: %.3f s CPU  pidstat -w -t -p PID 1 10: %.3f s CPU  ratio %.3f (target <= 0.50), 2000 threads, median of 3\n", o, t, o / t }'
+
+b=$("$cs" --bench --json -n 7 | jq -r '.bench[] | select(.test == "process-pipe" and .cpus == "same") | .median_us')
+p=$(taskset -c 0 perf bench sched pipe -l 200000 2>/dev/null | awk '/usecs\/op/ { print $1 }')
+awk -v b="$b" -v p="$p" 'BEGIN { printf "ctxswitch --bench (process pipe, 1 CPU): %.2f us/switch  perf bench sched pipe: %.2f us/round trip = %.2f us/switch  ratio %.2f (target 0.7-1.3)\n", b, p, p / 2, b / (p / 2) }'
