@@ -717,6 +717,7 @@ snap_free(struct snap *s)
 
 #define ARENA_SIZE	(64UL << 20)	/* glibc HEAP_MAX_SIZE on 64-bit */
 #define GO_ARENA_LO	0xc000000000UL	/* Go's first arena hint on amd64 */
+#define GO_ARENA_HI	0x10000000000UL	/* where its second range begins */
 #define SYSCALL_TRIES	3		/* re-reads for a thread that runs */
 
 static bool
@@ -925,7 +926,12 @@ mark_arenas(const struct tri_maps *m, struct mapinfo *info)
 	}
 }
 
-/* Go places its heap arenas at hints from 0xc000000000 up. */
+/*
+ * Go reserves its heap arenas from the hint 0xc000000000 up (on amd64,
+ * further hints at 0x1c000000000... are tried only when that fails).
+ * Only that first range is claimed: the later hints overlap where mmap
+ * puts libraries.
+ */
 static void
 mark_go(const struct tri_maps *m, struct mapinfo *info)
 {
@@ -934,7 +940,8 @@ mark_go(const struct tri_maps *m, struct mapinfo *info)
 	for (i = 0; i < m->n; i++) {
 		const struct tri_vma *v = &m->v[i];
 
-		if (v->path_len || (v->start & 0xffffffffffUL) < GO_ARENA_LO)
+		if (v->path_len || v->start < GO_ARENA_LO ||
+		    v->start >= GO_ARENA_HI)
 			continue;
 		if (info[i].kind == K_ANON)
 			info[i].kind = K_GO_ARENA;
@@ -959,9 +966,9 @@ classify_maps(const struct tri_maps *m, const struct classify_in *in,
 	free(o.v);
 	mark_bss(m, info);
 	mark_stacks(m, in, info);
-	mark_arenas(m, info);
-	if (in->is_go)
+	if (in->is_go)		/* Go's arenas are 64 MiB-aligned too */
 		mark_go(m, info);
+	mark_arenas(m, info);
 }
 
 /*
