@@ -173,8 +173,8 @@ usage(int status)
 {
 	FILE *f = status == 0 ? stdout : stderr;
 
-	fputs("Usage: memmap [-qsX] [-S key] [-t N] [--json] [--no-header] "
-	    "[--color=when] -p pid[,pid...]\n"
+	fputs("Usage: memmap [-q | -X] [-s] [-S key] [-t N] [--json] "
+	    "[--no-header] [--color=when] -p pid[,pid...]\n"
 	    "       memmap -w [-q] [-i seconds] [-n count] -p pid\n"
 	    "       memmap -d before.json [-q] -p pid\n", f);
 	if (status != 0)
