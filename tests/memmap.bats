@@ -343,3 +343,10 @@ row() {
 	run -2 --separate-stderr memmap -d "$BATS_TEST_TMPDIR/self.json" -p "$HELPER_PID"
 	[ "$stderr" = "memmap: $BATS_TEST_TMPDIR/self.json: no snapshot of pid $HELPER_PID in it" ]
 }
+
+@test "memmap -p self: its own map, settled" {
+	run -0 --separate-stderr memmap -p self
+	[ "$stderr" = "" ]
+	assert_line --index 0 --regexp '^[0-9]+: memmap$'
+	assert_line --regexp ' r-xp text +.*/memmap$'
+}

@@ -1,0 +1,359 @@
+/* tests/unit/test_maps.c - the maps, smaps and smaps_rollup parsers on fixture text. */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "unit.h"
+
+static const char smaps_text[] =
+"55d0c0a00000-55d0c0a02000 r--p 00000000 fe:00 247498                     /usr/bin/head\n"
+"Size:                  8 kB\n"
+"KernelPageSize:        4 kB\n"
+"MMUPageSize:           4 kB\n"
+"Rss:                   8 kB\n"
+"Pss:                   6 kB\n"
+"Pss_Dirty:             0 kB\n"
+"Shared_Clean:          4 kB\n"
+"Shared_Dirty:          0 kB\n"
+"Private_Clean:         4 kB\n"
+"Private_Dirty:         0 kB\n"
+"Referenced:            8 kB\n"
+"Anonymous:             0 kB\n"
+"KSM:                   0 kB\n"
+"LazyFree:              0 kB\n"
+"AnonHugePages:         0 kB\n"
+"ShmemPmdMapped:        0 kB\n"
+"FilePmdMapped:         0 kB\n"
+"Shared_Hugetlb:        0 kB\n"
+"Private_Hugetlb:       0 kB\n"
+"Swap:                  0 kB\n"
+"SwapPss:               0 kB\n"
+"Locked:                0 kB\n"
+"THPeligible:           0\n"
+"ProtectionKey:         0\n"
+"VmFlags: rd mr mw me \n"
+"7f0000000000-7f0000100000 rw-p 00000000 00:00 0 \n"
+"Size:               1024 kB\n"
+"KernelPageSize:        4 kB\n"
+"MMUPageSize:           4 kB\n"
+"Rss:                 400 kB\n"
+"Pss:                 400 kB\n"
+"Pss_Dirty:           400 kB\n"
+"Shared_Clean:          0 kB\n"
+"Shared_Dirty:          0 kB\n"
+"Private_Clean:         0 kB\n"
+"Private_Dirty:       400 kB\n"
+"Referenced:          400 kB\n"
+"Anonymous:           400 kB\n"
+"KSM:                   0 kB\n"
+"LazyFree:              0 kB\n"
+"AnonHugePages:         0 kB\n"
+"ShmemPmdMapped:        0 kB\n"
+"FilePmdMapped:         0 kB\n"
+"Shared_Hugetlb:        0 kB\n"
+"Private_Hugetlb:       0 kB\n"
+"Swap:                 12 kB\n"
+"SwapPss:              12 kB\n"
+"Locked:                0 kB\n"
+"THPeligible:           1\n"
+"ProtectionKey:         0\n"
+"VmFlags: rd wr mr mw me ac \n"
+"7f0000200000-7f0000208000 rw-s 00000000 00:01 1234                       /tmp/a b (deleted)\n"
+"Size:                 32 kB\n"
+"Rss:                  32 kB\n"
+"NewFieldOf2030:        7 kB\n"
+"Swap:                  0 kB\n"
+"VmFlags: rd wr sh mr mw me ms \n";
+
+static void
+parse_all(struct tri_maps *m, const char *text)
+{
+	tri_maps_init(m);
+	CHECK(tri_maps_parse(m, text, strlen(text)) == (ssize_t)strlen(text));
+}
+
+static void
+smaps_records(void)
+{
+	struct tri_maps m;
+	const struct tri_vma *v;
+
+	parse_all(&m, smaps_text);
+	CHECK(m.n == 3);
+	CHECK(m.smaps);
+	v = &m.v[0];
+	CHECK(v->start == 0x55d0c0a00000UL && v->end == 0x55d0c0a02000UL);
+	CHECK_STR(v->perms, "r--p");
+	CHECK(v->dev_major == 0xfe && v->dev_minor == 0 && v->inode == 247498);
+	CHECK_STR(tri_maps_path(&m, v), "/usr/bin/head");
+	CHECK(v->f[TRI_SM_RSS] == 8 && v->f[TRI_SM_PSS] == 6);
+	CHECK(v->f[TRI_SM_SHARED_CLEAN] == 4 && v->f[TRI_SM_PRIVATE_CLEAN] == 4);
+	CHECK_STR(tri_maps_vmflags(&m, v), "rd mr mw me");
+	v = &m.v[1];
+	CHECK(v->path_len == 0);
+	CHECK_STR(tri_maps_path(&m, v), "");
+	CHECK(v->f[TRI_SM_PRIVATE_DIRTY] == 400 && v->f[TRI_SM_SWAP] == 12);
+	CHECK(v->f[TRI_SM_THPELIGIBLE] == 1);
+	v = &m.v[2];
+	CHECK_STR(tri_maps_path(&m, v), "/tmp/a b (deleted)");
+	CHECK(v->f[TRI_SM_RSS] == 32);
+	CHECK(v->f[TRI_SM_PSS] == 0);	/* absent in this record */
+	tri_maps_free(&m);
+}
+
+static void
+smaps_field_order_and_units(void)
+{
+	struct tri_maps m;
+	int f;
+
+	parse_all(&m, smaps_text);
+	CHECK(m.order[0] == TRI_SM_SIZE);
+	CHECK(m.order[3] == TRI_SM_RSS);
+	CHECK(m.order[22] == TRI_SM_THPELIGIBLE);	/* no Pss_Anon.. here */
+	CHECK(m.kb_mask & (1ULL << TRI_SM_RSS));
+	CHECK(!(m.kb_mask & (1ULL << TRI_SM_THPELIGIBLE)));
+	/* a field this code does not know gets a slot and a name */
+	f = tri_maps_field_index(&m, "NewFieldOf2030", 14);
+	CHECK(f == TRI_SM_NKNOWN);
+	CHECK_STR(tri_maps_field_name(&m, f), "NewFieldOf2030");
+	CHECK(m.v[2].f[f] == 7);
+	CHECK(m.kb_mask & (1ULL << f));
+	CHECK(tri_maps_field_index(&m, "Nope", 4) == -1);
+	CHECK(tri_maps_field_index(&m, "Rs", 2) == -1);
+	CHECK(tri_maps_field_name(&m, TRI_SM_MAX) == NULL);
+	tri_maps_free(&m);
+}
+
+/* Fed in pieces of every size, the parser gives the same records. */
+static void
+smaps_chunked(void)
+{
+	struct tri_maps whole, part;
+	size_t len = strlen(smaps_text), step, have, off, i;
+	ssize_t used;
+	char buf[8192];
+	bool same;
+
+	parse_all(&whole, smaps_text);
+	for (step = 1; step < 200; step += 7) {
+		tri_maps_init(&part);
+		have = off = 0;
+		while (off < len) {
+			size_t n = off + step > len ? len - off : step;
+
+			memcpy(buf + have, smaps_text + off, n);
+			off += n;
+			have += n;
+			if ((used = tri_maps_parse(&part, buf, have)) < 0)
+				break;
+			memmove(buf, buf + used, have - (size_t)used);
+			have -= (size_t)used;
+		}
+		CHECK(have == 0);
+		same = part.n == whole.n;
+		for (i = 0; same && i < part.n; i++)
+			same = memcmp(part.v[i].f, whole.v[i].f,
+			    sizeof(part.v[i].f)) == 0 &&
+			    strcmp(tri_maps_path(&part, &part.v[i]),
+			    tri_maps_path(&whole, &whole.v[i])) == 0 &&
+			    strcmp(tri_maps_vmflags(&part, &part.v[i]),
+			    tri_maps_vmflags(&whole, &whole.v[i])) == 0;
+		CHECK(same);
+		tri_maps_free(&part);
+	}
+	tri_maps_free(&whole);
+}
+
+static void
+maps_lines(void)
+{
+	static const char text[] =
+	    "00400000-00452000 r-xp 00000000 08:02 173521      /usr/bin/dbus-daemon\n"
+	    "e03c000-e05d000 rw-p 00000000 00:00 0                                  [heap]\n"
+	    "7ffd5e5e1000-7ffd5e602000 rw-p 00000000 00:00 0                          [stack]\n"
+	    "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]\n"
+	    "7f00-8f00 r--p 00000000 00:00 0 \n";
+	struct tri_maps m;
+
+	parse_all(&m, text);
+	CHECK(m.n == 5);
+	CHECK(!m.smaps);
+	CHECK(m.v[0].start == 0x400000 && m.v[0].end == 0x452000);
+	CHECK(m.v[0].dev_major == 8 && m.v[0].dev_minor == 2);
+	CHECK_STR(tri_maps_path(&m, &m.v[1]), "[heap]");
+	CHECK_STR(tri_maps_path(&m, &m.v[3]), "[vsyscall]");
+	CHECK(m.v[3].end == 0xffffffffff601000UL);
+	CHECK(m.v[4].path_len == 0);
+	CHECK(m.v[0].f[TRI_SM_RSS] == 0);
+	tri_maps_free(&m);
+}
+
+static void
+maps_partial_line_left(void)
+{
+	static const char text[] =
+	    "00400000-00452000 r-xp 00000000 08:02 173521 /bin/x\n"
+	    "00452000-00460000 rw-p 00000000 08:";
+	struct tri_maps m;
+
+	tri_maps_init(&m);
+	CHECK(tri_maps_parse(&m, text, strlen(text)) ==
+	    (ssize_t)(strchr(text, '\n') - text + 1));
+	CHECK(m.n == 1);
+	tri_maps_free(&m);
+}
+
+static void
+maps_malformed(void)
+{
+	static const char *const bad[] = {
+		"zzzz-0452000 r-xp 00000000 08:02 1 /x\n",
+		"00400000 r-xp 00000000 08:02 1 /x\n",
+		"00400000-00452000 r-x 00000000 08:02 1 /x\n",
+		"00400000-00452000 r-xp 00000000 0802 1 /x\n",
+		"00400000-00452000 r-xp 00000000 08:02 1x /x\n",
+		"Rss: 4 kB\n",		/* a field before any mapping */
+	};
+	struct tri_maps m;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tri_maps_init(&m);
+		errno = 0;
+		CHECK(tri_maps_parse(&m, bad[i], strlen(bad[i])) == -1);
+		CHECK(errno == EINVAL);
+		tri_maps_free(&m);
+	}
+}
+
+static void
+rollup(void)
+{
+	static const char text[] =
+	    "563c18d54000-7ffdace5b000 ---p 00000000 00:00 0                          [rollup]\n"
+	    "Rss:                1612 kB\n"
+	    "Pss:                 392 kB\n"
+	    "Pss_Dirty:           112 kB\n"
+	    "Pss_Anon:            112 kB\n"
+	    "Pss_File:            280 kB\n"
+	    "Pss_Shmem:             0 kB\n"
+	    "Shared_Clean:       1404 kB\n"
+	    "Private_Clean:        96 kB\n"
+	    "Private_Dirty:       112 kB\n"
+	    "Swap:                  3 kB\n"
+	    "Locked:                0 kB\n";
+	struct tri_maps m;
+
+	parse_all(&m, text);
+	CHECK(m.n == 1);
+	CHECK_STR(tri_maps_path(&m, &m.v[0]), "[rollup]");
+	CHECK(m.v[0].f[TRI_SM_RSS] == 1612 && m.v[0].f[TRI_SM_PSS] == 392);
+	CHECK(m.v[0].f[TRI_SM_PSS_FILE] == 280);
+	CHECK(m.v[0].f[TRI_SM_PRIVATE_DIRTY] == 112 && m.v[0].f[TRI_SM_SWAP] == 3);
+	tri_maps_free(&m);
+}
+
+static void
+layout(void)
+{
+	static const char a[] =
+	    "1000-2000 rw-p 00000000 00:00 0\n3000-4000 r--p 00000000 08:01 5 /f\n";
+	static const char b[] =
+	    "1000-2000 rw-p 00000000 00:00 0\n3000-5000 r--p 00000000 08:01 5 /f\n";
+	static const char c[] =
+	    "1000-2000 rw-p 00000000 00:00 0\n3000-4000 r--s 00000000 08:01 5 /f\n";
+	struct tri_maps x, y;
+
+	parse_all(&x, a);
+	parse_all(&y, a);
+	CHECK(tri_maps_same_layout(&x, &y));
+	tri_maps_free(&y);
+	parse_all(&y, b);
+	CHECK(!tri_maps_same_layout(&x, &y));
+	tri_maps_free(&y);
+	parse_all(&y, c);
+	CHECK(!tri_maps_same_layout(&x, &y));
+	tri_maps_free(&y);
+	parse_all(&y, "1000-2000 rw-p 00000000 00:00 0\n");
+	CHECK(!tri_maps_same_layout(&x, &y));
+	tri_maps_free(&y);
+	tri_maps_free(&x);
+}
+
+/*
+ * The readers on a real process: a child that waits (not ourselves: our
+ * own reads allocate, which changes our layout between two reads).
+ */
+static void
+read_child(void)
+{
+	struct tri_proc p;
+	struct tri_maps m, r;
+	int fds[2];
+	char c;
+	pid_t pid;
+
+	CHECK(pipe(fds) == 0);
+	if ((pid = fork()) == 0) {
+		close(fds[1]);
+		while (read(fds[0], &c, 1) < 0)
+			;
+		_exit(0);
+	}
+	close(fds[0]);
+	CHECK(tri_proc_open(&p, pid) == 0);
+	tri_maps_init(&m);
+	tri_maps_init(&r);
+	CHECK(tri_proc_read_maps(&p, "smaps", &m) == 0);
+	CHECK(m.n > 5 && m.smaps);
+	CHECK(tri_proc_read_maps(&p, "smaps_rollup", &r) == 0);
+	CHECK(r.n == 1 && r.v[0].f[TRI_SM_RSS] > 0);
+	CHECK(tri_proc_maps_unchanged(&p, &m) == 1);
+	m.v[1].end += 4096;
+	CHECK(tri_proc_maps_unchanged(&p, &m) == 0);
+	m.n--;
+	CHECK(tri_proc_maps_unchanged(&p, &m) == 0);
+	tri_maps_free(&m);
+	tri_maps_free(&r);
+	tri_proc_close(&p);
+	close(fds[1]);
+	waitpid(pid, NULL, 0);
+}
+
+static void
+read_gone(void)
+{
+	struct tri_proc p;
+	struct tri_maps m;
+	pid_t pid;
+
+	if ((pid = fork()) == 0)
+		_exit(0);
+	CHECK(tri_proc_open(&p, pid) == 0);
+	waitpid(pid, NULL, 0);
+	tri_maps_init(&m);
+	errno = 0;
+	CHECK(tri_proc_read_maps(&p, "smaps", &m) == -1);
+	CHECK(errno == ESRCH);
+	CHECK(tri_proc_maps_unchanged(&p, &m) == -1 && errno == ESRCH);
+	tri_proc_close(&p);
+}
+
+int
+main(void)
+{
+	RUN(smaps_records);
+	RUN(smaps_field_order_and_units);
+	RUN(smaps_chunked);
+	RUN(maps_lines);
+	RUN(maps_partial_line_left);
+	RUN(maps_malformed);
+	RUN(rollup);
+	RUN(layout);
+	RUN(read_child);
+	RUN(read_gone);
+	return UNIT_END();
+}
