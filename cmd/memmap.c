@@ -57,7 +57,7 @@ enum group {
 };
 
 /* Facts about a mapping that its kind does not say. */
-enum note { N_NONE, N_ARENA_RESERVE, N_GO_RESERVE };
+enum note { N_NONE, N_ARENA_RESERVE, N_GO_RESERVE, N_TID_UNKNOWN };
 
 /* The per-mapping facts of one snapshot, parallel to maps.v. */
 struct mapinfo {
@@ -130,6 +130,8 @@ struct classify_in {
 	const unsigned long *sp;		/* thread stack pointers */
 	const pid_t	*sp_tid;
 	size_t		 nsp;
+	const pid_t	*lost;			/* threads without a known sp */
+	size_t		 nlost;
 };
 static void	classify_maps(const struct tri_maps *, const struct classify_in *,
 	    struct mapinfo *);
@@ -579,6 +581,8 @@ vma_label(const struct snap *s, size_t i, char *buf, size_t size)
 		snprintf(buf, size, "[stack tid %d]", (int)mi->tid);
 	else if (mi->tid >= 0 && mi->kind == K_GUARD)
 		snprintf(buf, size, "[guard tid %d]", (int)mi->tid);
+	else if (mi->note == N_TID_UNKNOWN)
+		return mi->kind == K_GUARD ? "[guard tid ?]" : "[stack tid ?]";
 	else if (mi->note == N_ARENA_RESERVE)
 		return "[arena reserve]";
 	else if (mi->note == N_GO_RESERVE)
@@ -906,6 +910,44 @@ mark_stacks(const struct tri_maps *m, const struct classify_in *in,
 }
 
 /*
+ * A thread that runs in user space has no stack pointer in /proc.  Its
+ * stack is one of the glibc-shaped ones left (read-write, right above an
+ * anonymous guard page): with one such thread and one such mapping the
+ * match is made, else the mappings are thread stacks of unknown tid.
+ */
+static void
+guess_stacks(const struct tri_maps *m, const struct classify_in *in,
+    struct mapinfo *info)
+{
+	size_t i, n = 0, last = 0;
+
+	if (in->nlost == 0)
+		return;
+	for (i = 1; i < m->n; i++) {
+		const struct tri_vma *v = &m->v[i], *g = v - 1;
+
+		if (info[i].kind != K_ANON || memcmp(v->perms, "rw-p", 4) != 0 ||
+		    info[i - 1].kind != K_GUARD || g->path_len ||
+		    g->end != v->start || info[i - 1].tid >= 0)
+			continue;
+		if (n++ == in->nlost)
+			return;		/* more candidates than threads */
+		last = i;
+	}
+	for (i = 1; n > 0 && i < m->n; i++) {
+		if (info[i].kind != K_ANON || memcmp(m->v[i].perms, "rw-p", 4) ||
+		    info[i - 1].kind != K_GUARD || m->v[i - 1].path_len ||
+		    m->v[i - 1].end != m->v[i].start || info[i - 1].tid >= 0)
+			continue;
+		info[i].kind = K_THREAD_STACK;
+		if (n == 1 && in->nlost == 1 && i == last)
+			info[i].tid = info[i - 1].tid = in->lost[0];
+		else
+			info[i].note = info[i - 1].note = N_TID_UNKNOWN;
+	}
+}
+
+/*
  * A non-main glibc arena is a 64 MiB-aligned reservation of 64 MiB whose
  * start is read-write and whose rest is PROT_NONE until the arena grows.
  */
@@ -974,6 +1016,7 @@ classify_maps(const struct tri_maps *m, const struct classify_in *in,
 	if (in->is_go)		/* Go's arenas are 64 MiB-aligned too */
 		mark_go(m, info);
 	mark_arenas(m, info);
+	guess_stacks(m, in, info);	/* among what is left */
 }
 
 /*
@@ -1065,24 +1108,30 @@ classify(const struct tri_proc *p, struct snap *s)
 {
 	struct classify_in in = { .pid = p->pid };
 	unsigned long *sp = NULL;
-	pid_t *tids, *sptid = NULL;
+	pid_t *tids, *sptid = NULL, *lost = NULL;
 	size_t n = 0, k;
 
 	exe_identity(p, &in);
 	if ((tids = tri_proc_tasks(p, &n)) != NULL) {
 		sp = calloc(n ? n : 1, sizeof(*sp));
 		sptid = calloc(n ? n : 1, sizeof(*sptid));
-		for (k = 0; sp && sptid && k < n; k++)
+		lost = calloc(n ? n : 1, sizeof(*lost));
+		for (k = 0; sp && sptid && lost && k < n; k++) {
 			if (thread_sp(p, tids[k], &sp[in.nsp]) == 0)
 				sptid[in.nsp++] = tids[k];
+			else if (tids[k] != p->pid)	/* main: [stack] */
+				lost[in.nlost++] = tids[k];
+		}
 	}
 	in.sp = sp;
 	in.sp_tid = sptid;
+	in.lost = lost;
 	if ((s->info = calloc(s->maps.n ? s->maps.n : 1,
 	    sizeof(*s->info))) == NULL) {
 		free(tids);
 		free(sp);
 		free(sptid);
+		free(lost);
 		return -1;
 	}
 	classify_maps(&s->maps, &in, s->info);
@@ -1090,6 +1139,7 @@ classify(const struct tri_proc *p, struct snap *s)
 	free(tids);
 	free(sp);
 	free(sptid);
+	free(lost);
 	return 0;
 }
 
@@ -1809,9 +1859,12 @@ json_mapping(const struct ctl *ctl, struct tri_json *j, const struct snap *s,
 	tri_json_kstr(j, "kind", kind_name(mi->kind));
 	if (mi->tid >= 0)
 		tri_json_kint(j, "tid", mi->tid);
-	if (mi->note == N_ARENA_RESERVE || mi->note == N_GO_RESERVE)
-		tri_json_kstr(j, "note", mi->note == N_ARENA_RESERVE ?
-		    "arena reserve" : "go arena reserve");
+	if (mi->note == N_ARENA_RESERVE)
+		tri_json_kstr(j, "note", "arena reserve");
+	else if (mi->note == N_GO_RESERVE)
+		tri_json_kstr(j, "note", "go arena reserve");
+	else if (mi->note == N_TID_UNKNOWN)
+		tri_json_kstr(j, "note", "tid unknown");
 	tri_json_key(j, "path");
 	tri_json_strn(j, tri_maps_path(&s->maps, v), v->path_len);
 	if (ctl->extended && s->smaps) {
@@ -1934,7 +1987,9 @@ mset_from_snap(const struct snap *s, struct mset *m)
 		memcpy(r->perms, v->perms, sizeof(r->perms));
 		r->kind = kind_name(s->info[i].kind);
 		r->note = s->info[i].note == N_ARENA_RESERVE ? "arena reserve" :
-		    s->info[i].note == N_GO_RESERVE ? "go arena reserve" : NULL;
+		    s->info[i].note == N_GO_RESERVE ? "go arena reserve" :
+		    s->info[i].note == N_TID_UNKNOWN ? (s->info[i].kind ==
+		    K_GUARD ? "guard tid ?" : "stack tid ?") : NULL;
 		r->tid = s->info[i].tid;
 		r->path = tri_maps_path(&s->maps, v);
 		r->path_len = v->path_len;

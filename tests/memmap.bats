@@ -7,16 +7,19 @@ load common
 # start the helper with known mappings; sets A1 A2 FILE DEL MFD SHM GROW
 # (addresses as memmap prints them) and THREADS ("tid lo hi" lines).
 target() {
-	start_helper memmap-target "$BATS_TEST_TMPDIR"
+	start_helper memmap-target "$BATS_TEST_TMPDIR" "$@"
 	local kv
 	for kv in ${HELPER_READY#* }; do
 		printf -v "${kv%%=*}" '%016x' "$((${kv#*=}))"
 	done
 	A1=$anon1 A2=$anon2 FILE=$file DEL=$deleted MFD=$memfd SHM=$shm
 	GROW=$grow
-	THREADS=
+	THREADS= SPINNER=
 	while helper_line && [ "$REPLY" != "threads done" ]; do
-		THREADS+="${REPLY#thread }"$'\n'
+		case $REPLY in
+		thread*) THREADS+="${REPLY#thread }"$'\n' ;;
+		spinner*) SPINNER=${REPLY#spinner } ;;
+		esac
 	done
 }
 
@@ -68,6 +71,17 @@ row() {
 	done <<< "$THREADS"
 	[ "$n" -eq 8 ]
 	[ "$(printf '%s\n' "$output" | grep -c ' thread-stack ')" -eq 8 ]
+}
+
+@test "memmap: a thread that never enters the kernel: its stack by shape" {
+	target spin
+	local tid lo hi a
+	read -r tid lo hi <<< "$SPINNER"
+	[ "$(cut -c1-7 "/proc/$HELPER_PID/task/$tid/syscall")" = "running" ]
+	a=$(printf '%016x' "$((lo))")
+	run -0 memmap -p "$HELPER_PID"
+	[[ $(row "$a") =~ ^$a\ +$(( (hi - lo) / 1024 ))\ .*\ rw-p\ thread-stack\ +\[stack\ tid\ $tid\]$ ]]
+	[ "$(printf '%s\n' "$output" | grep -c ' thread-stack ')" -eq 9 ]
 }
 
 @test "memmap: totals agree with pmap -x (KBYTES, RSS, dirty)" {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 /*
- * Usage: memmap-target DIR
+ * Usage: memmap-target DIR [spin]
  *
  * Creates, each at an address of its own so that nothing merges:
  *   anon1  1000 KiB anonymous, 100 pages written
@@ -27,7 +27,9 @@
  * and 8 threads that malloc (glibc gives them arenas) and block in read.
  * Prints "ready PID anon1=ADDR anon2=ADDR file=ADDR deleted=ADDR
  * memfd=ADDR shm=ADDR grow=ADDR" then one line per thread
- * "thread TID STACKLO STACKHI" and "threads done".
+ * "thread TID STACKLO STACKHI" and "threads done".  With "spin", a ninth
+ * thread never leaves user space (so /proc has no stack pointer for it);
+ * it is printed as "spinner TID STACKLO STACKHI" before "threads done".
  */
 
 #define NTHREADS	8
@@ -43,7 +45,7 @@ struct thr {
 	pid_t		 tid;
 	void		*lo, *hi;
 };
-static struct thr thr[NTHREADS];
+static struct thr thr[NTHREADS], spinner;
 static pthread_barrier_t barrier;
 
 /* A fresh address 1 GiB past the last, so no two regions are adjacent. */
@@ -160,8 +162,28 @@ thread_main(void *arg)
 	return NULL;
 }
 
+static void *
+spinner_main(void *arg)
+{
+	struct thr *t = arg;
+	pthread_attr_t a;
+	size_t size;
+	volatile unsigned long n = 0;
+
+	t->tid = (pid_t)syscall(SYS_gettid);
+	if (pthread_getattr_np(pthread_self(), &a) != 0 ||
+	    pthread_attr_getstack(&a, &t->lo, &size) != 0)
+		errx(1, "pthread_getattr_np");
+	pthread_attr_destroy(&a);
+	t->hi = (char *)t->lo + size;
+	pthread_barrier_wait(&barrier);
+	for (;;)
+		n++;
+	return NULL;
+}
+
 static void
-start_threads(void)
+start_threads(int spin)
 {
 	pthread_t th;
 	sigset_t all, old;
@@ -169,12 +191,14 @@ start_threads(void)
 
 	if (pipe(block_pipe) < 0)
 		err(1, "pipe");
-	pthread_barrier_init(&barrier, NULL, NTHREADS + 1);
+	pthread_barrier_init(&barrier, NULL, NTHREADS + 1 + spin);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);	/* signals go to main */
 	for (i = 0; i < NTHREADS; i++)
 		if (pthread_create(&th, NULL, thread_main, &thr[i]) != 0)
 			errx(1, "pthread_create");
+	if (spin && pthread_create(&th, NULL, spinner_main, &spinner) != 0)
+		errx(1, "pthread_create");
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_barrier_wait(&barrier);
 }
@@ -187,8 +211,8 @@ main(int argc, char **argv)
 	sigset_t set;
 	int i, sig;
 
-	if (argc != 2)
-		errx(2, "usage: memmap-target DIR");
+	if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "spin")))
+		errx(2, "usage: memmap-target DIR [spin]");
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	page = sysconf(_SC_PAGESIZE);
 	sigemptyset(&set);
@@ -205,12 +229,15 @@ main(int argc, char **argv)
 	    MAP_NORESERVE, -1);
 	mprotect(g, grown, PROT_READ | PROT_WRITE);
 	touch(g, grown, 1);
-	start_threads();
+	start_threads(argc == 3);
 	printf("ready %d anon1=%p anon2=%p file=%p deleted=%p memfd=%p shm=%p"
 	    " grow=%p\n", (int)getpid(), a1, a2, f, d, mf, sh, g);
 	for (i = 0; i < NTHREADS; i++)
 		printf("thread %d %p %p\n", (int)thr[i].tid, thr[i].lo,
 		    thr[i].hi);
+	if (argc == 3)
+		printf("spinner %d %p %p\n", (int)spinner.tid, spinner.lo,
+		    spinner.hi);
 	printf("threads done\n");
 	fflush(stdout);
 	for (;;) {
