@@ -4,10 +4,15 @@
 bats_require_minimum_version 1.5.0
 load common
 
+# The helpers come from the plain build even in a sanitizer run: under
+# ASan they would have no glibc heap or arenas, and it is memmap, not the
+# helper, that the sanitizers are for.
+PLAIN_HELPERS=$TRIAGE_ROOT/build/std/helpers
+
 # start the helper with known mappings; sets A1 A2 FILE DEL MFD SHM GROW
 # (addresses as memmap prints them) and THREADS ("tid lo hi" lines).
 target() {
-	start_helper memmap-target "$BATS_TEST_TMPDIR" "$@"
+	HELPERS=$PLAIN_HELPERS start_helper memmap-target "$BATS_TEST_TMPDIR" "$@"
 	local kv
 	for kv in ${HELPER_READY#* }; do
 		printf -v "${kv%%=*}" '%016x' "$((${kv#*=}))"
@@ -171,7 +176,9 @@ row() {
 	run -0 memmap -q -p "$HELPER_PID"
 	assert_line --index 1 --regexp '^ADDRESS +KBYTES MODE KIND +MAPPING$'
 	[[ $(row "$A2") =~ ^$A2\ +3000\ rw-p\ anon ]]
-	run -0 strace -f -e trace=openat -o "$BATS_TEST_TMPDIR/tr" memmap -q -p "$HELPER_PID"
+	# LeakSanitizer cannot run under ptrace: off for this one run
+	ASAN_OPTIONS=detect_leaks=0 run -0 strace -f -e trace=openat \
+		-o "$BATS_TEST_TMPDIR/tr" memmap -q -p "$HELPER_PID"
 	grep -q '"maps"' "$BATS_TEST_TMPDIR/tr"
 	run ! grep -q 'smaps' "$BATS_TEST_TMPDIR/tr"
 }
@@ -272,7 +279,7 @@ row() {
 }
 
 @test "memmap: a Go binary's heap arena in Go's range" {
-	start_helper memmap-gofake
+	HELPERS=$PLAIN_HELPERS start_helper memmap-gofake
 	local a
 	a=$(printf '%016x' "$((${HELPER_READY#* }))")
 	run -0 memmap -p "$HELPER_PID"
@@ -281,7 +288,7 @@ row() {
 }
 
 @test "memmap: says so when the address space never settles" {
-	start_helper memmap-many 20000 churn
+	HELPERS=$PLAIN_HELPERS start_helper memmap-many 20000 churn
 	run -0 --separate-stderr memmap -p "$HELPER_PID"
 	[ "$stderr" = "memmap: pid $HELPER_PID: the address space changed during each of 3 reads; the map may mix states" ]
 	run -0 --separate-stderr memmap --json -p "$HELPER_PID"
