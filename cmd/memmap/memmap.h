@@ -1,0 +1,159 @@
+/* cmd/memmap/memmap.h - what the files of memmap share. */
+#ifndef MEMMAP_H
+#define MEMMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "cli.h"
+#include "out.h"
+#include "proc.h"
+
+enum sortkey { SORT_NONE, SORT_RSS, SORT_PSS, SORT_SIZE, SORT_SWAP };
+
+struct ctl {
+	struct tri_targets	 targets;
+	bool			 json;		/* --json */
+	bool			 header;	/* not --no-header */
+	bool			 extended;	/* -X: every smaps field */
+	bool			 maps_only;	/* -q: read maps, not smaps */
+	bool			 summary;	/* -s: totals by kind */
+	bool			 watch;		/* -w: report changes */
+	const char		*diff;		/* -d FILE: compare with it */
+	enum sortkey		 sort;		/* -S */
+	unsigned long		 top;		/* -t N, 0: all */
+	struct tri_sample	 sample;	/* -i, -n */
+	enum tri_color_mode	 color;
+};
+
+/* What a mapping is, as an engineer names it. */
+enum kind {
+	K_TEXT, K_RODATA, K_DATA, K_BSS,
+	K_LIB_TEXT, K_LIB_RODATA, K_LIB_DATA, K_LIB_BSS,
+	K_HEAP, K_ARENA, K_GO_ARENA, K_STACK, K_THREAD_STACK, K_GUARD,
+	K_MEMFD, K_SHM, K_DELETED, K_FILE, K_ANON, K_SHARED_ANON,
+	K_VDSO, K_VVAR, K_VSYSCALL, K_SPECIAL,
+	K_NKINDS
+};
+
+/* The groups --summary totals by. */
+enum group {
+	G_CODE, G_DATA, G_HEAP, G_STACK, G_ANON, G_FILE, G_SHARED, G_GUARD,
+	G_OTHER, G_NGROUPS
+};
+
+/* Facts about a mapping that its kind does not say. */
+enum note { N_NONE, N_ARENA_RESERVE, N_GO_RESERVE, N_TID_UNKNOWN };
+
+/* The per-mapping facts of one snapshot, parallel to maps.v. */
+struct mapinfo {
+	enum kind	 kind;
+	enum note	 note;
+	pid_t		 tid;		/* stack and guard owner; -1 unknown */
+};
+
+struct limits {
+	size_t			 max_map_count;		/* 0: unknown */
+	bool			 have_cgroup;
+	char			 cgroup[256];		/* where the limit is */
+	uint64_t		 cg_limit, cg_usage;	/* bytes */
+	bool			 have_memlock;
+	unsigned long long	 memlock;		/* bytes, or RLIM_INFINITY */
+	unsigned long long	 locked_kb;
+};
+
+/* Totals of a set of mappings, kB. */
+struct totals {
+	size_t			 n;
+	unsigned long long	 size, rss, pss, uss, dirty, swap, locked;
+	unsigned long		 stacks;
+};
+
+/* One read of one process. */
+struct snap {
+	pid_t			 pid;
+	char			 comm[TRI_COMM_MAX];
+	unsigned long long	 starttime;
+	double			 when;		/* tri_cli_now() at the read */
+	double			 wall;		/* seconds since the epoch */
+	bool			 smaps;		/* values come from smaps */
+	bool			 settled;
+	int			 tries;
+	const char		*what;		/* the file a failure was on */
+	struct tri_maps		 maps;
+	struct mapinfo		*info;
+	struct totals		 total;
+	bool			 have_rollup;	/* total rss.. from smaps_rollup */
+	struct limits		 lim;
+};
+
+/* snap.c */
+int	snap_take(const struct ctl *, pid_t, struct snap *);
+void	snap_free(struct snap *);
+void	snap_totals(const struct snap *, const size_t *idx, size_t n,
+	    struct totals *);
+const char *kind_name(enum kind);
+enum group kind_group(enum kind);
+const char *group_name(enum group);
+unsigned long long vma_uss(const struct tri_vma *);
+unsigned long long vma_dirty(const struct tri_vma *);
+unsigned long long vma_key(const struct tri_vma *, enum sortkey);
+/* The text of the MAPPING column (escaped) into buf. */
+const char *vma_label(const struct snap *, size_t i, char *buf, size_t size);
+
+/* main.c */
+void	report_failure(const struct snap *, int r, int err);
+void	report_unsettled(const struct snap *);
+
+/* classify.c */
+int	classify(const struct tri_proc *, struct snap *);
+/* Classification of a parsed map, without /proc (unit-testable core). */
+struct classify_in {
+	pid_t		 pid;
+	unsigned int	 exe_major, exe_minor;
+	unsigned long	 exe_inode;		/* 0: unknown */
+	bool		 is_go;
+	const unsigned long *sp;		/* thread stack pointers */
+	const pid_t	*sp_tid;
+	size_t		 nsp;
+	const pid_t	*lost;			/* threads without a known sp */
+	size_t		 nlost;
+};
+void	classify_maps(const struct tri_maps *, const struct classify_in *,
+	    struct mapinfo *);
+
+/* limits.c */
+void	limits_read(const struct tri_proc *, struct snap *);
+
+/* view.c */
+/* The mappings to show, sorted and cut: a malloc'd index array of *n. */
+size_t	*view_rows(const struct ctl *, const struct snap *, size_t *n);
+int	view_maps(const struct ctl *, struct snap *, size_t nsnap);
+int	view_summary(const struct ctl *, struct snap *, size_t nsnap);
+void	json_snap(const struct ctl *, struct tri_json *, const struct snap *);
+void	fmt_kb(char *buf, size_t size, unsigned long long kb);
+
+/* watch.c */
+int	watch_run(const struct ctl *, pid_t);
+int	diff_run(const struct ctl *, pid_t);
+
+/* jsonread.c: a reader for the snapshots memmap itself writes. */
+enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
+struct jval {
+	enum jtype	 type;
+	double		 num;
+	bool		 b;
+	char		*str;		/* J_STR: decoded, NUL-ended */
+	size_t		 len;
+	struct jval	*items;		/* J_ARR, J_OBJ */
+	char		**keys;		/* J_OBJ */
+	size_t		 n;
+};
+/* Parse text; 0, or -1 with *where set to the byte offset of the error. */
+int	jread(const char *text, size_t len, struct jval *out, size_t *where);
+void	jfree(struct jval *);
+const struct jval *jget(const struct jval *obj, const char *key);
+
+#endif /* MEMMAP_H */

@@ -1,0 +1,262 @@
+/* cmd/memmap/snap.c - one consistent read of a process's mappings. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "memmap.h"
+
+#define READ_TRIES	3	/* reads before saying the map never settled */
+
+static const char *const kind_names[K_NKINDS] = {
+	[K_TEXT] = "text", [K_RODATA] = "rodata", [K_DATA] = "data",
+	[K_BSS] = "bss", [K_LIB_TEXT] = "lib-text",
+	[K_LIB_RODATA] = "lib-rodata", [K_LIB_DATA] = "lib-data",
+	[K_LIB_BSS] = "lib-bss", [K_HEAP] = "heap", [K_ARENA] = "arena",
+	[K_GO_ARENA] = "go-arena", [K_STACK] = "stack",
+	[K_THREAD_STACK] = "thread-stack", [K_GUARD] = "guard",
+	[K_MEMFD] = "memfd", [K_SHM] = "shm", [K_DELETED] = "deleted",
+	[K_FILE] = "file", [K_ANON] = "anon", [K_SHARED_ANON] = "shared-anon",
+	[K_VDSO] = "vdso", [K_VVAR] = "vvar", [K_VSYSCALL] = "vsyscall",
+	[K_SPECIAL] = "special",
+};
+
+static const enum group kind_groups[K_NKINDS] = {
+	[K_TEXT] = G_CODE, [K_RODATA] = G_DATA, [K_DATA] = G_DATA,
+	[K_BSS] = G_DATA, [K_LIB_TEXT] = G_CODE, [K_LIB_RODATA] = G_DATA,
+	[K_LIB_DATA] = G_DATA, [K_LIB_BSS] = G_DATA, [K_HEAP] = G_HEAP,
+	[K_ARENA] = G_HEAP, [K_GO_ARENA] = G_HEAP, [K_STACK] = G_STACK,
+	[K_THREAD_STACK] = G_STACK, [K_GUARD] = G_GUARD,
+	[K_MEMFD] = G_SHARED, [K_SHM] = G_SHARED, [K_DELETED] = G_FILE,
+	[K_FILE] = G_FILE, [K_ANON] = G_ANON, [K_SHARED_ANON] = G_SHARED,
+	[K_VDSO] = G_CODE, [K_VVAR] = G_OTHER, [K_VSYSCALL] = G_OTHER,
+	[K_SPECIAL] = G_OTHER,
+};
+
+static const char *const group_names[G_NGROUPS] = {
+	"code", "data", "heap", "stack", "anon", "file", "shared", "guard",
+	"other",
+};
+
+const char *
+kind_name(enum kind k)
+{
+	return kind_names[k];
+}
+
+enum group
+kind_group(enum kind k)
+{
+	return kind_groups[k];
+}
+
+const char *
+group_name(enum group g)
+{
+	return group_names[g];
+}
+
+/* Unique set size: the pages only this process maps. */
+unsigned long long
+vma_uss(const struct tri_vma *v)
+{
+	return v->f[TRI_SM_PRIVATE_CLEAN] + v->f[TRI_SM_PRIVATE_DIRTY] +
+	    v->f[TRI_SM_PRIVATE_HUGETLB];
+}
+
+/* Dirty as pmap -x counts it: shared and private dirty pages. */
+unsigned long long
+vma_dirty(const struct tri_vma *v)
+{
+	return v->f[TRI_SM_SHARED_DIRTY] + v->f[TRI_SM_PRIVATE_DIRTY];
+}
+
+unsigned long long
+vma_key(const struct tri_vma *v, enum sortkey k)
+{
+	switch (k) {
+	case SORT_RSS:	return v->f[TRI_SM_RSS];
+	case SORT_PSS:	return v->f[TRI_SM_PSS];
+	case SORT_SWAP:	return v->f[TRI_SM_SWAP];
+	case SORT_SIZE:	return (v->end - v->start) / 1024;
+	default:	return 0;
+	}
+}
+
+void
+snap_totals(const struct snap *s, const size_t *idx, size_t n,
+    struct totals *t)
+{
+	const struct tri_vma *v;
+	size_t k, i;
+
+	memset(t, 0, sizeof(*t));
+	for (k = 0; k < n; k++) {
+		i = idx ? idx[k] : k;
+		v = &s->maps.v[i];
+		t->n++;
+		t->size += (v->end - v->start) / 1024;
+		t->rss += v->f[TRI_SM_RSS];
+		t->pss += v->f[TRI_SM_PSS];
+		t->uss += vma_uss(v);
+		t->dirty += vma_dirty(v);
+		t->swap += v->f[TRI_SM_SWAP];
+		t->locked += v->f[TRI_SM_LOCKED];
+		if (s->info[i].kind == K_STACK ||
+		    s->info[i].kind == K_THREAD_STACK)
+			t->stacks++;
+	}
+}
+
+/* The MAPPING column: the escaped path, or what memmap found it to be. */
+const char *
+vma_label(const struct snap *s, size_t i, char *buf, size_t size)
+{
+	const struct mapinfo *mi = &s->info[i];
+	const struct tri_vma *v = &s->maps.v[i];
+
+	if (mi->tid >= 0 && mi->kind == K_THREAD_STACK)
+		snprintf(buf, size, "[stack tid %d]", (int)mi->tid);
+	else if (mi->tid >= 0 && mi->kind == K_GUARD)
+		snprintf(buf, size, "[guard tid %d]", (int)mi->tid);
+	else if (mi->note == N_TID_UNKNOWN)
+		return mi->kind == K_GUARD ? "[guard tid ?]" : "[stack tid ?]";
+	else if (mi->note == N_ARENA_RESERVE)
+		return "[arena reserve]";
+	else if (mi->note == N_GO_RESERVE)
+		return "[go arena reserve]";
+	else if (mi->kind == K_ARENA)
+		return "[arena]";
+	else if (mi->kind == K_GO_ARENA)
+		return "[go arena]";
+	else if ((mi->kind == K_BSS || mi->kind == K_LIB_BSS) && i > 0)
+		tri_out_escape(buf, size, tri_maps_path(&s->maps, v - 1),
+		    v[-1].path_len);
+	else if (v->path_len)
+		tri_out_escape(buf, size, tri_maps_path(&s->maps, v),
+		    v->path_len);
+	else if (mi->kind == K_GUARD)
+		return "[guard]";
+	else
+		return "[anon]";
+	return buf;
+}
+
+/*
+ * The kernel drops the mmap lock between chunks of a read, so one read
+ * may mix two states.  A second, cheap read of maps that shows the same
+ * layout means nothing moved in between; else read again, a few times.
+ */
+static int
+read_settled(const struct ctl *ctl, const struct tri_proc *p, struct snap *s)
+{
+	const char *file = ctl->maps_only ? "maps" : "smaps";
+	int r = 0;
+
+	for (s->tries = 1; s->tries <= READ_TRIES; s->tries++) {
+		s->what = file;
+		if ((r = tri_proc_read_maps(p, file, &s->maps)) < 0)
+			break;
+		s->what = "maps";
+		/* our own reads allocate: only their layout changes */
+		if (p->pid == getpid()) {
+			s->settled = true;
+			break;
+		}
+		if ((r = tri_proc_maps_unchanged(p, &s->maps)) < 0)
+			break;
+		if ((s->settled = r == 1))
+			break;
+	}
+	if (s->tries > READ_TRIES)
+		s->tries = READ_TRIES;
+	return r < 0 ? -1 : 0;
+}
+
+/* -q --summary: the totals from smaps_rollup, one cheap walk. */
+static void
+read_rollup(const struct tri_proc *p, struct snap *s)
+{
+	struct tri_maps r;
+	const struct tri_vma *v;
+
+	tri_maps_init(&r);
+	if (tri_proc_read_maps(p, "smaps_rollup", &r) == 0 && r.n == 1) {
+		v = &r.v[0];
+		s->total.rss = v->f[TRI_SM_RSS];
+		s->total.pss = v->f[TRI_SM_PSS];
+		s->total.uss = vma_uss(v);
+		s->total.dirty = vma_dirty(v);
+		s->total.swap = v->f[TRI_SM_SWAP];
+		s->total.locked = v->f[TRI_SM_LOCKED];
+		s->have_rollup = true;
+	}
+	tri_maps_free(&r);
+}
+
+static int
+snap_read(const struct ctl *ctl, const struct tri_proc *p, struct snap *s)
+{
+	struct timespec ts;
+
+	if (read_settled(ctl, p, s) < 0)
+		return -1;
+	s->smaps = !ctl->maps_only;
+	s->when = tri_cli_now();
+	clock_gettime(CLOCK_REALTIME, &ts);
+	s->wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	s->what = "task";
+	if (classify(p, s) < 0)
+		return -1;
+	snap_totals(s, NULL, s->maps.n, &s->total);
+	if (ctl->maps_only && ctl->summary)
+		read_rollup(p, s);
+	limits_read(p, s);
+	s->what = "stat";
+	return tri_proc_check(p);
+}
+
+/*
+ * Read pid.  Returns 0; -1 with errno and s->what naming the file that
+ * failed; or -2 for a kernel thread (no user memory).
+ */
+int
+snap_take(const struct ctl *ctl, pid_t pid, struct snap *s)
+{
+	struct tri_proc p;
+	struct tri_stat st;
+	int r, e;
+
+	memset(s, 0, sizeof(*s));
+	tri_maps_init(&s->maps);
+	s->pid = pid;
+	s->what = "stat";
+	if (tri_proc_open(&p, pid) < 0)
+		return -1;
+	if (tri_proc_read_stat(&p, &st) < 0) {
+		e = errno;
+		tri_proc_close(&p);
+		errno = e;
+		return -1;
+	}
+	memcpy(s->comm, st.comm, sizeof(s->comm));
+	s->starttime = p.starttime;
+	if (tri_proc_is_kthread(&st)) {
+		tri_proc_close(&p);
+		return -2;
+	}
+	r = snap_read(ctl, &p, s);
+	e = errno;
+	tri_proc_close(&p);
+	errno = e;
+	return r;
+}
+
+void
+snap_free(struct snap *s)
+{
+	tri_maps_free(&s->maps);
+	free(s->info);
+	s->info = NULL;
+}
