@@ -371,3 +371,14 @@ row() {
 	assert_line --index 0 --regexp '^[0-9]+: memmap$'
 	assert_line --regexp ' r-xp text +.*/memmap$'
 }
+
+@test "memmap --color=always: growth in red, plain without colour" {
+	target
+	memmap --json -p "$HELPER_PID" > "$BATS_TEST_TMPDIR/before.json"
+	kill -USR1 "$HELPER_PID"
+	helper_line
+	run -0 memmap --color=always -d "$BATS_TEST_TMPDIR/before.json" -p "$HELPER_PID"
+	assert_line --regexp $'^\e\\[31mgrown   \e\\[0m '"$GROW"
+	run -0 memmap --color=never -d "$BATS_TEST_TMPDIR/before.json" -p "$HELPER_PID"
+	no_raw_escapes
+}

@@ -370,6 +370,19 @@ print_total(struct obuf *o, const struct ctl *ctl, const struct snap *s,
 	ostr(o, buf);
 }
 
+/* " NEAR LIMIT" in red from 90% on, else "". */
+static const char *
+near(double pct)
+{
+	static char buf[64];
+
+	if (pct < 90)
+		return "";
+	snprintf(buf, sizeof(buf), " %sNEAR LIMIT%s", tri_out_sgr("1;31"),
+	    tri_out_reset());
+	return buf;
+}
+
 static void
 print_limits(struct obuf *o, const struct snap *s)
 {
@@ -381,7 +394,7 @@ print_limits(struct obuf *o, const struct snap *s)
 		pct = 100.0 * (double)s->maps.n / (double)l->max_map_count;
 		snprintf(buf, sizeof(buf), "limit mappings %zu of %zu "
 		    "vm.max_map_count (%.1f%%)%s\n", s->maps.n,
-		    l->max_map_count, pct, pct >= 90 ? " NEAR LIMIT" : "");
+		    l->max_map_count, pct, near(pct));
 		ostr(o, buf);
 	}
 	if (l->have_cgroup) {
@@ -394,7 +407,7 @@ print_limits(struct obuf *o, const struct snap *s)
 		pct = 100.0 * (double)l->cg_usage / (double)l->cg_limit;
 		snprintf(buf, sizeof(buf), "limit cgroup memory %s of %s "
 		    "(%.1f%%), headroom %s, this process rss %s: %s%s\n", a, b,
-		    pct, c, d, path, pct >= 90 ? " NEAR LIMIT" : "");
+		    pct, c, d, path, near(pct));
 		ostr(o, buf);
 	}
 	if (l->have_memlock) {

@@ -220,9 +220,11 @@ text_change(const struct change *c, bool rss, const char *when)
 	snprintf(sz, sizeof(sz), "%llu", c->now ? size : 0);
 	snprintf(rs, sizeof(rs), "%llu", c->now ? r->rss : 0);
 	label(r, lb, sizeof(lb));
-	printf("%s%-8s %016lx %10s %9s %10s %9s %s %-12s %s\n", when,
-	    c->what, r->start, sz, a, rss ? rs : "-", rss ? b : "-",
-	    r->perms, r->kind, lb);
+	/* growth is what the reader hunts for: red when colour is on */
+	printf("%s%s%-8s%s %016lx %10s %9s %10s %9s %s %-12s %s\n", when,
+	    strcmp(c->what, "grown") == 0 || strcmp(c->what, "new") == 0 ?
+	    tri_out_sgr("31") : "", c->what, tri_out_reset(), r->start, sz, a,
+	    rss ? rs : "-", rss ? b : "-", r->perms, r->kind, lb);
 }
 
 static void
