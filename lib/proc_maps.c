@@ -291,13 +291,53 @@ parse_line(struct tri_maps *m, const char *s, const char *end)
 	return parse_header(m, s, end);
 }
 
+/*
+ * The hot path: the line holds the field expected at this rank of the
+ * record ("Rss:      8 kB").  Returns the next line, or NULL when it is
+ * another line (or not complete yet) and the general parser must look.
+ */
+static const char *
+expected_field(struct tri_maps *m, const char *s, const char *end)
+{
+	const char *name, *p, *nl;
+	unsigned long long x = 0;
+	size_t len;
+	int f;
+
+	if (m->n == 0 || m->pos >= m->norder)
+		return NULL;
+	f = m->order[m->pos];
+	len = m->olen[m->pos];
+	name = f < TRI_SM_NKNOWN ? known[f] : m->extra[f - TRI_SM_NKNOWN];
+	if ((size_t)(end - s) <= len || s[len] != ':' ||
+	    memcmp(s, name, len) != 0)
+		return NULL;
+	for (p = s + len + 1; p < end && *p == ' '; p++)
+		;
+	if (p == end || *p < '0' || *p > '9')
+		return NULL;
+	for (; p < end && *p >= '0' && *p <= '9'; p++)
+		x = x * 10 + (unsigned long long)(*p - '0');
+	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		return NULL;
+	m->v[m->n - 1].f[f] = x;
+	m->pos++;
+	return nl + 1;
+}
+
 ssize_t
 tri_maps_parse(struct tri_maps *m, const char *buf, size_t len)
 {
 	const char *s = buf, *end = buf + len, *nl;
 	int r;
 
-	while (s < end && (nl = memchr(s, '\n', (size_t)(end - s))) != NULL) {
+	while (s < end) {
+		if ((nl = expected_field(m, s, end)) != NULL) {
+			s = nl;
+			continue;
+		}
+		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			break;
 		if (nl > s && (r = parse_line(m, s, nl)) < 0) {
 			errno = r == -1 ? EINVAL : ENOMEM;
 			return -1;
