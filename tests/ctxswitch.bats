@@ -6,6 +6,11 @@ load common
 
 bats_require_minimum_version 1.5.0
 
+teardown() {
+	[ -z "${TMUX_SOCK:-}" ] || tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	kill_helpers
+}
+
 tid_of() { # tid_of ROLE: from the helper's ready line
 	local w
 	for w in $HELPER_READY; do
@@ -118,8 +123,8 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 @test "--top shows the helper, sorts on a key, quits and restores the terminal" {
 	start_helper ctxswitch-threads
 	sock=ctxswitch-$$-$BATS_TEST_NUMBER
+	TMUX_SOCK=$sock
 	tmux -L "$sock" new-session -d -x 120 -y 40 "bash --norc --noprofile"
-	track_tmux() { tmux -L "$sock" kill-server 2>/dev/null; }
 	tmux -L "$sock" send-keys "PS1='prompt\$ ' exec bash --norc" Enter
 	tmux -L "$sock" send-keys "$TRIAGE_BIN/ctxswitch --top -t -p $HELPER_PID -i 0.3" Enter
 	wait_until bash -c "tmux -L $sock capture-pane -p | grep -q ' spin1\$'"
@@ -127,12 +132,10 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 	[ "$(tmux -L "$sock" display -p '#{alternate_on}')" = 1 ]
 	tmux -L "$sock" send-keys i
 	wait_until bash -c "tmux -L $sock capture-pane -p | grep -q 'INVOL/sv'"
-	run -0 bash -c "tmux -L $sock capture-pane -p | sed -n 3p"
-	[[ $output == *spin[12] ]]
+	wait_until bash -c "tmux -L $sock capture-pane -p | sed -n 3p | grep -q ' spin[12]\$'"
 	tmux -L "$sock" send-keys q
 	wait_until bash -c "[ \"\$(tmux -L $sock display -p '#{alternate_on}')\" = 0 ]"
 	run -0 bash -c "tmux -L $sock capture-pane -p | grep -v '^\$' | tail -1"
-	track_tmux
 	assert_output 'prompt$'
 }
 
