@@ -2072,25 +2072,30 @@ cmp_double(const void *a, const void *b)
 struct bench_case {
 	const char	*name;
 	bool		 threads, futex, cross;
-	double		 median, min, max;
+	double		 median, min, max;	/* per switch, pipe/futex ops taken out */
+	double		 gross;		/* median half round trip, ops included:
+					 * what perf bench sched pipe reports */
 };
 
 static void
 bench_case(struct bench_case *bc, int reps)
 {
-	double v[64], over;
+	double v[64], g[64], over, trip;
 	int r, cpu_b = bc->cross ? 1 : 0;
 
 	for (r = 0; r < reps; r++) {
 		over = no_switch(bc->futex);
 		/* A round trip is two switches and the ops of both sides. */
-		v[r] = (round_trip(bc->threads, bc->futex, 0, cpu_b) -
-		    2 * over) / 2;
+		trip = round_trip(bc->threads, bc->futex, 0, cpu_b);
+		g[r] = trip / 2;
+		v[r] = (trip - 2 * over) / 2;
 		if (v[r] < 0)
 			v[r] = 0;
 	}
 	qsort(v, (size_t)reps, sizeof(v[0]), cmp_double);
+	qsort(g, (size_t)reps, sizeof(g[0]), cmp_double);
 	bc->median = reps % 2 ? v[reps / 2] : (v[reps / 2 - 1] + v[reps / 2]) / 2;
+	bc->gross = reps % 2 ? g[reps / 2] : (g[reps / 2 - 1] + g[reps / 2]) / 2;
 	bc->min = v[0];
 	bc->max = v[reps - 1];
 }
@@ -2141,14 +2146,15 @@ bench_print(const struct ctl *ctl, struct bench_case *bc, size_t n, int reps,
 		tri_json_key(j, "bench");
 		tri_json_arr_begin(j);
 	} else if (ctl->header) {
-		printf("%-14s %-5s %9s %9s %9s %4s\n", "TEST", "CPUS",
-		    "MEDIAN_us", "MIN_us", "MAX_us", "REPS");
+		printf("%-14s %-5s %9s %9s %9s %11s %4s\n", "TEST", "CPUS",
+		    "MEDIAN_us", "MIN_us", "MAX_us", "HALFTRIP_us", "REPS");
 	}
 	for (i = 0; i < n; i++) {
 		if (!ctl->json) {
-			printf("%-14s %-5s %9.2f %9.2f %9.2f %4d\n", bc[i].name,
-			    bc[i].cross ? "cross" : "same", bc[i].median,
-			    bc[i].min, bc[i].max, reps);
+			printf("%-14s %-5s %9.2f %9.2f %9.2f %11.2f %4d\n",
+			    bc[i].name, bc[i].cross ? "cross" : "same",
+			    bc[i].median, bc[i].min, bc[i].max, bc[i].gross,
+			    reps);
 			continue;
 		}
 		tri_json_obj_begin(j);
@@ -2157,6 +2163,7 @@ bench_print(const struct ctl *ctl, struct bench_case *bc, size_t n, int reps,
 		tri_json_kdouble(j, "median_us", bc[i].median);
 		tri_json_kdouble(j, "min_us", bc[i].min);
 		tri_json_kdouble(j, "max_us", bc[i].max);
+		tri_json_kdouble(j, "half_trip_us", bc[i].gross);
 		tri_json_kint(j, "reps", reps);
 		tri_json_obj_end(j);
 	}
@@ -2168,12 +2175,12 @@ static int
 cs_bench(const struct ctl *ctl)
 {
 	struct bench_case bc[] = {
-		{ "process-pipe", false, false, false, 0, 0, 0 },
-		{ "thread-pipe", true, false, false, 0, 0, 0 },
-		{ "thread-futex", true, true, false, 0, 0, 0 },
-		{ "process-pipe", false, false, true, 0, 0, 0 },
-		{ "thread-pipe", true, false, true, 0, 0, 0 },
-		{ "thread-futex", true, true, true, 0, 0, 0 },
+		{ .name = "process-pipe" },
+		{ .name = "thread-pipe", .threads = true },
+		{ .name = "thread-futex", .threads = true, .futex = true },
+		{ .name = "process-pipe", .cross = true },
+		{ .name = "thread-pipe", .threads = true, .cross = true },
+		{ .name = "thread-futex", .threads = true, .futex = true, .cross = true },
 	};
 	size_t i, n = sizeof(bc) / sizeof(bc[0]);
 	int reps = ctl->sample_set && ctl->sample.count ?
