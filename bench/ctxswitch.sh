@@ -34,6 +34,17 @@ rm -f /tmp/ctxswitch-bench.t
 o=$(median "${ours[@]}") t=$(median "${theirs[@]}")
 awk -v o="$o" -v t="$t" 'BEGIN { printf "ctxswitch -t -p PID 1 10: %.3f s CPU  pidstat -w -t -p PID 1 10: %.3f s CPU  ratio %.3f (target <= 0.50), 2000 threads, median of 3\n", o, t, o / t }'
 
-b=$("$cs" --bench --json -n 7 | jq -r '.bench[] | select(.test == "process-pipe" and .cpus == "same") | .median_us')
-p=$(taskset -c 0 perf bench sched pipe -l 200000 2>/dev/null | awk '/usecs\/op/ { print $1 }')
-awk -v b="$b" -v p="$p" 'BEGIN { printf "ctxswitch --bench (process pipe, 1 CPU): %.2f us/switch  perf bench sched pipe: %.2f us/round trip = %.2f us/switch  ratio %.2f (target 0.7-1.3)\n", b, p, p / 2, b / (p / 2) }'
+# Each tool's fastest of three alternating runs: this machine's virtual
+# CPUs give one of two speeds run to run, and noise only adds time.
+hs=() bs=() ps=()
+sel='.bench[] | select(.test == "process-pipe" and .cpus == "same")'
+for i in 1 2 3; do
+	out=$("$cs" --bench --json -n 5)
+	hs+=("$(jq -r "$sel | .half_trip_us" <<<"$out")")
+	bs+=("$(jq -r "$sel | .median_us" <<<"$out")")
+	ps+=("$(taskset -c 0 perf bench sched pipe -l 200000 2>/dev/null | awk '/usecs\/op/ { print $1 }')")
+done
+h=$(printf '%s\n' "${hs[@]}" | sort -g | head -1)
+b=$(printf '%s\n' "${bs[@]}" | sort -g | head -1)
+p=$(printf '%s\n' "${ps[@]}" | sort -g | head -1)
+awk -v b="$b" -v h="$h" -v p="$p" 'BEGIN { printf "ctxswitch --bench (process pipe, 1 CPU, fastest of 3): %.2f us/half round trip, %.2f us/switch without the pipe ops  perf bench sched pipe: %.2f us/round trip = %.2f us/half  ratio %.2f (target 0.7-1.3)\n", h, b, p, p / 2, h / (p / 2) }'

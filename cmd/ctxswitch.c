@@ -168,17 +168,24 @@ read_thread(struct cs_proc *cp, pid_t tid, struct cs_thread *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
-	if (tri_proc_read_ctxt(&cp->h, tid, &t->c) < 0)
+	/*
+	 * sched holds the switch counters, the migrations and the name: one
+	 * file instead of status and sched (about 16 us instead of 27 per
+	 * thread here).  Without CONFIG_SCHED_DEBUG or access, fall back to
+	 * status for good.
+	 */
+	if (cp->read_migr) {
+		t->has_migr = tri_proc_read_sched_ctxt(&cp->h, tid, &t->c,
+		    &t->migr) == 0;
+		if (!t->has_migr && errno == ESRCH)
+			return -1;
+		if (!t->has_migr)
+			cp->read_migr = false;
+	}
+	if (!t->has_migr && tri_proc_read_ctxt(&cp->h, tid, &t->c) < 0)
 		return -1;
 	memcpy(t->name, t->c.name, sizeof(t->name));
 	t->has_ss = tri_proc_read_schedstat(&cp->h, tid, &t->ss) == 0;
-	if (cp->read_migr) {
-		t->has_migr = tri_proc_read_migrations(&cp->h, tid,
-		    &t->migr) == 0;
-		/* Without CONFIG_SCHED_DEBUG or access, stop trying. */
-		if (!t->has_migr && errno != ESRCH)
-			cp->read_migr = false;
-	}
 	return 0;
 }
 

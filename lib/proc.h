@@ -349,6 +349,20 @@ int	tri_proc_read_ctxt(const struct tri_proc *p, pid_t tid,
  */
 int	tri_proc_parse_sched_key(const char *buf, const char *key,
 	    unsigned long long *v);
+/*
+ * Everything a switch-rate sample needs from one sched file, which costs
+ * less than reading status and sched both: the name from its header line
+ * "NAME (TID, #threads: N)", nr_voluntary_switches,
+ * nr_involuntary_switches (the same counters status shows) and
+ * se.nr_migrations.  tid is the thread the file belongs to.  0, or -1
+ * EINVAL when a field is missing.
+ */
+int	tri_proc_parse_sched_ctxt(const char *buf, size_t len, pid_t tid,
+	    struct tri_ctxt *c, unsigned long long *migrations);
+/* Read and parse task/TID/sched.  0, or -1 with errno (ESRCH: gone;
+ * ENOENT: a kernel without CONFIG_SCHED_DEBUG). */
+int	tri_proc_read_sched_ctxt(const struct tri_proc *p, pid_t tid,
+	    struct tri_ctxt *c, unsigned long long *migrations);
 /* se.nr_migrations of thread tid (tid 0: the main thread).  0 or -1. */
 int	tri_proc_read_migrations(const struct tri_proc *p, pid_t tid,
 	    unsigned long long *n);

@@ -170,6 +170,48 @@ tri_proc_read_migrations(const struct tri_proc *p, pid_t tid,
 }
 
 int
+tri_proc_parse_sched_ctxt(const char *buf, size_t len, pid_t tid,
+    struct tri_ctxt *c, unsigned long long *migrations)
+{
+	char tail[48];
+	const char *hit = NULL, *s;
+	size_t tl, n;
+
+	/* The name is raw comm and may hold " (": find the last header
+	 * tail " (TID, #threads: " within the first line's reach. */
+	tl = (size_t)snprintf(tail, sizeof(tail), " (%d, #threads: ", (int)tid);
+	for (s = buf; s + tl <= buf + len && s < buf + TRI_COMM_MAX + tl; s++)
+		if (memcmp(s, tail, tl) == 0)
+			hit = s;
+	if (hit == NULL || tri_proc_parse_sched_key(buf, "nr_voluntary_switches",
+	    &c->vol) < 0 || tri_proc_parse_sched_key(buf,
+	    "nr_involuntary_switches", &c->invol) < 0 ||
+	    tri_proc_parse_sched_key(buf, "se.nr_migrations", migrations) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	n = (size_t)(hit - buf);
+	if (n >= sizeof(c->name))
+		n = sizeof(c->name) - 1;
+	memcpy(c->name, buf, n);
+	c->name[n] = '\0';
+	return 0;
+}
+
+int
+tri_proc_read_sched_ctxt(const struct tri_proc *p, pid_t tid,
+    struct tri_ctxt *c, unsigned long long *migrations)
+{
+	char buf[8192];
+	ssize_t n;
+
+	if ((n = tri_proc_read_task(p, tid, "sched", buf, sizeof(buf))) < 0)
+		return -1;
+	return tri_proc_parse_sched_ctxt(buf, (size_t)n, tid ? tid : p->pid, c,
+	    migrations);
+}
+
+int
 tri_proc_read_wchan(const struct tri_proc *p, pid_t tid, char *buf,
     size_t size)
 {

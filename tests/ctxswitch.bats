@@ -73,23 +73,25 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 }
 
 @test "--bench on one CPU is within 30% of half perf bench sched pipe" {
-	# The machine is noisy: take medians of alternating runs.  A round
-	# trip of perf bench sched pipe is two switches plus two pipe writes
-	# and reads: its half is our HALFTRIP figure.  The switch alone
+	# A round trip of perf bench sched pipe is two switches plus two pipe
+	# writes and reads: its half is our HALFTRIP figure.  The switch alone
 	# (MEDIAN, lmbench's method: the pipe ops measured without a switch
-	# and taken out) must be positive and below it.
+	# and taken out) must be positive and below it.  This machine's
+	# virtual CPUs give either of two speeds run to run, to both tools
+	# alike; noise only ever adds time, so compare the fastest of five
+	# alternating runs of each.
 	local i half=() net=() perf=()
-	for i in 1 2 3; do
-		run -0 ctxswitch --bench --json -n 5
+	for i in 1 2 3 4 5; do
+		run -0 ctxswitch --bench --json -n 3
 		jq -e '.bench | length == 6' <<<"$output"
 		sel='.bench[] | select(.test == "process-pipe" and .cpus == "same")'
 		half+=("$(jq "$sel | .half_trip_us" <<<"$output")")
 		net+=("$(jq "$sel | .median_us" <<<"$output")")
 		perf+=("$(taskset -c 0 perf bench sched pipe -l 100000 2>/dev/null | awk '/usecs\/op/ { print $1 }')")
 	done
-	h=$(printf '%s\n' "${half[@]}" | sort -g | sed -n 2p)
-	n=$(printf '%s\n' "${net[@]}" | sort -g | sed -n 2p)
-	p=$(printf '%s\n' "${perf[@]}" | sort -g | sed -n 2p)
+	h=$(printf '%s\n' "${half[@]}" | sort -g | head -1)
+	n=$(printf '%s\n' "${net[@]}" | sort -g | head -1)
+	p=$(printf '%s\n' "${perf[@]}" | sort -g | head -1)
 	echo "half-trip ${half[*]} net ${net[*]} perf ${perf[*]}"
 	awk -v a="$h" -v p="$p" 'BEGIN { h = p / 2; exit !(a >= h * 0.7 && a <= h * 1.3) }'
 	awk -v n="$n" -v h="$h" 'BEGIN { exit !(n > 0 && n < h) }'
