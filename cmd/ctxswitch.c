@@ -1349,11 +1349,7 @@ usage(int status)
 static void
 add_targets(struct ctl *ctl, const char *arg)
 {
-	char *bad = NULL;
-
-	if (tri_targets_add(&ctl->targets, arg, &bad) < 0)
-		errx(TRI_EXIT_FAIL, "pid %s: %s", bad ? bad : arg,
-		    tri_cli_target_error(errno));
+	tri_targets_add_or_exit(&ctl->targets, arg);
 }
 
 static double

@@ -180,18 +180,7 @@ warn_target(pid_t pid, int e)
 static void
 add_targets(struct ctl *c, const char *arg)
 {
-	char *bad = NULL, *esc;
-	int e;
-
-	if (tri_targets_add(&c->targets, arg, &bad) == 0)
-		return;
-	e = errno;
-	esc = bad ? tri_out_escape_dup(bad, strlen(bad)) : NULL;
-	if (e == ESRCH)
-		errx(TRI_EXIT_FAIL, "pid %s: %s", esc ? esc : arg,
-		    tri_cli_target_error(e));
-	errx(TRI_EXIT_FAIL, "%s: %s", esc ? esc : "-p",
-	    tri_cli_target_error(e));
+	tri_targets_add_or_exit(&c->targets, arg);
 }
 
 static double

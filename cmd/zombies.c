@@ -993,7 +993,7 @@ send_sigchld(const struct tri_proc *pp)
 
 /* Wait up to SIGCHLD_GRACE for the parent to collect the zombies itself. */
 static void
-after_sigchld(struct reap *rp, const struct tri_proc *pp, struct zomb **todo,
+after_sigchld(struct reap *rp, const struct tri_proc *pp, struct zomb **pending,
     size_t *n)
 {
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
@@ -1003,19 +1003,19 @@ after_sigchld(struct reap *rp, const struct tri_proc *pp, struct zomb **todo,
 	do {
 		nanosleep(&ts, NULL);
 		for (i = left = 0; i < *n; i++)
-			if (todo[i] != NULL && zomb_still(todo[i]))
+			if (pending[i] != NULL && zomb_still(pending[i]))
 				left++;
 	} while (left > 0 && tri_cli_now() < end);
 	for (i = 0; i < *n; i++) {
-		if (todo[i] == NULL || zomb_still(todo[i]))
+		if (pending[i] == NULL || zomb_still(pending[i]))
 			continue;
 		if (tri_proc_check(pp) < 0)
-			add(rp, todo[i], "gone", "-", "parent exited during "
+			add(rp, pending[i], "gone", "-", "parent exited during "
 			    "the reap; init reaps it");
 		else
-			add(rp, todo[i], "reaped", "sigchld",
+			add(rp, pending[i], "reaped", "sigchld",
 			    "the parent reaped it after SIGCHLD");
-		todo[i] = NULL;
+		pending[i] = NULL;
 	}
 }
 
@@ -1091,7 +1091,7 @@ inject_wait(struct reap *rp, struct tri_ptrace_hold *h, struct zomb *z,
 /* Step 2: hold a live thread of the parent and reap inside it. */
 static void
 reap_ptrace(struct reap *rp, const struct tri_proc *pp, int level,
-    struct zomb **todo, size_t n)
+    struct zomb **pending, size_t n)
 {
 	struct tri_ptrace_hold h = { 0 };
 	size_t i;
@@ -1111,15 +1111,15 @@ reap_ptrace(struct reap *rp, const struct tri_proc *pp, int level,
 		e = ESRCH;
 	}
 	for (i = 0; e == 0 && i < n; i++)
-		if (todo[i] && inject_wait(rp, &h, todo[i], level) == 0)
-			todo[i] = NULL;
-		else if (todo[i])
+		if (pending[i] && inject_wait(rp, &h, pending[i], level) == 0)
+			pending[i] = NULL;
+		else if (pending[i])
 			e = errno;
 	if (e == 0 || h.held)
 		tri_ptrace_release(&h);
 	for (i = 0; i < n; i++)
-		if (todo[i] != NULL)
-			add(rp, todo[i], "gone", "-", e == ESRCH ?
+		if (pending[i] != NULL)
+			add(rp, pending[i], "gone", "-", e == ESRCH ?
 			    "parent exited during the reap; init reaps it" :
 			    "wait4 injection failed: %s", strerror(e));
 }
@@ -1127,7 +1127,7 @@ reap_ptrace(struct reap *rp, const struct tri_proc *pp, int level,
 /* Sort the parent's zombies into refused and to-do. */
 static size_t
 eligible(struct reap *rp, struct scan *s, const struct parent *par,
-    struct zomb **todo)
+    struct zomb **pending)
 {
 	const char *why;
 	char buf[96], a[32];
@@ -1147,17 +1147,17 @@ eligible(struct reap *rp, struct scan *s, const struct parent *par,
 			    fmt_age(s->z[i].age, a, sizeof(a)),
 			    rp->ctl->min_age);
 		else
-			todo[n++] = &s->z[i];
+			pending[n++] = &s->z[i];
 	}
 	return n;
 }
 
 static void
 reap_parent(struct reap *rp, struct scan *s, const struct parent *par,
-    struct zomb **todo)
+    struct zomb **pending)
 {
 	struct tri_proc pp;
-	size_t n = eligible(rp, s, par, todo), i;
+	size_t n = eligible(rp, s, par, pending), i;
 
 	if (n == 0)
 		return;
@@ -1166,22 +1166,22 @@ reap_parent(struct reap *rp, struct scan *s, const struct parent *par,
 		if (!par->gone)
 			tri_proc_close(&pp);
 		for (i = 0; i < n; i++)
-			add(rp, todo[i], "gone", "-", "parent exited; init "
+			add(rp, pending[i], "gone", "-", "parent exited; init "
 			    "reaps it");
 		return;
 	}
 	if (rp->ctl->dry_run) {
 		for (i = 0; i < n; i++)
-			add(rp, todo[i], "would-reap", "sigchld,wait4",
+			add(rp, pending[i], "would-reap", "sigchld,wait4",
 			    "SIGCHLD to %d, then wait4 injected", (int)par->pid);
 	} else if (send_sigchld(&pp) == 0 || errno != ESRCH) {
 		/* Without CAP_KILL the ptrace step says what is missing. */
-		after_sigchld(rp, &pp, todo, &n);
+		after_sigchld(rp, &pp, pending, &n);
 		reap_ptrace(rp, &pp, par->have_status ? par->st.nspid_n : 1,
-		    todo, n);
+		    pending, n);
 	} else {
 		for (i = 0; i < n; i++)
-			add(rp, todo[i], "gone", "-", "parent exited during "
+			add(rp, pending[i], "gone", "-", "parent exited during "
 			    "the reap; init reaps it");
 	}
 	tri_proc_close(&pp);
@@ -1263,18 +1263,18 @@ static int
 reap_run(const struct ctl *ctl, struct scan *s)
 {
 	struct reap rp = { .ctl = ctl };
-	struct zomb **todo;
+	struct zomb **pending;
 	size_t i;
 	int rc = TRI_EXIT_OK;
 
 	/* Each zombie gets at most one result line. */
 	rp.r = calloc(s->nz + 1, sizeof(*rp.r));
-	todo = calloc(s->nz + 1, sizeof(*todo));
-	if (rp.r == NULL || todo == NULL)
+	pending = calloc(s->nz + 1, sizeof(*pending));
+	if (rp.r == NULL || pending == NULL)
 		err(TRI_EXIT_FAIL, "reap");
 	scan_age_fallback(ctl, s);
 	for (i = 0; i < s->np && rp.fail_errno == 0; i++)
-		reap_parent(&rp, s, &s->p[i], todo);
+		reap_parent(&rp, s, &s->p[i], pending);
 	if (rp.fail_errno != 0) {
 		errno = rp.fail_errno;
 		fflush(stdout);
@@ -1291,7 +1291,7 @@ reap_run(const struct ctl *ctl, struct scan *s)
 		    strcmp(rp.r[i].result, "gone") != 0)
 			rc = TRI_EXIT_FOUND;
 	free(rp.r);
-	free(todo);
+	free(pending);
 	return rc;
 }
 
@@ -1598,17 +1598,7 @@ parse_min_age(const char *arg)
 static void
 add_targets(struct ctl *ctl, const char *arg)
 {
-	char *bad;
-	int e;
-
-	if (tri_targets_add(&ctl->targets, arg, &bad) == 0)
-		return;
-	e = errno;
-	if (bad && (tri_cli_is_number(bad) || *bad == '-' || *bad == '+' ||
-	    *bad == '\0'))
-		errx(TRI_EXIT_FAIL, "pid %s: %s", bad, tri_cli_target_error(e));
-	errx(TRI_EXIT_FAIL, "%s: %s", bad ? bad : arg,
-	    tri_cli_target_error(e));
+	tri_targets_add_or_exit(&ctl->targets, arg);
 }
 
 /* Options that only make sense together, and modes that exclude others. */

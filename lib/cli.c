@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "out.h"
 #include "proc.h"
 
 #define PID_MAX_LIMIT	4194304
@@ -288,6 +289,25 @@ tri_targets_add(struct tri_targets *t, const char *arg, char **bad)
 }
 
 void
+tri_targets_add_or_exit(struct tri_targets *t, const char *arg)
+{
+	char *bad = NULL, *esc;
+	const char *tok;
+	int e;
+
+	if (tri_targets_add(t, arg, &bad) == 0)
+		return;
+	e = errno;
+	tok = bad ? bad : arg;
+	esc = tri_out_escape_dup(tok, strlen(tok));
+	if (e == ENOENT)
+		errx(TRI_EXIT_FAIL, "%s: %s", esc ? esc : "?",
+		    tri_cli_target_error(e));
+	errx(TRI_EXIT_FAIL, "pid %s: %s", esc ? esc : "?",
+	    tri_cli_target_error(e));
+}
+
+void
 tri_targets_free(struct tri_targets *t)
 {
 	free(t->pids);
@@ -299,8 +319,8 @@ const char *
 tri_cli_target_error(int e)
 {
 	switch (e) {
-	case EINVAL:	return "not a valid pid or process name";
-	case ERANGE:	return "pid out of range";
+	case EINVAL:	return "not a valid pid";
+	case ERANGE:	return "out of range (pids run from 1 to 4194304)";
 	case ESRCH:	return "no such process";
 	case ENOENT:	return "no process matches this name";
 	default:	return strerror(e);

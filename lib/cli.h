@@ -66,6 +66,13 @@ struct tri_targets {
  */
 int	tri_targets_add(struct tri_targets *t, const char *arg, char **bad);
 void	tri_targets_free(struct tri_targets *t);
+/*
+ * tri_targets_add, and on failure print the one line every command prints
+ * and exit 2: "NAME: pid 42: no such process" for a pid or a malformed
+ * one, "NAME: nginx: no process matches this name" for a name.  The token
+ * is escaped: it may come from a script that read it from a process.
+ */
+void	tri_targets_add_or_exit(struct tri_targets *t, const char *arg);
 /* Pids of processes whose name matches like pidof; sorted, malloc'd.  */
 pid_t	*tri_cli_pidof(const char *name, size_t *n);
 /* Whether name is only digits (so it names a pid, not a process). */

@@ -66,17 +66,7 @@ parse_sort(const char *s)
 static void
 add_targets(struct ctl *ctl, const char *arg)
 {
-	char *bad = NULL;
-
-	if (tri_targets_add(&ctl->targets, arg, &bad) < 0) {
-		int e = errno;
-		char *esc = tri_out_escape_dup(bad ? bad : arg,
-		    strlen(bad ? bad : arg));
-
-		errx(TRI_EXIT_FAIL, "pid %s: %s", esc ? esc : "?",
-		    tri_cli_target_error(e));
-	}
-	free(bad);
+	tri_targets_add_or_exit(&ctl->targets, arg);
 }
 
 static void
