@@ -1,6 +1,4 @@
 /* cmd/ctxswitch.c - context switches per process and thread, their cause and cost. */
-#include <ctype.h>
-#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -361,44 +359,6 @@ cs_proc_lifetime(const struct cs_proc *cp, bool vol)
 
 /* == the system view == */
 
-static int
-cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Every pid in /proc, sorted, malloc'd. */
-static pid_t *
-all_pids(size_t *n)
-{
-	size_t cap = 256;
-	pid_t *v = malloc(cap * sizeof(*v)), *nv;
-	struct dirent *d;
-	DIR *dir;
-
-	*n = 0;
-	if (v == NULL || (dir = opendir(tri_proc_root())) == NULL) {
-		free(v);
-		return NULL;
-	}
-	while ((d = readdir(dir)) != NULL) {
-		if (!isdigit((unsigned char)d->d_name[0]))
-			continue;
-		if (*n == cap) {
-			if ((nv = realloc(v, 2 * cap * sizeof(*v))) == NULL)
-				break;
-			v = nv;
-			cap *= 2;
-		}
-		v[(*n)++] = (pid_t)strtol(d->d_name, NULL, 10);
-	}
-	closedir(dir);
-	qsort(v, *n, sizeof(*v), cmp_pid);
-	return v;
-}
-
 /* Carry over the process of pid from the old table, or open it. */
 static bool
 system_proc(struct cs_proc *old, size_t nold, size_t *i, pid_t pid,
@@ -433,7 +393,7 @@ cs_system_sample(struct cs_system *s)
 	s->prev = s->st;
 	if (tri_proc_read_sysstat(&s->st) < 0)
 		return -1;
-	if ((pids = all_pids(&n)) == NULL)
+	if ((pids = tri_proc_pids(&n)) == NULL)
 		return -1;
 	if ((np = calloc(n ? n : 1, sizeof(*np))) == NULL) {
 		free(pids);

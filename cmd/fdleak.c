@@ -1,5 +1,4 @@
 /* cmd/fdleak.c - what a process holds open, and whether it is leaking. */
-#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -870,20 +869,17 @@ scan_relatives(struct refs *r, pid_t pid)
 	tri_proc_close(&p);
 }
 
+static int
+scan_one(pid_t pid, void *arg)
+{
+	scan_process(arg, pid);
+	return 0;
+}
+
 static void
 scan_all(struct refs *r)
 {
-	struct dirent *de;
-	DIR *d;
-	pid_t pid;
-
-	if ((d = opendir(tri_proc_root())) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL)
-		if (tri_cli_is_number(de->d_name) &&
-		    tri_cli_parse_pid(de->d_name, &pid) == 0)
-			scan_process(r, pid);
-	closedir(d);
+	tri_proc_walk(scan_one, r);
 }
 
 static int
@@ -1397,29 +1393,19 @@ top_read(struct toprow *r, pid_t pid)
 static struct toprow *
 top_collect(size_t *n)
 {
-	struct toprow *v = NULL, *nv;
-	size_t cap = 0;
-	struct dirent *de;
-	pid_t pid;
-	DIR *d;
+	struct toprow *v;
+	size_t np, i;
+	pid_t *pids;
 
 	*n = 0;
-	if ((d = opendir(tri_proc_root())) == NULL)
+	if ((pids = tri_proc_pids(&np)) == NULL)
 		return NULL;
-	while ((de = readdir(d)) != NULL) {
-		if (!tri_cli_is_number(de->d_name) ||
-		    tri_cli_parse_pid(de->d_name, &pid) < 0)
-			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 256;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
-				err(TRI_EXIT_FAIL, "memory");
-			v = nv;
-		}
-		if (top_read(&v[*n], pid))
+	if ((v = calloc(np + 1, sizeof(*v))) == NULL)
+		err(TRI_EXIT_FAIL, "memory");
+	for (i = 0; i < np; i++)
+		if (top_read(&v[*n], pids[i]))
 			(*n)++;
-	}
-	closedir(d);
+	free(pids);
 	return v;
 }
 

@@ -1,6 +1,5 @@
 /* lib/cli.c - the option conventions every command shares. */
 #include <ctype.h>
-#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <limits.h>
@@ -185,48 +184,40 @@ name_matches(const struct tri_proc *p, const char *name)
 	return false;
 }
 
-static int
-cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+struct pidof {
+	const char		*name;
+	struct tri_targets	 t;
+};
 
-	return (x > y) - (x < y);
+static int
+pidof_one(pid_t pid, void *arg)
+{
+	struct pidof *po = arg;
+	struct tri_proc p;
+	int r = 0;
+
+	if (pid == getpid() || tri_proc_open(&p, pid) < 0)
+		return 0;
+	if (name_matches(&p, po->name))
+		r = targets_push(&po->t, pid);
+	tri_proc_close(&p);
+	return r;
 }
 
 pid_t *
 tri_cli_pidof(const char *name, size_t *n)
 {
-	struct tri_targets t = { 0 };
-	struct tri_proc p;
-	struct dirent *d;
-	pid_t self = getpid(), pid;
-	DIR *dir;
+	struct pidof po = { .name = name };
 
 	*n = 0;
-	if ((dir = opendir(tri_proc_root())) == NULL)
+	if (tri_proc_walk(pidof_one, &po) != 0) {
+		free(po.t.pids);
 		return NULL;
-	while ((d = readdir(dir)) != NULL) {
-		if (!tri_cli_is_number(d->d_name))
-			continue;
-		pid = (pid_t)strtol(d->d_name, NULL, 10);
-		if (pid == self || tri_proc_open(&p, pid) < 0)
-			continue;
-		if (name_matches(&p, name) && targets_push(&t, pid) < 0) {
-			tri_proc_close(&p);
-			closedir(dir);
-			free(t.pids);
-			errno = ENOMEM;
-			return NULL;
-		}
-		tri_proc_close(&p);
 	}
-	closedir(dir);
-	if (t.n > 0)
-		qsort(t.pids, t.n, sizeof(*t.pids), cmp_pid);
-	*n = t.n;
-	if (t.pids == NULL)
-		t.pids = malloc(sizeof(pid_t));
-	return t.pids;
+	*n = po.t.n;
+	if (po.t.pids == NULL)
+		po.t.pids = malloc(sizeof(pid_t));
+	return po.t.pids;
 }
 
 static int

@@ -434,12 +434,41 @@ cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The numeric entries of an open directory (closed here), sorted. */
+static pid_t *
+numeric_entries(DIR *dir, size_t *n)
+{
+	size_t cap = 64;
+	pid_t *ids, *nids;
+	struct dirent *d;
+
+	*n = 0;
+	if ((ids = malloc(cap * sizeof(*ids))) == NULL)
+		goto fail;
+	while ((d = readdir(dir)) != NULL) {
+		if (!isdigit((unsigned char)d->d_name[0]))
+			continue;
+		if (*n == cap) {
+			if ((nids = realloc(ids, 2 * cap * sizeof(*ids))) == NULL)
+				goto fail;
+			ids = nids;
+			cap *= 2;
+		}
+		ids[(*n)++] = (pid_t)strtol(d->d_name, NULL, 10);
+	}
+	closedir(dir);
+	qsort(ids, *n, sizeof(*ids), cmp_pid);
+	return ids;
+fail:
+	free(ids);
+	closedir(dir);
+	errno = ENOMEM;
+	return NULL;
+}
+
 pid_t *
 tri_proc_tasks(const struct tri_proc *p, size_t *n)
 {
-	size_t cap = 16;
-	pid_t *tids, *nt;
-	struct dirent *d;
 	DIR *dir;
 	int fd;
 
@@ -453,27 +482,33 @@ tri_proc_tasks(const struct tri_proc *p, size_t *n)
 		close(fd);
 		return NULL;
 	}
-	if ((tids = malloc(cap * sizeof(*tids))) == NULL)
-		goto fail;
-	while ((d = readdir(dir)) != NULL) {
-		if (!isdigit((unsigned char)d->d_name[0]))
-			continue;
-		if (*n == cap) {
-			if ((nt = realloc(tids, 2 * cap * sizeof(*tids))) == NULL)
-				goto fail;
-			tids = nt;
-			cap *= 2;
-		}
-		tids[(*n)++] = (pid_t)strtol(d->d_name, NULL, 10);
-	}
-	closedir(dir);
-	qsort(tids, *n, sizeof(*tids), cmp_pid);
-	return tids;
-fail:
-	free(tids);
-	closedir(dir);
-	errno = ENOMEM;
-	return NULL;
+	return numeric_entries(dir, n);
+}
+
+pid_t *
+tri_proc_pids(size_t *n)
+{
+	DIR *dir;
+
+	*n = 0;
+	if ((dir = opendir(proc_root)) == NULL)
+		return NULL;
+	return numeric_entries(dir, n);
+}
+
+int
+tri_proc_walk(tri_proc_fn *fn, void *arg)
+{
+	pid_t *pids;
+	size_t n, i;
+	int r = 0;
+
+	if ((pids = tri_proc_pids(&n)) == NULL)
+		return -1;
+	for (i = 0; i < n && r == 0; i++)
+		r = fn(pids[i], arg);
+	free(pids);
+	return r;
 }
 
 static int

@@ -121,6 +121,15 @@ char	*tri_proc_read_cmdline(const struct tri_proc *p, size_t *len);
  */
 pid_t	*tri_proc_tasks(const struct tri_proc *p, size_t *n);
 
+/* Every pid in /proc, sorted, in a malloc'd array of *n.  NULL with errno. */
+pid_t	*tri_proc_pids(size_t *n);
+/*
+ * Call fn for every pid in /proc, in pid order; a non-zero return stops
+ * the walk and is returned.  -1 with errno when /proc cannot be read.
+ */
+typedef int tri_proc_fn(pid_t pid, void *arg);
+int	tri_proc_walk(tri_proc_fn *fn, void *arg);
+
 /*
  * A limit from /proc/PID/limits by its name ("Max open files").  The soft
  * and hard values are set to RLIM_INFINITY for "unlimited".  0, or -1

@@ -151,6 +151,38 @@ fixture_tree(void)
 	tri_proc_set_root(NULL);
 }
 
+static int
+count_pid(pid_t pid, void *arg)
+{
+	int *seen = arg;
+
+	(*seen)++;
+	return pid == 4242 ? 7 : 0;	/* stop with a value at 4242 */
+}
+
+static void
+pids_and_walk(void)
+{
+	pid_t *pids;
+	size_t n, i;
+	int seen = 0;
+
+	tri_proc_set_root(FIXROOT);
+	pids = tri_proc_pids(&n);
+	CHECK(pids && n == 1 && pids[0] == 4242);
+	free(pids);
+	CHECK(tri_proc_walk(count_pid, &seen) == 7 && seen == 1);
+	tri_proc_set_root(NULL);
+	pids = tri_proc_pids(&n);
+	CHECK(pids && n > 1);
+	for (i = 1; pids && i < n; i++)
+		CHECK(pids[i - 1] < pids[i]);
+	free(pids);
+	tri_proc_set_root("/nonexistent");
+	CHECK(tri_proc_walk(count_pid, &seen) == -1);
+	tri_proc_set_root(NULL);
+}
+
 static void
 live_self(void)
 {
@@ -206,6 +238,7 @@ main(void)
 	RUN(status_fields);
 	RUN(limits_parse);
 	RUN(fixture_tree);
+	RUN(pids_and_walk);
 	RUN(live_self);
 	RUN(reused_pid_is_detected);
 	RUN(describe);
