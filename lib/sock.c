@@ -249,21 +249,80 @@ unix_line(struct tri_socktab *t, const char *line)
 	return 0;
 }
 
+/*
+ * net/netlink: "sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode", Eth
+ * being the netlink protocol and Pid the port id.  net/packet: "sk RefCnt
+ * Type Proto Iface R Rmem User Inode", Proto the ethertype in hex.
+ */
 static int
-load_unix(struct tri_socktab *t, const struct tri_proc *p)
+netlink_line(struct tri_socktab *t, const char *line)
+{
+	unsigned long long proto, port;
+	struct tri_sock *s;
+	const char *p;
+	char *end;
+
+	p = field(skip(line, 1));
+	proto = strtoull(p, &end, 10);
+	port = strtoull(field(end), &end, 10);
+	p = skip(end, 6);		/* Groups .. Drops */
+	if (p == NULL || *field(p) == '\0')
+		return 0;
+	if ((s = push(t)) == NULL)
+		return -1;
+	s->family = AF_NETLINK;
+	s->type = SOCK_RAW;
+	s->proto = "NETLINK";
+	s->ino = strtoull(field(p), NULL, 10);
+	snprintf(s->local, sizeof(s->local), "proto %llu port %llu", proto,
+	    port);
+	return 0;
+}
+
+static int
+packet_line(struct tri_socktab *t, const char *line)
+{
+	unsigned long long type, ethertype, iface;
+	struct tri_sock *s;
+	const char *p;
+	char *end;
+
+	p = field(skip(line, 2));
+	type = strtoull(p, &end, 10);
+	if ((p = hex(field(end), &ethertype)) == NULL)
+		return 0;
+	iface = strtoull(field(p), &end, 10);
+	p = skip(end, 3);		/* R, Rmem, User */
+	if (p == NULL || *field(p) == '\0')
+		return 0;
+	if ((s = push(t)) == NULL)
+		return -1;
+	s->family = AF_PACKET;
+	s->type = (int)type;
+	s->proto = "PACKET";
+	s->ino = strtoull(field(p), NULL, 10);
+	snprintf(s->local, sizeof(s->local), "ethertype 0x%04llx iface %llu",
+	    ethertype, iface);
+	return 0;
+}
+
+/* A table of one line per socket after a header line. */
+static int
+load_lines(struct tri_socktab *t, const struct tri_proc *p, const char *name,
+    int (*one)(struct tri_socktab *, const char *))
 {
 	char *buf, *line, *eol;
 	size_t len;
 	int r = 0;
 
-	if ((buf = tri_proc_read_all(p, "net/unix", &len)) == NULL)
+	if ((buf = tri_proc_read_all(p, name, &len)) == NULL)
 		return errno == ESRCH ? -1 : 0;
 	line = strchr(buf, '\n');
 	for (; line && *++line && r == 0; line = eol) {
 		eol = strchr(line, '\n');
 		if (eol)
 			*eol = '\0';
-		r = unix_line(t, line);
+		r = one(t, line);
 		if (!eol)
 			break;
 	}
@@ -485,7 +544,10 @@ tri_sock_load(struct tri_socktab *t, const struct tri_proc *p)
 	for (i = 0; i < sizeof(inet_tables) / sizeof(inet_tables[0]); i++)
 		if (load_inet(t, p, &inet_tables[i]) < 0)
 			goto fail;
-	if (load_unix(t, p) < 0 || build_hash(t) < 0)
+	if (load_lines(t, p, "net/unix", unix_line) < 0 ||
+	    load_lines(t, p, "net/netlink", netlink_line) < 0 ||
+	    load_lines(t, p, "net/packet", packet_line) < 0 ||
+	    build_hash(t) < 0)
 		goto fail;
 	load_peers(t, p);
 	return 0;

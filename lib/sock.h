@@ -24,8 +24,8 @@ struct tri_sock {
 
 /*
  * The sockets of one network namespace, hashed by inode.  Filled from the
- * target's own /proc/PID/net/{tcp,tcp6,udp,udp6,raw,raw6,unix} read
- * through its dirfd, so a containerised process shows its own sockets, and
+ * target's own /proc/PID/net/ tables (tcp, tcp6, udp, udp6, udplite,
+ * raw, raw6, unix, netlink, packet) read through its dirfd, so a containerised process shows its own sockets, and
  * unix peers from sock_diag netlink (UNIX_DIAG_PEER) opened in the
  * target's namespace.
  */

@@ -2,6 +2,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,7 +68,8 @@ int
 main(int argc, char **argv)
 {
 	int reg, regce, del, dir, pfd[2], sp[2], lis, est, acc, cw, port;
-	int efd, ep, tfd, sfd, ino, mfd, pidfd, esc;
+	int efd, ep, tfd, sfd, ino, mfd, pidfd, esc, nl, pk;
+	struct sockaddr_nl nla = { .nl_family = AF_NETLINK };
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct itimerspec its = { { 100, 0 }, { 100, 0 } };
 	char buf[12345];
@@ -108,13 +111,17 @@ main(int argc, char **argv)
 	must(inotify_add_watch(ino, argv[1], IN_CREATE), "inotify_add_watch");
 	mfd = must(memfd_create("fdleak-memfd", 0), "memfd");
 	pidfd = must((int)syscall(SYS_pidfd_open, child, 0), "pidfd_open");
+	nl = must(socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE), "netlink");
+	must(bind(nl, (struct sockaddr *)&nla, sizeof(nla)), "bind netlink");
+	pk = must(socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ARP)), "packet");
 	esc = file_in(argv[1], "\033]0;pwned\a\nevil", 0);
 	prctl(PR_SET_NAME, "\033[31mfdset");
 	printf("ready %d reg=%d regce=%d del=%d dir=%d pipe=%d peer=%d "
 	    "sp=%d,%d lis=%d est=%d acc=%d cw=%d port=%d efd=%d ep=%d "
-	    "tfd=%d sfd=%d ino=%d mfd=%d pidfd=%d esc=%d\n", (int)getpid(),
-	    reg, regce, del, dir, pfd[0], (int)child, sp[0], sp[1], lis, est,
-	    acc, cw, port, efd, ep, tfd, sfd, ino, mfd, pidfd, esc);
+	    "tfd=%d sfd=%d ino=%d mfd=%d pidfd=%d esc=%d nl=%d pk=%d\n",
+	    (int)getpid(), reg, regce, del, dir, pfd[0], (int)child, sp[0],
+	    sp[1], lis, est, acc, cw, port, efd, ep, tfd, sfd, ino, mfd, pidfd,
+	    esc, nl, pk);
 	fflush(stdout);
 	/* SIGUSR2: say whether fd "reg" is still open, to show we run on. */
 	sigaddset(&ss, SIGUSR2);
