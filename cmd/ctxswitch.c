@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -1877,6 +1878,7 @@ struct pingpong {
 	_Atomic int	 word;		/* futex: 1 = b's turn, 0 = a's, 2 = stop */
 	int		 cpu_b;
 	bool		 futex;
+	int		 wait_op, wake_op;	/* private only within one process */
 };
 
 static void
@@ -1906,11 +1908,11 @@ responder(void *arg)
 	if (pp->futex) {
 		for (;;) {
 			while (pp->word == 0)
-				futex(&pp->word, FUTEX_WAIT_PRIVATE, 0);
+				futex(&pp->word, pp->wait_op, 0);
 			if (pp->word == 2)
 				break;
 			pp->word = 0;
-			futex(&pp->word, FUTEX_WAKE_PRIVATE, 1);
+			futex(&pp->word, pp->wake_op, 1);
 		}
 		return NULL;
 	}
@@ -1927,9 +1929,9 @@ one_trip(struct pingpong *pp)
 
 	if (pp->futex) {
 		pp->word = 1;
-		futex(&pp->word, FUTEX_WAKE_PRIVATE, 1);
+		futex(&pp->word, pp->wake_op, 1);
 		while (pp->word == 1)
-			futex(&pp->word, FUTEX_WAIT_PRIVATE, 1);
+			futex(&pp->word, pp->wait_op, 1);
 	} else if (write(pp->ab[1], &c, 1) != 1 || read(pp->ba[0], &c, 1) != 1) {
 		err(TRI_EXIT_FAIL, "bench pipe");
 	}
@@ -1954,55 +1956,67 @@ stop_responder(struct pingpong *pp)
 {
 	if (pp->futex) {
 		pp->word = 2;
-		futex(&pp->word, FUTEX_WAKE_PRIVATE, 1);
+		futex(&pp->word, pp->wake_op, 1);
 	} else if (write(pp->ab[1], "q", 1) != 1) {
 		err(TRI_EXIT_FAIL, "bench pipe");
 	}
 }
 
-/* One round-trip time, between processes or threads. */
+/*
+ * One round-trip time, between processes or threads.  The state lives in
+ * a shared anonymous mapping so that two processes see one futex word.
+ */
 static double
 round_trip(bool threads, bool use_futex, int cpu_a, int cpu_b)
 {
-	struct pingpong pp;
+	struct pingpong *pp;
 	pthread_t th;
 	pid_t pid = 0;
 	double us;
 
-	memset(&pp, 0, sizeof(pp));
-	pp.cpu_b = cpu_b;
-	pp.futex = use_futex;
-	if (pipe(pp.ab) < 0 || pipe(pp.ba) < 0)
+	pp = mmap(NULL, sizeof(*pp), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (pp == MAP_FAILED)
+		err(TRI_EXIT_FAIL, "mmap");
+	memset(pp, 0, sizeof(*pp));
+	pp->cpu_b = cpu_b;
+	pp->futex = use_futex;
+	pp->wait_op = threads ? FUTEX_WAIT_PRIVATE : FUTEX_WAIT;
+	pp->wake_op = threads ? FUTEX_WAKE_PRIVATE : FUTEX_WAKE;
+	if (pipe(pp->ab) < 0 || pipe(pp->ba) < 0)
 		err(TRI_EXIT_FAIL, "pipe");
 	pin(cpu_a);
 	if (threads) {
-		if (pthread_create(&th, NULL, responder, &pp) != 0)
+		if (pthread_create(&th, NULL, responder, pp) != 0)
 			errx(TRI_EXIT_FAIL, "pthread_create failed");
 	} else if ((pid = fork()) == 0) {
-		responder(&pp);
+		responder(pp);
 		_exit(0);
 	} else if (pid < 0) {
 		err(TRI_EXIT_FAIL, "fork");
 	}
-	one_trip(&pp);		/* both sides are up */
-	us = trips(&pp);
-	stop_responder(&pp);
+	one_trip(pp);		/* both sides are up */
+	us = trips(pp);
+	stop_responder(pp);
 	if (threads)
 		pthread_join(th, NULL);
 	else
 		waitpid(pid, NULL, 0);
-	close(pp.ab[0]);
-	close(pp.ab[1]);
-	close(pp.ba[0]);
-	close(pp.ba[1]);
+	close(pp->ab[0]);
+	close(pp->ab[1]);
+	close(pp->ba[0]);
+	close(pp->ba[1]);
+	munmap(pp, sizeof(*pp));
 	return us;
 }
 
 /* The same operations without a switch: lmbench's overhead. */
 static double
-no_switch(bool use_futex)
+no_switch(bool use_futex, bool shared)
 {
 	_Atomic int w = 0;
+	int wake = shared ? FUTEX_WAKE : FUTEX_WAKE_PRIVATE;
+	int wait = shared ? FUTEX_WAIT : FUTEX_WAIT_PRIVATE;
 	double t0 = tri_cli_now();
 	int p[2], i, n = 20000;
 	char c = 'x';
@@ -2011,8 +2025,8 @@ no_switch(bool use_futex)
 		err(TRI_EXIT_FAIL, "pipe");
 	for (i = 0; i < n; i++) {
 		if (use_futex) {
-			futex(&w, FUTEX_WAKE_PRIVATE, 1);
-			futex(&w, FUTEX_WAIT_PRIVATE, 1);	/* EAGAIN */
+			futex(&w, wake, 1);
+			futex(&w, wait, 1);	/* EAGAIN */
 		} else if (write(p[1], &c, 1) != 1 || read(p[0], &c, 1) != 1) {
 			err(TRI_EXIT_FAIL, "bench pipe");
 		}
@@ -2047,7 +2061,7 @@ bench_case(struct bench_case *bc, int reps)
 	int r, cpu_b = bc->cross ? 1 : 0;
 
 	for (r = 0; r < reps; r++) {
-		over = no_switch(bc->futex);
+		over = no_switch(bc->futex, !bc->threads);
 		/* A round trip is two switches and the ops of both sides. */
 		trip = round_trip(bc->threads, bc->futex, 0, cpu_b);
 		g[r] = trip / 2;
@@ -2139,9 +2153,11 @@ cs_bench(const struct ctl *ctl)
 {
 	struct bench_case bc[] = {
 		{ .name = "process-pipe" },
+		{ .name = "process-futex", .futex = true },
 		{ .name = "thread-pipe", .threads = true },
 		{ .name = "thread-futex", .threads = true, .futex = true },
 		{ .name = "process-pipe", .cross = true },
+		{ .name = "process-futex", .futex = true, .cross = true },
 		{ .name = "thread-pipe", .threads = true, .cross = true },
 		{ .name = "thread-futex", .threads = true, .futex = true, .cross = true },
 	};
@@ -2154,7 +2170,7 @@ cs_bench(const struct ctl *ctl)
 	if (reps > 64)
 		errx(TRI_EXIT_FAIL, "--bench: at most 64 repetitions");
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		n = 3;		/* no second CPU to cross to */
+		n = 4;		/* no second CPU to cross to */
 	sched_getaffinity(0, sizeof(saved), &saved);
 	for (i = 0; i < n; i++)
 		bench_case(&bc[i], reps);

@@ -83,7 +83,7 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 	local i half=() net=() perf=()
 	for i in 1 2 3 4 5; do
 		run -0 ctxswitch --bench --json -n 3
-		jq -e '.bench | length == 6' <<<"$output"
+		jq -e '.bench | length == 8' <<<"$output"
 		sel='.bench[] | select(.test == "process-pipe" and .cpus == "same")'
 		half+=("$(jq "$sel | .half_trip_us" <<<"$output")")
 		net+=("$(jq "$sel | .median_us" <<<"$output")")
