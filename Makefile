@@ -111,7 +111,8 @@ endif
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@TRIAGE_BUILD=$(B) TRIAGE_BIN=$(BIN) scripts/demo
+	@# under the subreaper: the service's orphaned children are reaped
+	@TRIAGE_BUILD=$(B) TRIAGE_BIN=$(BIN) $(B)/helpers/subreaper scripts/demo
 
 bench: deps
 	@$(MAKE) --no-print-directory all
