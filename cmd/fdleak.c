@@ -1458,17 +1458,17 @@ top_json_list(struct tri_json *j, const char *k, const struct ctl *c,
 static int
 top_run(const struct ctl *c)
 {
-	unsigned long long nr = 0, unused = 0, max = 0;
+	unsigned long long filenr[3] = { 0, 0, 0 }, nr, unused, max;
 	struct toprow *v, *byp;
 	struct tri_json j;
 	size_t n;
-	FILE *f;
 
-	if ((f = fopen("/proc/sys/fs/file-nr", "re")) != NULL) {
-		if (fscanf(f, "%llu %llu %llu", &nr, &unused, &max) != 3)
-			nr = max = 0;
-		fclose(f);
-	}
+	/* allocated, unused (always 0 since 2.6), maximum */
+	if (tri_proc_sysctl("sys/fs/file-nr", filenr, 3) != 3)
+		filenr[0] = filenr[2] = 0;
+	nr = filenr[0];
+	unused = filenr[1];
+	max = filenr[2];
 	if ((v = top_collect(&n)) == NULL && n == 0 && errno != 0)
 		err(TRI_EXIT_FAIL, "%s", tri_proc_root());
 	qsort(v, n, sizeof(*v), cmp_count);

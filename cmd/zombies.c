@@ -126,17 +126,11 @@ static int	watch_run(const struct ctl *);
 
 /* A number from a /proc/sys file, or 0 when it cannot be read. */
 static unsigned long
-sysctl_ul(const char *path)
+sysctl_ul(const char *name)
 {
-	unsigned long v = 0;
-	FILE *f = fopen(path, "re");
+	unsigned long long v = 0;
 
-	if (f != NULL) {
-		if (fscanf(f, "%lu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
+	return tri_proc_sysctl(name, &v, 1) == 1 ? (unsigned long)v : 0;
 }
 
 /*
@@ -356,8 +350,8 @@ scan_take(const struct ctl *ctl, struct scan *s, bool diagnose)
 	memset(s, 0, sizeof(*s));
 	if (tri_ptable_snap(&s->pt, 0) < 0)
 		return -1;
-	s->pid_max = sysctl_ul("/proc/sys/kernel/pid_max");
-	s->threads_max = sysctl_ul("/proc/sys/kernel/threads-max");
+	s->pid_max = sysctl_ul("sys/kernel/pid_max");
+	s->threads_max = sysctl_ul("sys/kernel/threads-max");
 	if (collect(ctl, s) < 0 || group_parents(s) < 0)
 		return -1;
 	for (i = 0; diagnose && i < s->np; i++)

@@ -560,6 +560,31 @@ tri_proc_read_limit(const struct tri_proc *p, const char *name,
 	return tri_proc_parse_limit(buf, name, soft, hard);
 }
 
+int
+tri_proc_sysctl(const char *name, unsigned long long *v, int n)
+{
+	char path[PATH_MAX], buf[256], *s, *end;
+	ssize_t len;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "%s/%s", proc_root, name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len < 0)
+		return -1;
+	buf[len] = '\0';
+	for (i = 0, s = buf; i < n; i++, s = end) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!isdigit((unsigned char)*s))
+			break;
+		v[i] = strtoull(s, &end, 10);
+	}
+	return i;
+}
+
 bool
 tri_proc_is_kthread(const struct tri_stat *st)
 {

@@ -140,6 +140,13 @@ int	tri_proc_read_limit(const struct tri_proc *p, const char *name,
 int	tri_proc_parse_limit(const char *buf, const char *name,
 	    unsigned long long *soft, unsigned long long *hard);
 
+/*
+ * Read up to n blank-separated numbers from a sysctl file under the /proc
+ * root ("sys/kernel/pid_max", "sys/fs/file-nr").  Returns how many were
+ * read (0 .. n), or -1 with errno when the file cannot be read.
+ */
+int	tri_proc_sysctl(const char *name, unsigned long long *v, int n);
+
 /* Whether PID is a kernel thread (PF_KTHREAD in stat flags). */
 bool	tri_proc_is_kthread(const struct tri_stat *st);
 

@@ -17,21 +17,8 @@ max_map_count(void)
 {
 	static size_t cached;
 	unsigned long long v;
-	char buf[64];
-	ssize_t n;
-	int fd;
 
-	if (cached)
-		return cached;
-	if ((fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	if (tri_cli_parse_ull(buf, 1, SIZE_MAX, &v) == 0)
+	if (cached == 0 && tri_proc_sysctl("sys/vm/max_map_count", &v, 1) == 1)
 		cached = (size_t)v;
 	return cached;
 }

@@ -184,6 +184,17 @@ pids_and_walk(void)
 }
 
 static void
+sysctl_numbers(void)
+{
+	unsigned long long v[3] = { 0, 0, 0 };
+
+	CHECK(tri_proc_sysctl("sys/kernel/pid_max", v, 1) == 1 && v[0] >= 301);
+	CHECK(tri_proc_sysctl("sys/fs/file-nr", v, 3) == 3 && v[2] > 0);
+	CHECK(tri_proc_sysctl("sys/kernel/ostype", v, 1) == 0);	/* "Linux" */
+	CHECK(tri_proc_sysctl("sys/no/such", v, 1) == -1);
+}
+
+static void
 live_self(void)
 {
 	struct tri_proc p;
@@ -239,6 +250,7 @@ main(void)
 	RUN(limits_parse);
 	RUN(fixture_tree);
 	RUN(pids_and_walk);
+	RUN(sysctl_numbers);
 	RUN(live_self);
 	RUN(reused_pid_is_detected);
 	RUN(describe);
