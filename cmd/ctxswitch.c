@@ -1198,7 +1198,7 @@ json_why(const struct ctl *ctl, const struct cs_proc *cp,
 	tri_json_kdouble(&j, "voluntary_per_s", v->vol);
 	tri_json_kdouble(&j, "involuntary_per_s", v->invol);
 	tri_json_kdouble(&j, "runq_ms_per_s", v->runq_ms);
-	tri_json_kint(&j, "threads", (long long)cp->nthr);
+	tri_json_kint(&j, "nlwp", (long long)cp->nthr);
 	tri_json_kint(&j, "busy_threads", v->busy);
 	tri_json_kint(&j, "busy_cpus", v->busy_cpus);
 	tri_json_kint(&j, "allowed_cpus", v->allowed);

@@ -902,7 +902,7 @@ json_node(const struct ctl *ctl, struct tri_json *j, const struct vnode *v)
 	tri_json_kstr(j, "state", st);
 	tri_json_kbool(j, "zombie", p->zombie);
 	tri_json_kint(j, "nlwp", p->nlwp);
-	tri_json_kdouble(j, "start_time", (double)p->start /
+	tri_json_kdouble(j, "start", (double)p->start /
 	    (double)tri_proc_hz());
 	if (ctl->highlight)
 		tri_json_kbool(j, "highlight", v->hl);

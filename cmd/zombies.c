@@ -735,7 +735,7 @@ report_zomb_json(struct tri_json *j, const struct zomb *z)
 	if (z->seen >= 0)
 		tri_json_kdouble(j, "seen_seconds", z->seen);
 	if (z->leader)
-		tri_json_kint(j, "threads", z->nlwp);
+		tri_json_kint(j, "nlwp", z->nlwp);
 	tri_json_obj_end(j);
 }
 
