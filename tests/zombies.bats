@@ -15,6 +15,9 @@ teardown() {
 		wait_until exited "$p" || true
 	done
 	kill_helpers
+	if [ -n "${CG:-}" ]; then
+		wait_until rmdir "$CG" 2>/dev/null || true
+	fi
 }
 
 # exited PID: gone, or dead and waiting for the test shell to wait.
@@ -49,6 +52,30 @@ assert_statuses() {
 	assert_output --regexp "facts: +state S, .*SIGCHLD default"
 	assert_output --partial "verdict: never calls wait() for its children"
 	assert_output --regexp "pid pressure: [0-9]+ tasks, [0-9]+ zombies; pid_max $(cat /proc/sys/kernel/pid_max) "
+}
+
+@test "pid pressure names the pids.max of the parent's cgroup" {
+	# v1 pids controller here; the v2 tree where pids is enabled elsewhere
+	if [ -d /sys/fs/cgroup/pids ]; then
+		CG=/sys/fs/cgroup/pids/triage-zombies-$$
+	else
+		CG=/sys/fs/cgroup/triage-zombies-$$
+	fi
+	mkdir "$CG"
+	echo 50 > "$CG/pids.max"
+	# the parent is born in the cgroup, so its zombies count there too
+	local wrap=$BATS_TEST_TMPDIR/wrap
+	mkdir -p "$wrap"
+	printf '#!/bin/sh\necho $$ > %s/cgroup.procs && exec %s/zombies-parent "$@"\n' \
+		"$CG" "$HELPERS" > "$wrap/zombies-parent"
+	chmod +x "$wrap/zombies-parent"
+	HELPERS=$wrap start_parent -m default -z 4
+	assert_equal "$(cat "$CG/pids.current")" 5
+	run -0 zombies -p "$HELPER_PID"
+	assert_output --regexp "pid pressure: .*; pids.max 50 for $HELPER_PID: 5 used \(10.0%\)$"
+	run -0 zombies --json -p "$HELPER_PID"
+	jq -e --arg cg "$CG" '.parents[0] | .pids_max == 50 and
+		.pids_current == 5 and .pids_cgroup == $cg' <<<"$output"
 }
 
 @test "SIGCHLD caught by a handler that does not wait" {
