@@ -9,6 +9,8 @@ bats_require_minimum_version 1.5.0
 teardown() {
 	[ -z "${TMUX_SOCK:-}" ] || tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
 	kill_helpers
+	# a cgroup a test made: empty once its killed tasks are gone
+	[ -z "${CG:-}" ] || wait_until rmdir "$CG" 2>/dev/null || true
 }
 
 tid_of() { # tid_of ROLE: from the helper's ready line
@@ -107,7 +109,8 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 }
 
 @test "CPU quota, throttling and a Go program's GOMAXPROCS are in the verdict" {
-	cg=/sys/fs/cgroup/cpu/triage-ctxswitch-$$
+	CG=/sys/fs/cgroup/cpu/triage-ctxswitch-$$
+	cg=$CG
 	mkdir "$cg"
 	echo 50000 > "$cg/cpu.cfs_quota_us"
 	echo 100000 > "$cg/cpu.cfs_period_us"
@@ -115,8 +118,6 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 	echo "$HELPER_PID" > "$cg/cgroup.procs"
 	for t in /proc/$HELPER_PID/task/*; do echo "${t##*/}" > "$cg/tasks"; done
 	run -0 ctxswitch -p "$HELPER_PID" -i 1 -n 1
-	kill_helpers || true
-	rmdir "$cg"
 	assert_line --regexp "^why pid [0-9]+: .*CPU contention"
 	assert_line --regexp "^why pid [0-9]+: cgroup CPU quota 0.50 CPUs \(50000/100000 us\) at $cg; throttled [1-9][0-9]* of"
 	assert_line --regexp "^why pid [0-9]+: Go program \(go1.19.8\): GOMAXPROCS 8 \(from its environment\) against a quota of 0.50 CPUs: 8 runnable Go threads .* set GOMAXPROCS=1$"
