@@ -32,7 +32,7 @@ CG=
 teardown() {
 	kill_helpers
 	if [ -n "$CG" ] && [ -d "$CG" ]; then
-		rmdir "$CG"
+		wait_until rmdir "$CG" 2>/dev/null || true
 	fi
 }
 
