@@ -3,6 +3,13 @@
 
 load common
 
+CG=
+teardown() {
+	kill_helpers
+	# the cgroup of the --ns test: empty once its killed process is gone
+	[ -z "$CG" ] || wait_until rmdir "$CG" 2>/dev/null || true
+}
+
 # edges: read a pstree-style tree drawn with -p -A on stdin and print one
 # "parent child" line per edge.  A label starts after "|-", "`-", "---" or
 # "-+-"; its id is the last "(digits)" in it; a node's parent is the
@@ -207,12 +214,10 @@ start_tree() {
 @test "--ns marks a new PID namespace with the pid inside and the cgroup" {
 	start_helper proctree-ns
 	child=${HELPER_READY#*child=}
-	cg=/sys/fs/cgroup/unified/proctree-test-$$
-	mkdir "$cg"
-	echo "$child" > "$cg/cgroup.procs"
+	CG=/sys/fs/cgroup/unified/proctree-test-$$
+	mkdir "$CG"
+	echo "$child" > "$CG/cgroup.procs"
 	run proctree --ns -p "$HELPER_PID"
-	kill_helpers || true
-	wait_until rmdir "$cg"
 	assert_success
 	assert_output "pt-nshost($HELPER_PID)---pt-nsinit($child[1]) cgroup=/proctree-test-$$"
 }
