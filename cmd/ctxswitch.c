@@ -1313,26 +1313,6 @@ add_targets(struct ctl *ctl, const char *arg)
 	tri_targets_add_or_exit(&ctl->targets, arg);
 }
 
-static double
-parse_interval(const char *s)
-{
-	double v;
-
-	if (tri_cli_parse_seconds(s, &v) < 0)
-		errx(TRI_EXIT_FAIL, "invalid interval: '%s'", s);
-	return v;
-}
-
-static unsigned long
-parse_count(const char *s, const char *what)
-{
-	unsigned long long v;
-
-	if (tri_cli_parse_ull(s, 0, 1000000000, &v) < 0)
-		errx(TRI_EXIT_FAIL, "invalid %s: '%s'", what, s);
-	return (unsigned long)v;
-}
-
 /* pidstat-style operands: INTERVAL [COUNT]; INTERVAL alone runs on. */
 static void
 operands(struct ctl *ctl, int argc, char **argv)
@@ -1345,8 +1325,9 @@ operands(struct ctl *ctl, int argc, char **argv)
 		    " after --");
 		usage(TRI_EXIT_FAIL);
 	}
-	ctl->sample.interval = parse_interval(argv[0]);
-	ctl->sample.count = argc == 2 ? parse_count(argv[1], "count") : 0;
+	ctl->sample.interval = tri_cli_seconds_or_exit("interval", argv[0]);
+	ctl->sample.count = argc == 2 ?
+	    tri_cli_count_or_exit("count", argv[1], 0) : 0;
 	ctl->sample_set = true;
 }
 
@@ -1421,14 +1402,16 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		case 'h':
 			usage(TRI_EXIT_OK);
 		case 'i':
-			ctl->sample.interval = parse_interval(optarg);
+			ctl->sample.interval = tri_cli_seconds_or_exit("-i",
+			    optarg);
 			ctl->sample_set = true;
 			break;
 		case 'l':
-			ctl->limit = parse_count(optarg, "limit");
+			ctl->limit = tri_cli_count_or_exit("-l", optarg, 0);
 			break;
 		case 'n':
-			ctl->sample.count = parse_count(optarg, "count");
+			ctl->sample.count = tri_cli_count_or_exit("-n", optarg,
+			    0);
 			ctl->sample_set = true;
 			break;
 		case 'o':

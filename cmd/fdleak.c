@@ -209,16 +209,12 @@ set_mode(struct ctl *c, enum mode m)
 static void
 parse_number_opt(struct ctl *c, int ch, const char *arg)
 {
-	unsigned long long v;
 	int fd;
 
 	if (ch == 'i') {
-		if (tri_cli_parse_seconds(arg, &c->sample.interval) < 0)
-			errx(TRI_EXIT_FAIL, "-i: %s: not a duration", arg);
+		c->sample.interval = tri_cli_seconds_or_exit("-i", arg);
 	} else if (ch == 'n') {
-		if (tri_cli_parse_ull(arg, 1, ULONG_MAX, &v) < 0)
-			errx(TRI_EXIT_FAIL, "-n: %s: not a count", arg);
-		c->sample.count = (unsigned long)v;
+		c->sample.count = tri_cli_count_or_exit("-n", arg, 1);
 		c->count_given = true;
 	} else if (ch == OPT_CLOSE) {
 		if (tri_cli_parse_int(arg, 0, INT_MAX, &fd) < 0)

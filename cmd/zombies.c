@@ -1580,13 +1580,9 @@ usage(int status)
 static double
 parse_min_age(const char *arg)
 {
-	double v;
-
 	if (strcmp(arg, "0") == 0)
 		return 0;
-	if (tri_cli_parse_seconds(arg, &v) < 0)
-		errx(TRI_EXIT_FAIL, "--min-age %s: %s", arg, strerror(errno));
-	return v;
+	return tri_cli_seconds_or_exit("--min-age", arg);
 }
 
 static void
@@ -1638,7 +1634,6 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		{ NULL,		0,			NULL, 0 }
 	};
 	enum tri_color_mode color = TRI_COLOR_AUTO;
-	unsigned long long n;
 	bool sampling = false;
 	int c;
 
@@ -1654,18 +1649,14 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		case 'f': ctl->force = true; break;
 		case 'h': usage(TRI_EXIT_OK);
 		case 'i':
-			if (tri_cli_parse_seconds(optarg,
-			    &ctl->sample.interval) < 0)
-				errx(TRI_EXIT_FAIL, "--interval %s: %s", optarg,
-				    strerror(errno));
+			ctl->sample.interval = tri_cli_seconds_or_exit("-i",
+			    optarg);
 			sampling = true;
 			break;
 		case 'm': ctl->min_age = parse_min_age(optarg); break;
 		case 'n':
-			if (tri_cli_parse_ull(optarg, 1, ULONG_MAX, &n) < 0)
-				errx(TRI_EXIT_FAIL, "--count %s: %s", optarg,
-				    strerror(errno));
-			ctl->sample.count = (unsigned long)n;
+			ctl->sample.count = tri_cli_count_or_exit("-n", optarg,
+			    1);
 			sampling = true;
 			break;
 		case 'o': ctl->orphans = true; break;

@@ -124,6 +124,32 @@ tri_cli_parse_seconds(const char *s, double *out)
 	return 0;
 }
 
+double
+tri_cli_seconds_or_exit(const char *opt, const char *arg)
+{
+	double v;
+	char *esc;
+
+	if (tri_cli_parse_seconds(arg, &v) == 0)
+		return v;
+	esc = tri_out_escape_dup(arg, strlen(arg));
+	errx(TRI_EXIT_FAIL, "%s %s: not a positive number of seconds", opt,
+	    esc ? esc : "?");
+}
+
+unsigned long
+tri_cli_count_or_exit(const char *opt, const char *arg, unsigned long min)
+{
+	unsigned long long v;
+	char *esc;
+
+	if (tri_cli_parse_ull(arg, min, ULONG_MAX, &v) == 0)
+		return (unsigned long)v;
+	esc = tri_out_escape_dup(arg, strlen(arg));
+	errx(TRI_EXIT_FAIL, "%s %s: not a %s number", opt, esc ? esc : "?",
+	    min > 0 ? "positive" : "whole");
+}
+
 int
 tri_cli_parse_pid(const char *s, pid_t *out)
 {

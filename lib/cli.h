@@ -90,6 +90,16 @@ struct tri_sample {
 	unsigned long	 count;		/* 0: until interrupted */
 };
 
+/*
+ * The option values every sampling command parses, or one line and exit 2:
+ * "NAME: -i abc: not a positive number of seconds", "NAME: -n x: not a
+ * positive number" (min 1) or "... not a whole number" (min 0).  opt is
+ * the option as the user typed it, for the message.
+ */
+double	tri_cli_seconds_or_exit(const char *opt, const char *arg);
+unsigned long tri_cli_count_or_exit(const char *opt, const char *arg,
+	    unsigned long min);
+
 /* Sleep until the next interval tick (drift-free); false when interrupted. */
 bool	tri_cli_wait_tick(const struct tri_sample *s, double *next);
 /* A monotonic clock in seconds. */

@@ -70,15 +70,6 @@ add_targets(struct ctl *ctl, const char *arg)
 }
 
 static void
-number(const char *opt, const char *arg, unsigned long long *v)
-{
-	if (tri_cli_parse_ull(arg, 1, 1000000000ULL, v) < 0) {
-		warnx("%s %s: not a positive number", opt, arg);
-		usage(TRI_EXIT_FAIL);
-	}
-}
-
-static void
 check_options(const struct ctl *ctl, bool sampling)
 {
 	const char *bad = NULL;
@@ -124,7 +115,6 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		{ "watch",	no_argument,	   NULL, 'w' },
 		{ NULL,		0,		   NULL, 0 },
 	};
-	unsigned long long v;
 	bool sampling = false;
 	int c;
 
@@ -139,17 +129,13 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		case 'h':
 			usage(0);
 		case 'i':
-			if (tri_cli_parse_seconds(optarg,
-			    &ctl->sample.interval) < 0) {
-				warnx("-i %s: not a positive number of seconds",
-				    optarg);
-				usage(TRI_EXIT_FAIL);
-			}
+			ctl->sample.interval = tri_cli_seconds_or_exit("-i",
+			    optarg);
 			sampling = true;
 			break;
 		case 'n':
-			number("-n", optarg, &v);
-			ctl->sample.count = (unsigned long)v;
+			ctl->sample.count = tri_cli_count_or_exit("-n", optarg,
+			    1);
 			sampling = true;
 			break;
 		case 'p':
@@ -165,8 +151,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 			ctl->summary = true;
 			break;
 		case 't':
-			number("-t", optarg, &v);
-			ctl->top = (unsigned long)v;
+			ctl->top = tri_cli_count_or_exit("-t", optarg, 1);
 			break;
 		case 'V':
 			tri_cli_version_exit();
