@@ -152,6 +152,29 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 	assert_output 'prompt$'
 }
 
+@test "--top adapts to a resized terminal and restores it on SIGTERM" {
+	start_helper ctxswitch-threads
+	sock=ctxswitch-$$-$BATS_TEST_NUMBER
+	TMUX_SOCK=$sock
+	# start narrow: the COMM column does not fit in 60 columns
+	tmux -L "$sock" new-session -d -x 60 -y 12 "bash --norc --noprofile"
+	tmux -L "$sock" send-keys "PS1='prompt\$ ' exec bash --norc" Enter
+	tmux -L "$sock" send-keys "$TRIAGE_BIN/ctxswitch --top -t -p $HELPER_PID -i 0.3" Enter
+	wait_until bash -c "tmux -L $sock capture-pane -p | grep -q '^ *$HELPER_PID '"
+	run -1 bash -c "tmux -L $sock capture-pane -p | grep -c ' spin1\$'"
+	assert_output 0
+	# grown, it lays the table out again: names appear
+	tmux -L "$sock" resize-window -x 130 -y 40
+	wait_until bash -c "tmux -L $sock capture-pane -p | grep -q ' spin1\$'"
+	# a SIGTERM, not q: the terminal still comes back
+	bp=$(tmux -L "$sock" display -p '#{pane_pid}')
+	top=$(ps -o pid= --ppid "$bp" | tr -d ' ')
+	[ -n "$top" ]
+	kill -TERM "$top"
+	wait_until bash -c "[ \"\$(tmux -L $sock display -p '#{alternate_on}')\" = 0 ]"
+	wait_until bash -c "tmux -L $sock capture-pane -p | grep -v '^\$' | tail -1 | grep -qx 'prompt\\$'"
+}
+
 @test "a pid that does not exist is one line and exit 2" {
 	run -2 --separate-stderr ctxswitch -p 4194000
 	assert_output ""
