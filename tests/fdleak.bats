@@ -63,6 +63,32 @@ fd_line() {
 	assert_regex "$(fd_line "$(ready_field pk)")" " SOCK +rw .* PACKET ethertype 0x0806 iface 0$"
 }
 
+@test "sockets are resolved in the target's own network namespace" {
+	# the known set, in a new network namespace with its own loopback;
+	# unshare execs in place, so the helper keeps its pid
+	local wrap=$BATS_TEST_TMPDIR/wrap
+	mkdir -p "$wrap"
+	printf '#!/bin/sh\nexec unshare -n sh -c %s sh "$@"\n' \
+		"'ip link set lo up && exec $HELPERS/fdleak-set \"\$@\"'" \
+		> "$wrap/fdleak-set"
+	chmod +x "$wrap/fdleak-set"
+	HELPERS=$wrap start_set
+	[ "$(readlink /proc/$P/ns/net)" != "$(readlink /proc/self/ns/net)" ]
+	local port=$(ready_field port)
+	# the host's namespace does not have that listener
+	run -0 ss -Htan "sport = :$port"
+	assert_output ""
+	run -0 --separate-stderr fdleak -p "$P"
+	assert_regex "$(fd_line "$(ready_field lis)")" " SOCK .* TCP 127.0.0.1:$port LISTEN$"
+	assert_regex "$(fd_line "$(ready_field cw)")" " TCP 127.0.0.1:[0-9]+ -> 127.0.0.1:$port CLOSE_WAIT$"
+	# unix peers come from sock_diag opened in the target's namespace
+	local sp=$(ready_field sp)
+	assert_regex "$(fd_line "${sp%,*}")" " UNIX-STREAM \\(unnamed\\) peer $P \\(.*fdset\\) fd ${sp#*,}$"
+	# and ss run inside that namespace agrees
+	run -0 nsenter -t "$P" -n ss -Htan "sport = :$port"
+	assert_output --regexp "^LISTEN "
+}
+
 @test "the count equals ls /proc/PID/fd | wc -l, in the list, --summary and --json" {
 	start_set
 	local n
