@@ -53,16 +53,3 @@ tri_caps_hint(int cap)
 		    tri_caps_name(cap));
 	return buf;
 }
-
-int
-tri_caps_drop_all(void)
-{
-	cap_t c = cap_init();
-	int r;
-
-	if (c == NULL)
-		return -1;
-	r = cap_set_proc(c);
-	cap_free(c);
-	return r;
-}

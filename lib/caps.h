@@ -14,7 +14,5 @@ const char *tri_caps_name(int cap);
  * that does not blame the capability when we already have it.  Static.
  */
 const char *tri_caps_hint(int cap);
-/* Drop every capability (all sets); 0 or -1 with errno. */
-int	tri_caps_drop_all(void);
 
 #endif /* TRI_CAPS_H */

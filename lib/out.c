@@ -514,12 +514,6 @@ tri_out_color_init(enum tri_color_mode mode)
 	return color_on;
 }
 
-bool
-tri_out_color_on(void)
-{
-	return color_on;
-}
-
 const char *
 tri_out_sgr(const char *code)
 {

@@ -113,7 +113,6 @@ enum tri_color_mode { TRI_COLOR_AUTO, TRI_COLOR_ALWAYS, TRI_COLOR_NEVER };
 int	tri_out_parse_color(const char *arg, enum tri_color_mode *mode);
 /* Decide once for the run; returns whether colour is on. */
 bool	tri_out_color_init(enum tri_color_mode mode);
-bool	tri_out_color_on(void);
 /* An SGR sequence ("31", "1;33") as a string, or "" when colour is off. */
 const char *tri_out_sgr(const char *code);
 /* The reset sequence, or "" when colour is off. */

@@ -77,16 +77,6 @@ tri_proc_open(struct tri_proc *p, pid_t pid)
 	return open_dir(p, pid, path);
 }
 
-int
-tri_proc_open_task(struct tri_proc *p, pid_t pid, pid_t tid)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%d/task/%d", proc_root, (int)pid,
-	    (int)tid);
-	return open_dir(p, tid, path);
-}
-
 void
 tri_proc_close(struct tri_proc *p)
 {

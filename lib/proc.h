@@ -82,8 +82,6 @@ const char *tri_proc_root(void);
  * Close it with tri_proc_close().
  */
 int	tri_proc_open(struct tri_proc *p, pid_t pid);
-/* Like tri_proc_open for a thread: /proc/PID/task/TID. */
-int	tri_proc_open_task(struct tri_proc *p, pid_t pid, pid_t tid);
 void	tri_proc_close(struct tri_proc *p);
 /* 0 when the handle still names the same live process, else -1 ESRCH. */
 int	tri_proc_check(const struct tri_proc *p);
@@ -379,9 +377,6 @@ int	tri_proc_parse_sched_ctxt(const char *buf, size_t len, pid_t tid,
  * ENOENT: a kernel without CONFIG_SCHED_DEBUG). */
 int	tri_proc_read_sched_ctxt(const struct tri_proc *p, pid_t tid,
 	    struct tri_ctxt *c, unsigned long long *migrations);
-/* se.nr_migrations of thread tid (tid 0: the main thread).  0 or -1. */
-int	tri_proc_read_migrations(const struct tri_proc *p, pid_t tid,
-	    unsigned long long *n);
 
 /*
  * The wait channel of thread tid (tid 0: the main thread): the kernel

@@ -159,17 +159,6 @@ tri_proc_parse_sched_key(const char *buf, const char *key,
 }
 
 int
-tri_proc_read_migrations(const struct tri_proc *p, pid_t tid,
-    unsigned long long *n)
-{
-	char buf[8192];
-
-	if (tri_proc_read_task(p, tid, "sched", buf, sizeof(buf)) < 0)
-		return -1;
-	return tri_proc_parse_sched_key(buf, "se.nr_migrations", n);
-}
-
-int
 tri_proc_parse_sched_ctxt(const char *buf, size_t len, pid_t tid,
     struct tri_ctxt *c, unsigned long long *migrations)
 {

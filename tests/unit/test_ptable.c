@@ -1,0 +1,122 @@
+/* tests/unit/test_ptable.c - the libproc2 snapshot against known live state. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ptable.h"
+#include "unit.h"
+
+static pid_t sleeper, zombie;
+static pthread_mutex_t hold = PTHREAD_MUTEX_INITIALIZER;
+
+static void *
+worker(void *arg)
+{
+	prctl(PR_SET_NAME, "ut-worker");
+	pthread_mutex_lock(&hold);	/* until main unlocks at the end */
+	pthread_mutex_unlock(&hold);
+	return NULL;
+}
+
+struct walked {
+	int	 n, child_depth;
+};
+
+static int
+count(const struct tri_ptable *t, const struct tri_pnode *n, int depth,
+    void *arg)
+{
+	struct walked *w = arg;
+
+	w->n++;
+	if (n->pid == sleeper)
+		w->child_depth = depth;
+	return 0;
+}
+
+static void
+self_children_threads(void)
+{
+	const struct tri_pnode *me, *s, *z, *par;
+	struct walked w = { 0, -1 };
+	struct tri_ptable t;
+	char name[17] = "";
+
+	prctl(PR_GET_NAME, name);	/* under valgrind, not test_ptable */
+	CHECK(tri_ptable_snap(&t, TRI_PT_CMDLINE | TRI_PT_THREADS |
+	    TRI_PT_UID) == 0);
+	me = tri_ptable_find(&t, getpid());
+	s = tri_ptable_find(&t, sleeper);
+	z = tri_ptable_find(&t, zombie);
+	CHECK(me && s && z);
+	if (!me || !s || !z) {
+		tri_ptable_free(&t);
+		return;
+	}
+	CHECK(me->ppid == getppid());
+	CHECK_STR(me->comm, name);
+	CHECK(me->cmdline_len > 0 && strstr(me->cmdline, "test_ptable"));
+	CHECK(me->euid == geteuid());
+	CHECK(me->nlwp == 2 && me->nthreads == 1);
+	CHECK(me->nthreads == 1 && strcmp(me->threads[0].comm, "ut-worker")
+	    == 0);
+	CHECK(!me->zombie && !s->zombie && z->zombie && z->state == 'Z');
+	CHECK(z->cmdline_len == 0);	/* a zombie has no command line */
+	par = s->parent >= 0 ? &t.nodes[s->parent] : NULL;
+	CHECK(par == me);
+	CHECK(me->nchildren >= 2);
+	CHECK(tri_ptable_is_ancestor(&t, me, s));
+	CHECK(!tri_ptable_is_ancestor(&t, s, me));
+	CHECK(tri_ptable_walk(&t, me, count, &w) == 0);
+	CHECK(w.n >= 3 && w.child_depth == 1);
+	CHECK(tri_ptable_find(&t, 4194304) == NULL);
+	tri_ptable_free(&t);
+}
+
+static void
+stat_only_is_enough(void)
+{
+	const struct tri_pnode *me;
+	struct tri_ptable t;
+
+	CHECK(tri_ptable_snap(&t, 0) == 0);
+	me = tri_ptable_find(&t, getpid());
+	CHECK(me && me->cmdline == NULL && me->threads == NULL);
+	CHECK(me && me->nlwp == 2);
+	tri_ptable_free(&t);
+}
+
+int
+main(void)
+{
+	pthread_t th;
+	int rc;
+
+	pthread_mutex_lock(&hold);
+	pthread_create(&th, NULL, worker, NULL);
+	if ((sleeper = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	if ((zombie = fork()) == 0)
+		_exit(7);
+	/* the zombie is there once waitid sees it exit, without reaping */
+	{
+		siginfo_t si;
+
+		waitid(P_PID, (id_t)zombie, &si, WEXITED | WNOWAIT);
+	}
+	RUN(self_children_threads);
+	RUN(stat_only_is_enough);
+	rc = UNIT_END();
+	kill(sleeper, SIGKILL);
+	waitpid(sleeper, NULL, 0);
+	waitpid(zombie, NULL, 0);
+	pthread_mutex_unlock(&hold);
+	pthread_join(th, NULL);
+	return rc;
+}
