@@ -23,11 +23,13 @@ struct tri_sock {
 };
 
 /*
- * The sockets of one network namespace, hashed by inode.  Filled from the
- * target's own /proc/PID/net/ tables (tcp, tcp6, udp, udp6, udplite,
- * raw, raw6, unix, netlink, packet) read through its dirfd, so a containerised process shows its own sockets, and
- * unix peers from sock_diag netlink (UNIX_DIAG_PEER) opened in the
- * target's namespace.
+ * The sockets of one network namespace, hashed by inode.  TCP comes from
+ * sock_diag netlink (inet_diag) opened in the target's namespace, so does
+ * the peer of each unix socket (UNIX_DIAG_PEER); the rest, and TCP when
+ * netlink is refused, from the target's own /proc/PID/net/ tables (tcp,
+ * tcp6, udp, udp6, udplite, raw, raw6, unix, netlink, packet) read
+ * through its dirfd.  Either way a containerised process shows its own
+ * sockets.
  */
 struct tri_socktab {
 	struct tri_sock		*v;
@@ -40,13 +42,15 @@ struct tri_socktab {
 
 /*
  * Load the sockets of p's network namespace into t (zeroed first).
- * Unix peers need a netlink socket in that namespace: ours when p shares
- * it, else one made by a child after setns(2), which needs
- * CAP_SYS_ADMIN; without it t->peers stays false and the rest is still
- * filled.  Returns 0, or -1 with errno (ESRCH when p is gone).  Free with
+ * Netlink needs a socket in that namespace: ours when p shares it, else
+ * one made by a child after setns(2), which needs CAP_SYS_ADMIN; without
+ * it t->peers stays false and the rest is still filled from text.  Returns 0, or -1 with errno (ESRCH when p is gone).  Free with
  * tri_sock_free().
  */
 int	tri_sock_load(struct tri_socktab *t, const struct tri_proc *p);
+/* The same, from the text tables alone when netlink is false. */
+int	tri_sock_load_from(struct tri_socktab *t, const struct tri_proc *p,
+	    bool netlink);
 void	tri_sock_free(struct tri_socktab *t);
 /* The inode of p's network namespace (ns/net), or 0 with errno. */
 unsigned long long tri_sock_netns(const struct tri_proc *p);

@@ -49,6 +49,10 @@ fd_line() {
 	assert_regex "$(fd_line "$(ready_field est)")" " TCP 127.0.0.1:[0-9]+ -> 127.0.0.1:$port ESTABLISHED$"
 	assert_regex "$(fd_line "$(ready_field acc)")" " TCP 127.0.0.1:$port -> 127.0.0.1:[0-9]+ ESTABLISHED$"
 	assert_regex "$(fd_line "$(ready_field cw)")" " TCP 127.0.0.1:[0-9]+ -> 127.0.0.1:$port CLOSE_WAIT$"
+	port=$(ready_field port6)
+	assert_regex "$(fd_line "$(ready_field lis6)")" " SOCK .* TCP6 \\[::1\\]:$port LISTEN$"
+	assert_regex "$(fd_line "$(ready_field est6)")" " TCP6 \\[::1\\]:[0-9]+ -> \\[::1\\]:$port ESTABLISHED$"
+	assert_regex "$(fd_line "$(ready_field acc6)")" " TCP6 \\[::1\\]:$port -> \\[::1\\]:[0-9]+ ESTABLISHED$"
 	assert_regex "$(fd_line "$(ready_field efd)")" " eventfd +rw .* eventfd count=7$"
 	assert_regex "$(fd_line "$(ready_field ep)")" " eventpoll .* eventpoll watching 1 fds $(ready_field efd)$"
 	assert_regex "$(fd_line "$(ready_field tfd)")" " timerfd .* timerfd clock=1 value=[0-9.]+s interval=100.000s$"
@@ -107,7 +111,7 @@ fd_line() {
 @test "TCP endpoints and states agree with ss -tanp" {
 	start_set
 	local mine theirs
-	mine=$(fdleak --no-header -p "$P" | awk '$3 == "SOCK" && $7 == "TCP" {
+	mine=$(fdleak --no-header -p "$P" | awk '$3 == "SOCK" && $7 ~ /^TCP6?$/ {
 		if ($9 == "->") print $2, $8, $10, $11; else print $2, $8, "-", $9 }' | sort)
 	theirs=$(ss -tanpH | grep "pid=$P," | awk '{
 		st = $1; sub(/ESTAB/, "ESTABLISHED", st); sub(/CLOSE-WAIT/, "CLOSE_WAIT", st)

@@ -64,11 +64,30 @@ tcp(int *lis, int *est, int *acc, int *cw, int *port)
 	close(c);	/* the peer closed: *cw goes to CLOSE_WAIT */
 }
 
+/* An IPv6 loopback listener and a connection to it (accepted, kept). */
+static void
+tcp6(int *lis, int *est, int *acc, int *port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	socklen_t len = sizeof(a);
+
+	a.sin6_addr = in6addr_loopback;
+	*lis = must(socket(AF_INET6, SOCK_STREAM, 0), "socket6");
+	if (bind(*lis, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(*lis, 8) < 0 ||
+	    getsockname(*lis, (struct sockaddr *)&a, &len) < 0)
+		exit(2);
+	*port = ntohs(a.sin6_port);
+	*est = must(socket(AF_INET6, SOCK_STREAM, 0), "socket6");
+	must(connect(*est, (struct sockaddr *)&a, sizeof(a)), "connect6");
+	*acc = must(accept(*lis, NULL, NULL), "accept6");
+}
+
 int
 main(int argc, char **argv)
 {
 	int reg, regce, del, dir, pfd[2], sp[2], lis, est, acc, cw, port;
-	int efd, ep, tfd, sfd, ino, mfd, pidfd, esc, nl, pk;
+	int efd, ep, tfd, sfd, ino, mfd, pidfd, esc, nl, pk, lis6, est6, acc6, port6;
 	struct sockaddr_nl nla = { .nl_family = AF_NETLINK };
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct itimerspec its = { { 100, 0 }, { 100, 0 } };
@@ -98,6 +117,7 @@ main(int argc, char **argv)
 	close(pfd[1]);
 	must(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), "socketpair");
 	tcp(&lis, &est, &acc, &cw, &port);
+	tcp6(&lis6, &est6, &acc6, &port6);
 	efd = must(eventfd(7, 0), "eventfd");
 	ep = must(epoll_create1(0), "epoll");
 	must(epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev), "epoll_ctl");
@@ -118,10 +138,11 @@ main(int argc, char **argv)
 	prctl(PR_SET_NAME, "\033[31mfdset");
 	printf("ready %d reg=%d regce=%d del=%d dir=%d pipe=%d peer=%d "
 	    "sp=%d,%d lis=%d est=%d acc=%d cw=%d port=%d efd=%d ep=%d "
-	    "tfd=%d sfd=%d ino=%d mfd=%d pidfd=%d esc=%d nl=%d pk=%d\n",
+	    "tfd=%d sfd=%d ino=%d mfd=%d pidfd=%d esc=%d nl=%d pk=%d "
+	    "lis6=%d est6=%d acc6=%d port6=%d\n",
 	    (int)getpid(), reg, regce, del, dir, pfd[0], (int)child, sp[0],
 	    sp[1], lis, est, acc, cw, port, efd, ep, tfd, sfd, ino, mfd, pidfd,
-	    esc, nl, pk);
+	    esc, nl, pk, lis6, est6, acc6, port6);
 	fflush(stdout);
 	/* SIGUSR2: say whether fd "reg" is still open, to show we run on. */
 	sigaddset(&ss, SIGUSR2);

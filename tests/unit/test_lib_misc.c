@@ -1,11 +1,17 @@
-/* tests/unit/test_lib_misc.c - cgroup lookup and Go executable detection. */
+/* tests/unit/test_lib_misc.c - cgroup lookup, Go executable detection, and
+ * the socket table from netlink against the one from /proc/net text. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "exe.h"
 #include "proc.h"
+#include "sock.h"
 #include "unit.h"
 
 /* The layout of Go's build info header, in our own data: what real Go
@@ -76,6 +82,76 @@ cgroup_of_self(void)
 	    NULL) == -1 && errno == ENOENT);
 }
 
+static unsigned long long
+sock_ino(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+}
+
+/* A listener, a connection to it and the accepted end, of one family. */
+static int
+tcp_trio(int family, int fds[3])
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in a4 = { .sin_family = AF_INET };
+	struct sockaddr *a = family == AF_INET ? (struct sockaddr *)&a4 :
+	    (struct sockaddr *)&a6;
+	socklen_t len = family == AF_INET ? sizeof(a4) : sizeof(a6);
+
+	a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a6.sin6_addr = in6addr_loopback;
+	if ((fds[0] = socket(family, SOCK_STREAM, 0)) < 0 ||
+	    bind(fds[0], a, len) < 0 || listen(fds[0], 4) < 0 ||
+	    getsockname(fds[0], a, &len) < 0 ||
+	    (fds[1] = socket(family, SOCK_STREAM, 0)) < 0 ||
+	    connect(fds[1], a, len) < 0 ||
+	    (fds[2] = accept(fds[0], NULL, NULL)) < 0)
+		return -1;
+	return 0;
+}
+
+/* Every TCP socket of ours reads the same from inet_diag and from text. */
+static void
+tcp_netlink_matches_text(void)
+{
+	struct tri_socktab nl, tx;
+	const struct tri_sock *a, *b;
+	struct tri_proc p;
+	int fds[6], i, seen = 0;
+
+	CHECK(tcp_trio(AF_INET, fds) == 0);
+	CHECK(tcp_trio(AF_INET6, fds + 3) == 0);
+	CHECK(tri_proc_open(&p, 0) == 0);
+	CHECK(tri_sock_load_from(&nl, &p, true) == 0);
+	CHECK(tri_sock_load_from(&tx, &p, false) == 0);
+	for (i = 0; i < 6; i++) {
+		a = tri_sock_find(&nl, sock_ino(fds[i]));
+		b = tri_sock_find(&tx, sock_ino(fds[i]));
+		CHECK(a != NULL && b != NULL);
+		if (a == NULL || b == NULL)
+			continue;
+		CHECK_STR(a->proto, i < 3 ? "TCP" : "TCP6");
+		CHECK_STR(a->proto, b->proto);
+		CHECK_STR(a->local, b->local);
+		CHECK_STR(a->remote, b->remote);
+		CHECK(a->state == b->state && a->family == b->family &&
+		    a->type == b->type);
+		CHECK(strncmp(a->local, i < 3 ? "127.0.0.1:" : "[::1]:",
+		    i < 3 ? 10 : 6) == 0);
+		CHECK(a->state == (i % 3 == 0 ? 10 : 1));  /* LISTEN, ESTAB. */
+		CHECK((a->remote[0] == '\0') == (i % 3 == 0));
+		seen++;
+	}
+	CHECK(seen == 6);
+	tri_sock_free(&nl);
+	tri_sock_free(&tx);
+	tri_proc_close(&p);
+	for (i = 0; i < 6; i++)
+		close(fds[i]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -83,5 +159,6 @@ main(int argc, char **argv)
 	RUN(go_detected_in_section);
 	RUN(c_program_is_not_go);
 	RUN(cgroup_of_self);
+	RUN(tcp_netlink_matches_text);
 	return UNIT_END();
 }
