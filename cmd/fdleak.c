@@ -5,6 +5,8 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
+#include <sched.h>
 #include <linux/capability.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -75,10 +77,15 @@ struct fdtab {
 	struct tri_socktab	*socks;		/* shared, owned by the cache */
 };
 
-/* Socket tables loaded once per network namespace. */
+/*
+ * Socket tables loaded once per network namespace.  Each is allocated on
+ * its own, so the pointers fdtabs keep stay valid as the cache grows, and
+ * the lock lets the readers of several targets share it.
+ */
 struct sockcache {
-	struct tri_socktab	*v;
-	size_t			 n;
+	struct tri_socktab	**v;
+	size_t			  n;
+	pthread_mutex_t		  lock;
 };
 
 /* list.c */
@@ -319,41 +326,110 @@ parse_options(struct ctl *c, int argc, char **argv)
 	check_options(c, argc, argv);
 }
 
+/*
+ * Several targets are read in parallel, one thread per CPU we may run on:
+ * each /proc/PID/fd directory is its own, so the readers do not contend
+ * (splitting one process's fds between threads was slower).  Results
+ * and errors stay in the order of the targets.
+ */
+struct listjob {
+	pid_t			*pids;
+	struct fdtab		*tabs;
+	int			*errs;
+	size_t			 n, next;
+	pthread_mutex_t		 lock;
+	struct sockcache	*sc;
+};
+
+static void *
+list_worker(void *arg)
+{
+	struct listjob *j = arg;
+	struct tri_proc p;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&j->lock);
+		i = j->next++;
+		pthread_mutex_unlock(&j->lock);
+		if (i >= j->n)
+			return NULL;
+		if (tri_proc_open(&p, j->pids[i]) < 0) {
+			j->errs[i] = errno;
+			continue;
+		}
+		if (fdtab_read(&j->tabs[i], &p, j->sc) < 0)
+			j->errs[i] = errno ? errno : ESRCH;
+		tri_proc_close(&p);
+	}
+}
+
+static size_t
+cpus_usable(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 1;
+	return (size_t)CPU_COUNT(&set);
+}
+
+static void
+list_read(struct listjob *j)
+{
+	pthread_t th[8];
+	size_t i, nth = cpus_usable();
+
+	if (nth > j->n)
+		nth = j->n;
+	if (nth > sizeof(th) / sizeof(th[0]))
+		nth = sizeof(th) / sizeof(th[0]);
+	for (i = 1; i < nth; i++)
+		if (pthread_create(&th[i], NULL, list_worker, j) != 0)
+			break;
+	nth = i;
+	list_worker(j);
+	for (i = 1; i < nth; i++)
+		pthread_join(th[i], NULL);
+}
+
 static int
 list_run(const struct ctl *c)
 {
-	struct sockcache sc = { 0 };
-	struct fdtab *tabs;
-	struct tri_proc p;
+	struct sockcache sc = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct listjob j = { .lock = PTHREAD_MUTEX_INITIALIZER, .sc = &sc };
 	size_t i, n = 0;
 	int failed = 0, rc = TRI_EXIT_OK;
 
-	if ((tabs = calloc(c->targets.n, sizeof(*tabs))) == NULL)
+	j.n = c->targets.n;
+	j.pids = c->targets.pids;
+	j.tabs = calloc(j.n, sizeof(*j.tabs));
+	j.errs = calloc(j.n, sizeof(*j.errs));
+	if (j.tabs == NULL || j.errs == NULL)
 		err(TRI_EXIT_FAIL, "memory");
-	for (i = 0; i < c->targets.n; i++) {
-		if (tri_proc_open(&p, c->targets.pids[i]) < 0) {
-			warn_target(c->targets.pids[i], errno);
+	tri_proc_hz();		/* cached before the threads start */
+	list_read(&j);
+	for (i = 0; i < j.n; i++) {
+		if (j.errs[i] != 0) {
+			warn_target(j.pids[i], j.errs[i]);
 			failed = 1;
 			continue;
 		}
-		if (fdtab_read(&tabs[n], &p, &sc) < 0) {
-			warn_target(c->targets.pids[i], errno);
-			failed = 1;
-		} else {
-			if (c->check && pct_of(tabs[n].count, tabs[n].soft) >
-			    c->max_pct)
-				rc = TRI_EXIT_FOUND;
-			n++;
-		}
-		tri_proc_close(&p);
+		if (c->check && pct_of(j.tabs[i].count, j.tabs[i].soft) >
+		    c->max_pct)
+			rc = TRI_EXIT_FOUND;
+		if (n != i)
+			j.tabs[n] = j.tabs[i];
+		n++;
 	}
 	if (n > 0) {
-		peers_resolve(tabs, n, c->peers);
-		list_print(c, stdout, tabs, n);
+		peers_resolve(j.tabs, n, c->peers);
+		list_print(c, stdout, j.tabs, n);
 	}
 	for (i = 0; i < n; i++)
-		fdtab_free(&tabs[i]);
-	free(tabs);
+		fdtab_free(&j.tabs[i]);
+	free(j.tabs);
+	free(j.errs);
 	sockcache_free(&sc);
 	return failed ? TRI_EXIT_FAIL : rc;
 }
@@ -408,18 +484,29 @@ static struct tri_socktab *
 sockcache_get(struct sockcache *sc, const struct tri_proc *p)
 {
 	unsigned long long ns = tri_sock_netns(p);
-	struct tri_socktab *nv;
+	struct tri_socktab **nv, *t = NULL;
 	size_t i;
 
+	pthread_mutex_lock(&sc->lock);
 	for (i = 0; i < sc->n; i++)
-		if (ns != 0 && sc->v[i].netns == ns)
-			return &sc->v[i];
+		if (ns != 0 && sc->v[i]->netns == ns) {
+			t = sc->v[i];
+			goto out;
+		}
 	if ((nv = realloc(sc->v, (sc->n + 1) * sizeof(*nv))) == NULL)
-		return NULL;
+		goto out;
 	sc->v = nv;
-	if (tri_sock_load(&sc->v[sc->n], p) < 0)
-		return NULL;
-	return &sc->v[sc->n++];
+	if ((t = malloc(sizeof(*t))) == NULL)
+		goto out;
+	if (tri_sock_load(t, p) < 0) {
+		free(t);
+		t = NULL;
+		goto out;
+	}
+	sc->v[sc->n++] = t;
+out:
+	pthread_mutex_unlock(&sc->lock);
+	return t;
 }
 
 static void
@@ -427,8 +514,10 @@ sockcache_free(struct sockcache *sc)
 {
 	size_t i;
 
-	for (i = 0; i < sc->n; i++)
-		tri_sock_free(&sc->v[i]);
+	for (i = 0; i < sc->n; i++) {
+		tri_sock_free(sc->v[i]);
+		free(sc->v[i]);
+	}
 	free(sc->v);
 	sc->v = NULL;
 	sc->n = 0;
@@ -1903,7 +1992,7 @@ sample_line(const struct ctl *c, const struct watch *w, const struct fdtab *t,
 static bool
 take(const struct ctl *c, struct watch *w, const struct tri_proc *p)
 {
-	struct sockcache sc = { 0 };
+	struct sockcache sc = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	struct fdtab t;
 	double tm;
 
@@ -2160,7 +2249,7 @@ run_report_text(const struct tracee *te, const struct fdtab *tab, int status,
 static void
 report_exit(struct tracer *t, struct tracee *te)
 {
-	struct sockcache sc = { 0 };
+	struct sockcache sc = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	unsigned long msg = 0;
 	struct tri_proc p;
 	struct fdtab tab;
