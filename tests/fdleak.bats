@@ -106,6 +106,16 @@ fd_line() {
 	assert_equal "$(jq '.processes[0].fds | length' <<<"$output")" "$n"
 	assert_equal "$(jq -r ".processes[0].fds[] | select(.fd == $(ready_field reg)) | .cloexec" <<<"$output")" false
 	assert_equal "$(jq -r ".processes[0].fds[] | select(.fd == $(ready_field regce)) | .cloexec" <<<"$output")" true
+	# socket and pipe links (which fdleak makes from fdinfo's mount and
+	# inode after the first of each) are readlink's, fd by fd
+	local f l mine theirs=
+	mine=$(jq -r '.processes[0].fds[] | select(.link | test("^(socket|pipe):")) | "\(.fd) \(.link)"' <<<"$output" | sort)
+	for f in /proc/$P/fd/*; do
+		l=$(readlink "$f")
+		[[ $l == socket:* || $l == pipe:* ]] && theirs+="${f##*/} $l"$'\n'
+	done
+	assert_equal "$mine" "$(sort <<<"${theirs%$'\n'}")"
+	assert [ "$(grep -c socket: <<<"$mine")" -ge 10 ]
 }
 
 @test "TCP endpoints and states agree with ss -tanp" {
