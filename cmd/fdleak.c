@@ -92,6 +92,8 @@ struct sockcache {
 static int	fdtab_read(struct fdtab *t, const struct tri_proc *p,
 	    struct sockcache *sc);
 static void	fdtab_free(struct fdtab *t);
+static struct tri_socktab *sockcache_get(struct sockcache *sc,
+		    const struct tri_proc *p);
 static void	sockcache_free(struct sockcache *sc);
 static void	fdent_target(const struct fdent *e, char *buf, size_t size);
 const char *fdent_flags(const struct fdent *e, char *buf, size_t size);
@@ -329,39 +331,70 @@ parse_options(struct ctl *c, int argc, char **argv)
 /*
  * Several targets are read in parallel, one thread per CPU we may run on:
  * each /proc/PID/fd directory is its own, so the readers do not contend
- * (splitting one process's fds between threads was slower).  Results
- * and errors stay in the order of the targets.
+ * (splitting one process's fds between threads was slower).  Job 0 loads
+ * the socket table of the first target's namespace meanwhile; sockets
+ * are looked up once everything is read.  Results and errors stay in the
+ * order of the targets.
  */
 struct listjob {
 	pid_t			*pids;
+	struct tri_proc		*procs;		/* open while errs[i] is 0 */
 	struct fdtab		*tabs;
 	int			*errs;
-	size_t			 n, next;
+	size_t			 n, next;	/* jobs: n targets, and 1 */
 	pthread_mutex_t		 lock;
 	struct sockcache	*sc;
 };
+
+static void
+list_job(struct listjob *j, size_t k)
+{
+	struct tri_proc p;
+	size_t i = k - 1;
+
+	if (k == 0) {
+		if (tri_proc_open(&p, j->pids[0]) == 0) {
+			sockcache_get(j->sc, &p);
+			tri_proc_close(&p);
+		}
+		return;
+	}
+	if (tri_proc_open(&j->procs[i], j->pids[i]) < 0) {
+		j->errs[i] = errno;
+		return;
+	}
+	if (fdtab_read(&j->tabs[i], &j->procs[i], NULL) < 0) {
+		j->errs[i] = errno ? errno : ESRCH;
+		tri_proc_close(&j->procs[i]);
+	}
+}
 
 static void *
 list_worker(void *arg)
 {
 	struct listjob *j = arg;
-	struct tri_proc p;
-	size_t i;
+	size_t k;
 
 	for (;;) {
 		pthread_mutex_lock(&j->lock);
-		i = j->next++;
+		k = j->next++;
 		pthread_mutex_unlock(&j->lock);
-		if (i >= j->n)
+		if (k > j->n)
 			return NULL;
-		if (tri_proc_open(&p, j->pids[i]) < 0) {
-			j->errs[i] = errno;
-			continue;
-		}
-		if (fdtab_read(&j->tabs[i], &p, j->sc) < 0)
-			j->errs[i] = errno ? errno : ESRCH;
-		tri_proc_close(&p);
+		list_job(j, k);
 	}
+}
+
+/* Point the sockets of t at their entries in its namespace's table. */
+static void
+fdtab_resolve(struct fdtab *t, struct tri_socktab *st)
+{
+	size_t i;
+
+	t->socks = st;
+	for (i = 0; st && i < t->n; i++)
+		if (strcmp(t->v[i].type, "SOCK") == 0)
+			t->v[i].sock = tri_sock_find(st, t->v[i].ino);
 }
 
 static size_t
@@ -380,8 +413,8 @@ list_read(struct listjob *j)
 	pthread_t th[8];
 	size_t i, nth = cpus_usable();
 
-	if (nth > j->n)
-		nth = j->n;
+	if (nth > j->n + 1)
+		nth = j->n + 1;
 	if (nth > sizeof(th) / sizeof(th[0]))
 		nth = sizeof(th) / sizeof(th[0]);
 	for (i = 1; i < nth; i++)
@@ -404,8 +437,9 @@ list_run(const struct ctl *c)
 	j.n = c->targets.n;
 	j.pids = c->targets.pids;
 	j.tabs = calloc(j.n, sizeof(*j.tabs));
+	j.procs = calloc(j.n, sizeof(*j.procs));
 	j.errs = calloc(j.n, sizeof(*j.errs));
-	if (j.tabs == NULL || j.errs == NULL)
+	if (j.tabs == NULL || j.procs == NULL || j.errs == NULL)
 		err(TRI_EXIT_FAIL, "memory");
 	tri_proc_hz();		/* cached before the threads start */
 	list_read(&j);
@@ -415,6 +449,8 @@ list_run(const struct ctl *c)
 			failed = 1;
 			continue;
 		}
+		fdtab_resolve(&j.tabs[i], sockcache_get(&sc, &j.procs[i]));
+		tri_proc_close(&j.procs[i]);
 		if (c->check && pct_of(j.tabs[i].count, j.tabs[i].soft) >
 		    c->max_pct)
 			rc = TRI_EXIT_FOUND;
@@ -429,6 +465,7 @@ list_run(const struct ctl *c)
 	for (i = 0; i < n; i++)
 		fdtab_free(&j.tabs[i]);
 	free(j.tabs);
+	free(j.procs);
 	free(j.errs);
 	sockcache_free(&sc);
 	return failed ? TRI_EXIT_FAIL : rc;

@@ -91,6 +91,15 @@ fd_line() {
 	# and ss run inside that namespace agrees
 	run -0 nsenter -t "$P" -n ss -Htan "sport = :$port"
 	assert_output --regexp "^LISTEN "
+	# with a second target in the host's namespace, read alongside:
+	# each target's sockets come from its own namespace's table
+	local nsp=$P nslis=$(ready_field lis) hostp hostport hostlis
+	start_set
+	hostp=$P hostport=$(ready_field port) hostlis=$(ready_field lis)
+	run -0 --separate-stderr fdleak --no-header -p "$hostp,$nsp"
+	assert_regex "$(awk -v p="$hostp" -v fd="$hostlis" '$1 == p && $2 == fd' <<<"$output")" " TCP 127.0.0.1:$hostport LISTEN$"
+	assert_regex "$(awk -v p="$nsp" -v fd="$nslis" '$1 == p && $2 == fd' <<<"$output")" " TCP 127.0.0.1:$port LISTEN$"
+	assert_equal "$(awk '{ print $1 }' <<<"$output" | uniq | tr '\n' ' ')" "$hostp $nsp "
 }
 
 @test "the count equals ls /proc/PID/fd | wc -l, in the list, --summary and --json" {
