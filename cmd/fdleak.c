@@ -1199,14 +1199,57 @@ measure(struct widths *w, const struct fdtab *tabs, size_t n)
 		}
 }
 
+/* s padded to width with spaces, on the left when right is set. */
+static char *
+put_field(char *p, const char *s, size_t len, int width, bool right)
+{
+	size_t pad = width > 0 && (size_t)width > len ? (size_t)width - len : 0;
+
+	if (right) {
+		memset(p, ' ', pad);
+		p += pad;
+	}
+	memcpy(p, s, len);
+	p += len;
+	if (!right) {
+		memset(p, ' ', pad);
+		p += pad;
+	}
+	*p++ = ' ';
+	return p;
+}
+
+static char *
+put_num(char *p, unsigned long long v, int width)
+{
+	char d[24];
+	size_t n = sizeof(d);
+
+	do
+		d[--n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return put_field(p, d + n, sizeof(d) - n, width, true);
+}
+
+static char *
+put_str(char *p, const char *s, int width)
+{
+	return put_field(p, s, strlen(s), width, false);
+}
+
+/* One row; written by hand, as printf was a tenth of a listing's time. */
 static void
 print_row(FILE *f, const struct widths *w, pid_t pid, const struct fdent *e)
 {
-	char fl[128], target[PATH_MAX + 2048];
+	char fl[128], target[PATH_MAX + 2048], head[512], *p = head;
 
-	fprintf(f, "%*d %*d %-*s %-*s %-*s %*llu ", w->pid, (int)pid, w->fd,
-	    e->fd, w->type, e->type, w->mode, fdent_access(e), w->flags,
-	    fdent_flags(e, fl, sizeof(fl)), w->pos, e->fi.pos);
+	p = put_num(p, (unsigned long long)pid, w->pid);
+	p = put_num(p, (unsigned long long)e->fd, w->fd);
+	p = put_str(p, e->type, w->type);
+	p = put_str(p, fdent_access(e), w->mode);
+	p = put_str(p, fdent_flags(e, fl, sizeof(fl)), w->flags);
+	p = put_num(p, e->fi.pos, w->pos);
+	fwrite(head, 1, (size_t)(p - head), f);
 	fdent_target(e, target, sizeof(target));
 	tri_out_fescape(f, target, strlen(target));
 	putc('\n', f);
