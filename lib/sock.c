@@ -267,6 +267,31 @@ unix_line(struct tri_socktab *t, const char *line)
  * being the netlink protocol and Pid the port id.  net/packet: "sk RefCnt
  * Type Proto Iface R Rmem User Inode", Proto the ethertype in hex.
  */
+/* Netlink protocols by the names <linux/netlink.h> gives them. */
+static const char *const netlink_protos[] = {
+	[NETLINK_ROUTE] = "ROUTE",
+	[NETLINK_USERSOCK] = "USERSOCK",
+	[NETLINK_FIREWALL] = "FIREWALL",
+	[NETLINK_SOCK_DIAG] = "SOCK_DIAG",
+	[NETLINK_NFLOG] = "NFLOG",
+	[NETLINK_XFRM] = "XFRM",
+	[NETLINK_SELINUX] = "SELINUX",
+	[NETLINK_ISCSI] = "ISCSI",
+	[NETLINK_AUDIT] = "AUDIT",
+	[NETLINK_FIB_LOOKUP] = "FIB_LOOKUP",
+	[NETLINK_CONNECTOR] = "CONNECTOR",
+	[NETLINK_NETFILTER] = "NETFILTER",
+	[NETLINK_IP6_FW] = "IP6_FW",
+	[NETLINK_DNRTMSG] = "DNRTMSG",
+	[NETLINK_KOBJECT_UEVENT] = "KOBJECT_UEVENT",
+	[NETLINK_GENERIC] = "GENERIC",
+	[NETLINK_SCSITRANSPORT] = "SCSITRANSPORT",
+	[NETLINK_ECRYPTFS] = "ECRYPTFS",
+	[NETLINK_RDMA] = "RDMA",
+	[NETLINK_CRYPTO] = "CRYPTO",
+	[NETLINK_SMC] = "SMC",
+};
+
 static int
 netlink_line(struct tri_socktab *t, const char *line)
 {
@@ -287,8 +312,13 @@ netlink_line(struct tri_socktab *t, const char *line)
 	s->type = SOCK_RAW;
 	s->proto = "NETLINK";
 	s->ino = strtoull(field(p), NULL, 10);
-	snprintf(s->local, sizeof(s->local), "proto %llu port %llu", proto,
-	    port);
+	if (proto < sizeof(netlink_protos) / sizeof(netlink_protos[0]) &&
+	    netlink_protos[proto] != NULL)
+		snprintf(s->local, sizeof(s->local), "%s port %llu",
+		    netlink_protos[proto], port);
+	else
+		snprintf(s->local, sizeof(s->local), "proto %llu port %llu",
+		    proto, port);
 	return 0;
 }
 

@@ -60,9 +60,9 @@ fd_line() {
 	assert_regex "$(fd_line "$(ready_field ino)")" " inotify .* inotify 1 watch$"
 	assert_regex "$(fd_line "$(ready_field mfd)")" " memfd +rw .* /memfd:fdleak-memfd \\(deleted, 0 bytes\\)$"
 	assert_regex "$(fd_line "$(ready_field pidfd)")" " pidfd +rw +CLOEXEC .* pidfd pid $(ready_field peer)$"
-	# netlink: protocol 0 is NETLINK_ROUTE; the kernel gives the first
+	# netlink: protocol 0, NETLINK_ROUTE; the kernel gives the first
 	# bound socket of a process its pid as port id
-	assert_regex "$(fd_line "$(ready_field nl)")" " SOCK +rw .* NETLINK proto 0 port $P$"
+	assert_regex "$(fd_line "$(ready_field nl)")" " SOCK +rw .* NETLINK ROUTE port $P$"
 	# packet: ETH_P_ARP is 0x0806, no interface bound
 	assert_regex "$(fd_line "$(ready_field pk)")" " SOCK +rw .* PACKET ethertype 0x0806 iface 0$"
 }
