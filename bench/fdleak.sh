@@ -30,26 +30,36 @@ list=$(IFS=,; echo "${pids[*]}")
 total=0
 for p in "${pids[@]}"; do total=$((total + $(ls "/proc/$p/fd" | wc -l))); done
 
-# median CMD...: the median wall time of RUNS runs, in seconds
+# ns CMD...: the wall time of one run, in nanoseconds
+ns() {
+	local t0 t1
+	t0=$(date +%s%N)
+	"$@" > /dev/null 2>&1
+	t1=$(date +%s%N)
+	echo $((t1 - t0))
+}
+# median NS...: the median, in seconds
 median() {
-	local runs=$1 i t0 t1
-	shift
-	local ts=()
-	for ((i = 0; i < runs; i++)); do
-		t0=$(date +%s%N)
-		"$@" > /dev/null 2>&1
-		t1=$(date +%s%N)
-		ts+=($((t1 - t0)))
-	done
-	printf '%s\n' "${ts[@]}" | sort -n | awk '{ a[NR] = $1 } END {
+	printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END {
 		printf "%.3f", a[int((NR + 1) / 2)] / 1e9 }'
 }
-lsall() { local p; for p in "${pids[@]}"; do ls "/proc/$p/fd" | wc -l; done; }
+# versus RUNS NAME-A NAME-B TARGET: run a() and b() alternately, so that
+# the machine's slow spells fall on both, and print the medians and ratio
+versus() {
+	local runs=$1 i ta=() tb=() x y
+	for ((i = 0; i < runs; i++)); do
+		ta+=("$(ns a)")
+		tb+=("$(ns b)")
+	done
+	x=$(median "${ta[@]}") y=$(median "${tb[@]}")
+	echo "$2: $x s  $3: $y s  ratio $(awk -v a="$x" -v b="$y" 'BEGIN { printf "%.3f", a / b }') (target <= $4)"
+}
 
 echo "fdleak bench: $total fds in 5 processes ($list)"
-f=$(median 5 "$FDLEAK" -p "$list")
-l=$(median 3 lsof -p "$list")
-echo "fdleak -p: $f s  lsof -p: $l s  ratio $(awk -v a="$f" -v b="$l" 'BEGIN { printf "%.3f", a / b }') (target <= 0.20)"
-f=$(median 11 "$FDLEAK" -s -p "$list")
-l=$(median 11 lsall)
-echo "fdleak --summary: $f s  ls /proc/PID/fd | wc -l: $l s  ratio $(awk -v a="$f" -v b="$l" 'BEGIN { printf "%.3f", a / b }') (target <= 1.00)"
+"$FDLEAK" -p "$list" > /dev/null	# the dentries, as lsof will find them
+a() { "$FDLEAK" -p "$list"; }
+b() { lsof -p "$list"; }
+versus 5 "fdleak -p" "lsof -p" 0.20
+a() { "$FDLEAK" -s -p "$list"; }
+b() { local p; for p in "${pids[@]}"; do ls "/proc/$p/fd" | wc -l; done; }
+versus 11 "fdleak --summary" "ls /proc/PID/fd | wc -l" 1.00
