@@ -10,6 +10,22 @@
 
 #include "proc.h"
 
+/* fd's number as its name in fd/ and fdinfo/: printf is a hot spot
+ * here, at a few calls per fd. */
+static void
+fd_name(char name[16], int fd)
+{
+	char d[16];
+	size_t n = sizeof(d);
+	unsigned int v = (unsigned int)fd;
+
+	do
+		d[--n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	memcpy(name, d + n, sizeof(d) - n);
+	name[sizeof(d) - n] = '\0';
+}
+
 /* The kernel returns ENOENT for a pid directory that vanished: say ESRCH. */
 static int
 gone(void)
@@ -118,7 +134,7 @@ tri_proc_fd_link(int fddir, int fd, char *buf, size_t size)
 	char name[16];
 	ssize_t n;
 
-	snprintf(name, sizeof(name), "%d", fd);
+	fd_name(name, fd);
 	if ((n = readlinkat(fddir, name, buf, size - 1)) < 0)
 		return -1;
 	buf[n] = '\0';
@@ -130,7 +146,7 @@ tri_proc_fd_statx(int fddir, int fd, struct statx *stx)
 {
 	char name[16];
 
-	snprintf(name, sizeof(name), "%d", fd);
+	fd_name(name, fd);
 	return statx(fddir, name, AT_STATX_DONT_SYNC, STATX_TYPE | STATX_MODE |
 	    STATX_INO | STATX_SIZE, stx);
 }
@@ -275,7 +291,7 @@ tri_proc_read_fdinfo(int infodir, int fd, struct tri_fdinfo *fi)
 	ssize_t n;
 	int f;
 
-	snprintf(name, sizeof(name), "%d", fd);
+	fd_name(name, fd);
 	if ((f = openat(infodir, name, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	n = read(f, buf, sizeof(buf) - 1);
