@@ -1,7 +1,9 @@
 /* tests/helpers/proctree-tree.c - a known process tree for proctree's tests. */
 #include <err.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +177,25 @@ stopped(void)
 	return pid;
 }
 
+/* Whether pid's state letter in /proc/PID/stat is c. */
+static bool
+in_state(pid_t pid, char c)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return (p = strrchr(buf, ')')) != NULL && p[1] == ' ' && p[2] == c;
+}
+
 int
 main(void)
 {
@@ -203,6 +224,9 @@ main(void)
 	}
 	zpid = zombie();
 	spid = stopped();
+	/* The vfork child reports before its parent may have gone to sleep. */
+	for (i = 0; i < 400 && !in_state(vpid, 'D'); i++)
+		usleep(5000);
 	printf("ready %d chain=%d zombie=%d stopped=%d threads=%d vfork=%d "
 	    "vchild=%d red=%d nobody=%d\n", (int)getpid(), (int)pids['c'],
 	    (int)zpid, (int)spid, (int)pids['t'], (int)vpid,
