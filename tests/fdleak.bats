@@ -50,9 +50,13 @@ fd_line() {
 	assert_regex "$(fd_line "$(ready_field acc)")" " TCP 127.0.0.1:$port -> 127.0.0.1:[0-9]+ ESTABLISHED$"
 	assert_regex "$(fd_line "$(ready_field cw)")" " TCP 127.0.0.1:[0-9]+ -> 127.0.0.1:$port CLOSE_WAIT$"
 	port=$(ready_field port6)
-	assert_regex "$(fd_line "$(ready_field lis6)")" " SOCK .* TCP6 \\[::1\\]:$port LISTEN$"
-	assert_regex "$(fd_line "$(ready_field est6)")" " TCP6 \\[::1\\]:[0-9]+ -> \\[::1\\]:$port ESTABLISHED$"
-	assert_regex "$(fd_line "$(ready_field acc6)")" " TCP6 \\[::1\\]:$port -> \\[::1\\]:[0-9]+ ESTABLISHED$"
+	if [ "$port" = -1 ]; then
+		echo "# no IPv6 loopback on this machine: TCP6 not checked" >&3
+	else
+		assert_regex "$(fd_line "$(ready_field lis6)")" " SOCK .* TCP6 \\[::1\\]:$port LISTEN$"
+		assert_regex "$(fd_line "$(ready_field est6)")" " TCP6 \\[::1\\]:[0-9]+ -> \\[::1\\]:$port ESTABLISHED$"
+		assert_regex "$(fd_line "$(ready_field acc6)")" " TCP6 \\[::1\\]:$port -> \\[::1\\]:[0-9]+ ESTABLISHED$"
+	fi
 	assert_regex "$(fd_line "$(ready_field efd)")" " eventfd +rw .* eventfd count=7$"
 	assert_regex "$(fd_line "$(ready_field ep)")" " eventpoll .* eventpoll watching 1 fds $(ready_field efd)$"
 	assert_regex "$(fd_line "$(ready_field tfd)")" " timerfd .* timerfd clock=1 value=[0-9.]+s interval=100.000s$"

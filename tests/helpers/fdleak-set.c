@@ -64,17 +64,26 @@ tcp(int *lis, int *est, int *acc, int *cw, int *port)
 	close(c);	/* the peer closed: *cw goes to CLOSE_WAIT */
 }
 
-/* An IPv6 loopback listener and a connection to it (accepted, kept). */
+/*
+ * An IPv6 loopback listener and a connection to it (accepted, kept); all
+ * -1 on a machine without IPv6, which the test then says.
+ */
 static void
 tcp6(int *lis, int *est, int *acc, int *port)
 {
 	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
 	socklen_t len = sizeof(a);
 
+	*lis = *est = *acc = *port = -1;
 	a.sin6_addr = in6addr_loopback;
-	*lis = must(socket(AF_INET6, SOCK_STREAM, 0), "socket6");
-	if (bind(*lis, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-	    listen(*lis, 8) < 0 ||
+	if ((*lis = socket(AF_INET6, SOCK_STREAM, 0)) < 0)
+		return;
+	if (bind(*lis, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		close(*lis);
+		*lis = -1;
+		return;
+	}
+	if (listen(*lis, 8) < 0 ||
 	    getsockname(*lis, (struct sockaddr *)&a, &len) < 0)
 		exit(2);
 	*port = ntohs(a.sin6_port);

@@ -119,14 +119,18 @@ tcp_netlink_matches_text(void)
 	struct tri_socktab nl, tx;
 	const struct tri_sock *a, *b;
 	struct tri_proc p;
-	int fds[6], i, seen = 0;
+	int fds[6] = { -1, -1, -1, -1, -1, -1 }, i, n = 6, seen = 0;
 
 	CHECK(tcp_trio(AF_INET, fds) == 0);
-	CHECK(tcp_trio(AF_INET6, fds + 3) == 0);
+	if (tcp_trio(AF_INET6, fds + 3) < 0) {
+		/* a machine without IPv6: the IPv4 half still counts */
+		printf("# no IPv6 loopback: TCP6 not checked\n");
+		n = 3;
+	}
 	CHECK(tri_proc_open(&p, 0) == 0);
 	CHECK(tri_sock_load_from(&nl, &p, true) == 0);
 	CHECK(tri_sock_load_from(&tx, &p, false) == 0);
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < n; i++) {
 		a = tri_sock_find(&nl, sock_ino(fds[i]));
 		b = tri_sock_find(&tx, sock_ino(fds[i]));
 		CHECK(a != NULL && b != NULL);
@@ -144,12 +148,13 @@ tcp_netlink_matches_text(void)
 		CHECK((a->remote[0] == '\0') == (i % 3 == 0));
 		seen++;
 	}
-	CHECK(seen == 6);
+	CHECK(seen == n);
 	tri_sock_free(&nl);
 	tri_sock_free(&tx);
 	tri_proc_close(&p);
 	for (i = 0; i < 6; i++)
-		close(fds[i]);
+		if (fds[i] >= 0)
+			close(fds[i]);
 }
 
 int
