@@ -262,11 +262,6 @@ unix_line(struct tri_socktab *t, const char *line)
 	return 0;
 }
 
-/*
- * net/netlink: "sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode", Eth
- * being the netlink protocol and Pid the port id.  net/packet: "sk RefCnt
- * Type Proto Iface R Rmem User Inode", Proto the ethertype in hex.
- */
 /* Netlink protocols by the names <linux/netlink.h> gives them. */
 static const char *const netlink_protos[] = {
 	[NETLINK_ROUTE] = "ROUTE",
@@ -292,6 +287,11 @@ static const char *const netlink_protos[] = {
 	[NETLINK_SMC] = "SMC",
 };
 
+/*
+ * net/netlink: "sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode", Eth
+ * being the netlink protocol and Pid the port id.  net/packet: "sk RefCnt
+ * Type Proto Iface R Rmem User Inode", Proto the ethertype in hex.
+ */
 static int
 netlink_line(struct tri_socktab *t, const char *line)
 {
