@@ -872,18 +872,6 @@ json_threads(struct tri_json *j, const struct vnode *v)
 }
 
 static void
-json_cmdline(struct tri_json *j, const struct tri_pnode *p)
-{
-	const char *s = p->cmdline, *end = s + p->cmdline_len;
-
-	tri_json_key(j, "cmdline");
-	tri_json_arr_begin(j);
-	for (; p->cmdline_len && s < end; s += strlen(s) + 1)
-		tri_json_str(j, s);
-	tri_json_arr_end(j);
-}
-
-static void
 json_node(const struct ctl *ctl, struct tri_json *j, const struct vnode *v)
 {
 	const struct tri_pnode *p = v->proc;
@@ -896,7 +884,7 @@ json_node(const struct ctl *ctl, struct tri_json *j, const struct vnode *v)
 	tri_json_kint(j, "pgid", p->pgrp);
 	tri_json_kstr(j, "comm", p->comm);
 	if (ctl->args)
-		json_cmdline(j, p);
+		tri_json_kargv(j, "cmdline", p->cmdline, p->cmdline_len);
 	tri_json_kuint(j, "uid", p->euid);
 	tri_json_kstr(j, "user", user_name(p->euid));
 	tri_json_kstr(j, "state", st);

@@ -747,12 +747,7 @@ parent_json(struct tri_json *j, const struct parent *par)
 	tri_json_obj_begin(j);
 	tri_json_kint(j, "pid", par->pid);
 	tri_json_kstr(j, "comm", par->comm);
-	tri_json_key(j, "cmdline");
-	tri_json_arr_begin(j);
-	for (size_t i = 0; par->cmdline && i < par->cmdline_len;
-	    i += strlen(par->cmdline + i) + 1)
-		tri_json_str(j, par->cmdline + i);
-	tri_json_arr_end(j);
+	tri_json_kargv(j, "cmdline", par->cmdline, par->cmdline_len);
 	tri_json_kint(j, "zombies", par->nzomb);
 	tri_json_kbool(j, "exited", par->gone);
 	tri_json_kstr(j, "state", (char[2]){ par->state ? par->state : '?',

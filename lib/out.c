@@ -349,6 +349,21 @@ tri_json_kbool(struct tri_json *j, const char *k, bool v)
 	tri_json_bool(j, v);
 }
 
+void
+tri_json_kargv(struct tri_json *j, const char *k, const char *args,
+    size_t len)
+{
+	size_t i, n;
+
+	tri_json_key(j, k);
+	tri_json_arr_begin(j);
+	for (i = 0; args && i < len; i += n + 1) {
+		n = strnlen(args + i, len - i);
+		tri_json_strn(j, args + i, n);
+	}
+	tri_json_arr_end(j);
+}
+
 /* Tables */
 
 void

@@ -70,6 +70,10 @@ void	tri_json_kint(struct tri_json *j, const char *k, long long v);
 void	tri_json_kuint(struct tri_json *j, const char *k, unsigned long long v);
 void	tri_json_kdouble(struct tri_json *j, const char *k, double v);
 void	tri_json_kbool(struct tri_json *j, const char *k, bool v);
+/* k: an array of the NUL-separated strings in args[0..len) (a command
+ * line as /proc/PID/cmdline holds it); [] when len is 0. */
+void	tri_json_kargv(struct tri_json *j, const char *k, const char *args,
+	    size_t len);
 
 /*
  * Aligned tables.  Add columns, then rows of cells; tri_table_print()

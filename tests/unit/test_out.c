@@ -88,6 +88,25 @@ json_writer(void)
 }
 
 static void
+argv_doc(struct tri_json *j)
+{
+	tri_json_obj_begin(j);
+	/* a trailing NUL, an empty argument, and an unterminated last one */
+	tri_json_kargv(j, "a", "sh\0-c\0\0x\0", 8);
+	tri_json_kargv(j, "b", "ab\0cd", 5);
+	tri_json_kargv(j, "c", NULL, 0);
+	tri_json_obj_end(j);
+	tri_json_end(j);
+}
+
+static void
+json_argv(void)
+{
+	CHECK_STR(json_of(argv_doc),
+	    "{\"a\":[\"sh\",\"-c\",\"\",\"x\"],\"b\":[\"ab\",\"cd\"],\"c\":[]}\n");
+}
+
+static void
 table(void)
 {
 	static char buf[256];
@@ -130,6 +149,7 @@ main(void)
 	RUN(escape_utf8);
 	RUN(escape_sizes);
 	RUN(json_writer);
+	RUN(json_argv);
 	RUN(table);
 	RUN(color_modes);
 	return UNIT_END();
