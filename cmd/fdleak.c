@@ -1161,18 +1161,6 @@ struct widths {
 	int	 pid, fd, type, mode, flags, pos;
 };
 
-static int
-digits(unsigned long long v)
-{
-	int n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
-
 static void
 measure(struct widths *w, const struct fdtab *tabs, size_t n)
 {
@@ -1185,56 +1173,18 @@ measure(struct widths *w, const struct fdtab *tabs, size_t n)
 	for (i = 0; i < n; i++)
 		for (k = 0; k < tabs[i].n; k++) {
 			e = &tabs[i].v[k];
-			if ((l = digits((unsigned)tabs[i].pid)) > w->pid)
+			if ((l = (int)tri_out_digits((unsigned)tabs[i].pid)) > w->pid)
 				w->pid = l;
-			if ((l = digits((unsigned)e->fd)) > w->fd)
+			if ((l = (int)tri_out_digits((unsigned)e->fd)) > w->fd)
 				w->fd = l;
 			if ((l = (int)strlen(e->type)) > w->type)
 				w->type = l;
 			if ((l = (int)strlen(fdent_flags(e, fl, sizeof(fl)))) >
 			    w->flags)
 				w->flags = l;
-			if ((l = digits(e->fi.pos)) > w->pos)
+			if ((l = (int)tri_out_digits(e->fi.pos)) > w->pos)
 				w->pos = l;
 		}
-}
-
-/* s padded to width with spaces, on the left when right is set. */
-static char *
-put_field(char *p, const char *s, size_t len, int width, bool right)
-{
-	size_t pad = width > 0 && (size_t)width > len ? (size_t)width - len : 0;
-
-	if (right) {
-		memset(p, ' ', pad);
-		p += pad;
-	}
-	memcpy(p, s, len);
-	p += len;
-	if (!right) {
-		memset(p, ' ', pad);
-		p += pad;
-	}
-	*p++ = ' ';
-	return p;
-}
-
-static char *
-put_num(char *p, unsigned long long v, int width)
-{
-	char d[24];
-	size_t n = sizeof(d);
-
-	do
-		d[--n] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	return put_field(p, d + n, sizeof(d) - n, width, true);
-}
-
-static char *
-put_str(char *p, const char *s, int width)
-{
-	return put_field(p, s, strlen(s), width, false);
 }
 
 /* One row; written by hand, as printf was a tenth of a listing's time. */
@@ -1243,12 +1193,13 @@ print_row(FILE *f, const struct widths *w, pid_t pid, const struct fdent *e)
 {
 	char fl[128], target[PATH_MAX + 2048], head[512], *p = head;
 
-	p = put_num(p, (unsigned long long)pid, w->pid);
-	p = put_num(p, (unsigned long long)e->fd, w->fd);
-	p = put_str(p, e->type, w->type);
-	p = put_str(p, fdent_access(e), w->mode);
-	p = put_str(p, fdent_flags(e, fl, sizeof(fl)), w->flags);
-	p = put_num(p, e->fi.pos, w->pos);
+	p = tri_out_put_num(p, (unsigned long long)pid, (size_t)w->pid);
+	p = tri_out_put_num(p, (unsigned long long)e->fd, (size_t)w->fd);
+	p = tri_out_put_word(p, e->type, (size_t)w->type);
+	p = tri_out_put_word(p, fdent_access(e), (size_t)w->mode);
+	p = tri_out_put_word(p, fdent_flags(e, fl, sizeof(fl)),
+	    (size_t)w->flags);
+	p = tri_out_put_num(p, e->fi.pos, (size_t)w->pos);
 	fwrite(head, 1, (size_t)(p - head), f);
 	fdent_target(e, target, sizeof(target));
 	tri_out_fescape(f, target, strlen(target));

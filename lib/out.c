@@ -131,6 +131,71 @@ tri_out_fescape(FILE *f, const char *src, size_t len)
 	return r;
 }
 
+/* v's digits at the end of t[24]; returns where they start. */
+static size_t
+digits_in(char t[24], unsigned long long v)
+{
+	size_t i = 24;
+
+	do
+		t[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return i;
+}
+
+char *
+tri_out_put_uint(char *p, unsigned long long v)
+{
+	char t[24];
+	size_t i = digits_in(t, v);
+
+	memcpy(p, t + i, 24 - i);
+	return p + 24 - i;
+}
+
+/* Right-aligned in width. */
+char *
+tri_out_put_num(char *p, unsigned long long v, size_t width)
+{
+	char t[24];
+	size_t i = digits_in(t, v), n = 24 - i;
+
+	if (width > n) {
+		memset(p, ' ', width - n);
+		p += width - n;
+	}
+	memcpy(p, t + i, n);
+	p[n] = ' ';
+	return p + n + 1;
+}
+
+/* Left-aligned in width. */
+char *
+tri_out_put_word(char *p, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	if (width > n) {
+		memset(p + n, ' ', width - n);
+		n = width;
+	}
+	p[n] = ' ';
+	return p + n + 1;
+}
+
+size_t
+tri_out_digits(unsigned long long v)
+{
+	size_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
 size_t
 tri_out_width(const char *s)
 {

@@ -31,6 +31,18 @@ bool	tri_out_needs_escape(const char *src, size_t len);
  */
 size_t	tri_out_width(const char *escaped);
 
+/*
+ * Cells written by hand, for tables too long for printf (a listing of
+ * 100,000 fds or 50,000 mappings).  Each writes at p with no bounds check
+ * (the caller leaves room: 21 bytes plus the width for a number) and
+ * returns the end.  put_num and put_word add a space after the cell.
+ */
+char	*tri_out_put_uint(char *p, unsigned long long v);	/* digits */
+char	*tri_out_put_num(char *p, unsigned long long v, size_t width);
+char	*tri_out_put_word(char *p, const char *s, size_t width);
+/* The number of decimal digits of v. */
+size_t	tri_out_digits(unsigned long long v);
+
 /* Write src as a JSON string literal, quotes included; invalid UTF-8
  * bytes become the six characters "\\xHH" so nothing is lost. */
 int	tri_out_json_str(FILE *f, const char *src, size_t len);

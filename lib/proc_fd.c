@@ -8,22 +8,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "out.h"
 #include "proc.h"
 
-/* fd's number as its name in fd/ and fdinfo/: printf is a hot spot
- * here, at a few calls per fd. */
+/* fd's number as its name in fd/ and fdinfo/, without printf: this is
+ * the hot path of a listing, a few calls per fd. */
 static void
 fd_name(char name[16], int fd)
 {
-	char d[16];
-	size_t n = sizeof(d);
-	unsigned int v = (unsigned int)fd;
-
-	do
-		d[--n] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	memcpy(name, d + n, sizeof(d) - n);
-	name[sizeof(d) - n] = '\0';
+	*tri_out_put_uint(name, (unsigned int)fd) = '\0';
 }
 
 /* The kernel returns ENOENT for a pid directory that vanished: say ESRCH. */

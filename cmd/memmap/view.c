@@ -59,32 +59,13 @@ opad(struct obuf *o, size_t n)
 	}
 }
 
-static size_t
-udigits(unsigned long long v)
-{
-	size_t n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
-
 /* A right-aligned number in width w, then a space. */
 static void
 onum(struct obuf *o, unsigned long long v, size_t w)
 {
-	char t[24];
-	size_t i = sizeof(t);
-
-	do
-		t[--i] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	if (w > sizeof(t) - i)
-		opad(o, w - (sizeof(t) - i));
-	oput(o, t + i, sizeof(t) - i);
-	oput(o, " ", 1);
+	if (o->n + w + 24 > sizeof(o->b))
+		oflush(o);
+	o->n = (size_t)(tri_out_put_num(o->b + o->n, v, w) - o->b);
 }
 
 static void
@@ -226,7 +207,7 @@ widths(const struct snap *s, const size_t *idx, size_t n,
 		const struct tri_vma *v = &s->maps.v[idx[k]];
 
 		for (c = 0; c < ncols; c++)
-			if ((d = udigits(col_value(&cols[c], v))) > cols[c].w)
+			if ((d = tri_out_digits(col_value(&cols[c], v))) > cols[c].w)
 				cols[c].w = d;
 		d = strlen(kind_name(s->info[idx[k]].kind));
 		if (d > *kindw)
@@ -239,25 +220,6 @@ widths(const struct snap *s, const size_t *idx, size_t n,
 #define VMFLAGS_MAX	200
 
 static char *
-put_num(char *p, unsigned long long v, size_t w)
-{
-	char t[24];
-	size_t i = sizeof(t), n;
-
-	do
-		t[--i] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	n = sizeof(t) - i;
-	if (w > n) {
-		memset(p, ' ', w - n);
-		p += w - n;
-	}
-	memcpy(p, t + i, n);
-	p[n] = ' ';
-	return p + n + 1;
-}
-
-static char *
 put_hex16(char *p, unsigned long v)
 {
 	int k;
@@ -268,20 +230,6 @@ put_hex16(char *p, unsigned long v)
 	}
 	p[16] = ' ';
 	return p + 17;
-}
-
-static char *
-put_word(char *p, const char *s, size_t w)
-{
-	size_t n = strlen(s);
-
-	memcpy(p, s, n);
-	if (w > n) {
-		memset(p + n, ' ', w - n);
-		n = w;
-	}
-	p[n] = ' ';
-	return p + n + 1;
 }
 
 /* VmFlags "rd wr mr" as one column: "rd,wr,mr". */
@@ -310,9 +258,9 @@ print_row(struct obuf *o, const struct ctl *ctl, const struct snap *s,
 		oflush(o);
 	p = put_hex16(o->b + o->n, v->start);
 	for (c = 0; c < ncols; c++)
-		p = put_num(p, col_value(&cols[c], v), cols[c].w);
-	p = put_word(p, v->perms, 4);
-	p = put_word(p, kind_name(s->info[i].kind), kindw);
+		p = tri_out_put_num(p, col_value(&cols[c], v), cols[c].w);
+	p = tri_out_put_word(p, v->perms, 4);
+	p = tri_out_put_word(p, kind_name(s->info[i].kind), kindw);
 	if (ctl->extended && s->smaps)
 		p = put_flags(p, tri_maps_vmflags(&s->maps, v));
 	o->n = (size_t)(p - o->b);

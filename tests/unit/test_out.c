@@ -107,6 +107,23 @@ json_argv(void)
 }
 
 static void
+hand_cells(void)
+{
+	char buf[128], *p = buf;
+
+	p = tri_out_put_num(p, 42, 5);
+	p = tri_out_put_num(p, 0, 0);
+	p = tri_out_put_num(p, 18446744073709551615ULL, 3);
+	p = tri_out_put_word(p, "REG", 6);
+	p = tri_out_put_word(p, "toolong", 2);
+	p = tri_out_put_uint(p, 1234567);
+	*p = '\0';
+	CHECK_STR(buf, "   42 0 18446744073709551615 REG    toolong 1234567");
+	CHECK(tri_out_digits(0) == 1 && tri_out_digits(9) == 1 &&
+	    tri_out_digits(10) == 2 && tri_out_digits(~0ULL) == 20);
+}
+
+static void
 table(void)
 {
 	static char buf[256];
@@ -150,6 +167,7 @@ main(void)
 	RUN(escape_sizes);
 	RUN(json_writer);
 	RUN(json_argv);
+	RUN(hand_cells);
 	RUN(table);
 	RUN(color_modes);
 	return UNIT_END();
