@@ -1342,8 +1342,7 @@ parse_long(struct ctl *ctl, int c, enum tri_color_mode *color)
 		ctl->top = true;
 		break;
 	case TRI_OPT_COLOR:
-		if (tri_out_parse_color(optarg, color) < 0)
-			errx(TRI_EXIT_FAIL, "invalid --color: '%s'", optarg);
+		*color = tri_cli_color_or_exit(optarg);
 		break;
 	case TRI_OPT_JSON:
 		ctl->json = true;

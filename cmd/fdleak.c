@@ -317,9 +317,7 @@ parse_options(struct ctl *c, int argc, char **argv)
 		case TRI_OPT_JSON: c->json = true; break;
 		case TRI_OPT_NO_HEADER: c->header = false; break;
 		case TRI_OPT_COLOR:
-			if (tri_out_parse_color(optarg, &color) < 0)
-				errx(TRI_EXIT_FAIL, "--color: %s: auto, always "
-				    "or never", optarg);
+			color = tri_cli_color_or_exit(optarg);
 			break;
 		default: usage(TRI_EXIT_FAIL);
 		}

@@ -204,11 +204,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		case 'V': tri_cli_version_exit();
 		case TRI_OPT_JSON: ctl->json = true; break;
 		case TRI_OPT_COLOR:
-			if (tri_out_parse_color(optarg, &ctl->color) < 0) {
-				warnx("--color: '%s': use auto, always or never",
-				    optarg);
-				usage(TRI_EXIT_FAIL);
-			}
+			ctl->color = tri_cli_color_or_exit(optarg);
 			break;
 		case OPT_NS: ctl->ns = true; break;
 		case ':':

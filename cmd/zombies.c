@@ -1612,7 +1612,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "all",	no_argument,		NULL, 'a' },
 		{ "check",	no_argument,		NULL, 'c' },
-		{ "color",	optional_argument,	NULL, TRI_OPT_COLOR },
+		{ "color",	required_argument,	NULL, TRI_OPT_COLOR },
 		{ "count",	required_argument,	NULL, 'n' },
 		{ "dry-run",	no_argument,		NULL, 'd' },
 		{ "force",	no_argument,		NULL, 'f' },
@@ -1660,12 +1660,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		case 'V': tri_cli_version_exit();
 		case 'w': ctl->watch = true; break;
 		case TRI_OPT_COLOR:
-			if (tri_out_parse_color(optarg ? optarg : "always",
-			    &color) < 0) {
-				warnx("--color %s: want auto, always or never",
-				    optarg);
-				usage(TRI_EXIT_FAIL);
-			}
+			color = tri_cli_color_or_exit(optarg);
 			break;
 		case TRI_OPT_JSON: ctl->json = true; break;
 		case TRI_OPT_NO_HEADER: ctl->header = false; break;

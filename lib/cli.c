@@ -137,6 +137,19 @@ tri_cli_seconds_or_exit(const char *opt, const char *arg)
 	    esc ? esc : "?");
 }
 
+enum tri_color_mode
+tri_cli_color_or_exit(const char *arg)
+{
+	enum tri_color_mode m;
+	char *esc;
+
+	if (tri_out_parse_color(arg, &m) == 0)
+		return m;
+	esc = tri_out_escape_dup(arg, strlen(arg));
+	errx(TRI_EXIT_FAIL, "--color %s: not auto, always or never",
+	    esc ? esc : "?");
+}
+
 unsigned long
 tri_cli_count_or_exit(const char *opt, const char *arg, unsigned long min)
 {

@@ -97,6 +97,8 @@ struct tri_sample {
  * the option as the user typed it, for the message.
  */
 double	tri_cli_seconds_or_exit(const char *opt, const char *arg);
+/* --color's argument (auto, always, never), or one error line and exit 2. */
+enum tri_color_mode tri_cli_color_or_exit(const char *arg);
 unsigned long tri_cli_count_or_exit(const char *opt, const char *arg,
 	    unsigned long min);
 

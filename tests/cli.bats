@@ -53,6 +53,14 @@ commands() {
 	done
 }
 
+@test "a bad --color exits 2 with one line, the same in every command" {
+	for c in $(commands); do
+		run -2 --separate-stderr "$c" --color=$'\e[31mred' -p 1
+		assert_output ""
+		assert_equal "$stderr" "$c: --color \\e[31mred: not auto, always or never"
+	done
+}
+
 @test "a malformed pid exits 2 with one line on stderr" {
 	for c in $(commands); do
 		grep -q -- '-p' "$TRIAGE_ROOT/man/$c.1" || continue

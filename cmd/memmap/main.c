@@ -162,11 +162,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 			ctl->extended = true;
 			break;
 		case TRI_OPT_COLOR:
-			if (tri_out_parse_color(optarg, &ctl->color) < 0) {
-				warnx("--color %s: not auto, always or never",
-				    optarg);
-				usage(TRI_EXIT_FAIL);
-			}
+			ctl->color = tri_cli_color_or_exit(optarg);
 			break;
 		case TRI_OPT_JSON:
 			ctl->json = true;
