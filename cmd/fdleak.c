@@ -439,7 +439,6 @@ list_run(const struct ctl *c)
 	j.errs = calloc(j.n, sizeof(*j.errs));
 	if (j.tabs == NULL || j.procs == NULL || j.errs == NULL)
 		err(TRI_EXIT_FAIL, "memory");
-	tri_proc_hz();		/* cached before the threads start */
 	list_read(&j);
 	for (i = 0; i < j.n; i++) {
 		if (j.errs[i] != 0) {
