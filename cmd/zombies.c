@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -101,7 +102,9 @@ static int	scan_take(const struct ctl *, struct scan *, bool diagnose);
 static void	scan_free(struct scan *);
 static bool	scan_in_scope(const struct ctl *, const struct scan *,
 	    const struct tri_pnode *);
-static int	zomb_fill(struct zomb *, const struct tri_pnode *, double now_ms);
+struct clocks;
+static int	zomb_fill(struct zomb *, const struct tri_pnode *,
+		    struct clocks *);
 static double	sched_now_ms(void);
 static int	parent_diagnose(struct parent *);
 static int	zomb_is_old(const struct ctl *, const struct zomb *);
@@ -138,6 +141,11 @@ sysctl_ul(const char *name)
  * zombie's se.exec_start is the moment it last left a CPU, which is when
  * it died; both read from the same clock, their difference is the time it
  * has been a zombie.  -1 on a kernel without /proc/PID/sched.
+ *
+ * "The same clock" means the same CPU's: exec_start counts on the
+ * clock_task of the run queue, which leaves out that CPU's IRQ and steal
+ * time, so two CPUs' clocks drift apart (by seconds on a VM).  So it is
+ * read on the CPU the zombie died on, just after moving there.
  */
 static double
 sched_now_ms(void)
@@ -156,6 +164,52 @@ sched_now_ms(void)
 	return r;
 }
 
+/* Each CPU's scheduler clock, read on first need during one scan. */
+struct clocks {
+	double		 now[CPU_SETSIZE];	/* < 0: not read (yet) */
+	bool		 tried[CPU_SETSIZE];
+	cpu_set_t	 home;			/* our affinity before */
+	bool		 have_home, moved;
+};
+
+static void
+clocks_init(struct clocks *c)
+{
+	memset(c->tried, 0, sizeof(c->tried));
+	c->have_home = sched_getaffinity(0, sizeof(c->home), &c->home) == 0;
+	c->moved = false;
+}
+
+/* The clock of cpu, or -1 when we may not run there (a cpuset). */
+static double
+clocks_on(struct clocks *c, int cpu)
+{
+	cpu_set_t one;
+
+	if (cpu < 0 || cpu >= CPU_SETSIZE || !c->have_home)
+		return -1;
+	if (c->tried[cpu])
+		return c->now[cpu];
+	c->tried[cpu] = true;
+	c->now[cpu] = -1;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) < 0)
+		return -1;
+	c->moved = true;
+	sched_yield();		/* be scheduled in afresh: exec_start is now */
+	if (sched_getcpu() == cpu)
+		c->now[cpu] = sched_now_ms();
+	return c->now[cpu];
+}
+
+static void
+clocks_done(struct clocks *c)
+{
+	if (c->moved)
+		sched_setaffinity(0, sizeof(c->home), &c->home);
+}
+
 /* Seconds since the zombie in p died, or -1 when the kernel does not say. */
 static double
 zombie_age(const struct tri_proc *p, double now_ms, unsigned long long start)
@@ -168,7 +222,7 @@ zombie_age(const struct tri_proc *p, double now_ms, unsigned long long start)
 	    tri_proc_parse_sched_key(buf, "se.exec_start", &exec) != 0)
 		return -1;
 	age = (now_ms - (double)exec) / 1000.0;
-	/* Run queues on different CPUs disagree by a little: clamp. */
+	/* our exec_start may be a tick old: clamp. */
 	if (age < 0)
 		age = 0;
 	return age > lived ? lived : age;
@@ -180,7 +234,7 @@ zombie_age(const struct tri_proc *p, double now_ms, unsigned long long start)
  * was reaped (or its pid reused) since the snapshot.
  */
 static int
-zomb_fill(struct zomb *z, const struct tri_pnode *n, double now_ms)
+zomb_fill(struct zomb *z, const struct tri_pnode *n, struct clocks *clk)
 {
 	struct tri_proc p;
 	struct tri_stat st;
@@ -207,7 +261,8 @@ zomb_fill(struct zomb *z, const struct tri_pnode *n, double now_ms)
 	z->status = st.exit_code;
 	z->cpu = (double)(st.utime + st.stime) / (double)tri_proc_hz();
 	if (st.state == 'Z' && n->zombie)
-		z->age = zombie_age(&p, now_ms, n->start);
+		z->age = zombie_age(&p, clocks_on(clk, st.processor),
+		    n->start);
 	r = 0;
 out:
 	tri_proc_close(&p);
@@ -262,10 +317,14 @@ static int
 collect(const struct ctl *ctl, struct scan *s)
 {
 	const struct tri_pnode *n;
-	double now = sched_now_ms();
+	struct clocks *clk;
 	struct zomb z;
 	size_t i;
+	int r = -1;
 
+	if ((clk = malloc(sizeof(*clk))) == NULL)
+		return -1;
+	clocks_init(clk);
 	for (i = 0; i < s->pt.n; i++) {
 		n = &s->pt.nodes[i];
 		s->tasks += n->nlwp > 0 ? (unsigned long)n->nlwp : 1;
@@ -273,14 +332,18 @@ collect(const struct ctl *ctl, struct scan *s)
 			s->zombies_all++;
 		if (n->state != 'Z' || (!n->zombie && !ctl->all))
 			continue;
-		if (!scan_in_scope(ctl, s, n) || zomb_fill(&z, n, now) < 0)
+		if (!scan_in_scope(ctl, s, n) || zomb_fill(&z, n, clk) < 0)
 			continue;
 		z.leader = !n->zombie;
 		if (push_zomb(z.leader ? &s->leaders : &s->z,
 		    z.leader ? &s->nleaders : &s->nz, &z) < 0)
-			return -1;
+			goto out;
 	}
-	return 0;
+	r = 0;
+out:
+	clocks_done(clk);
+	free(clk);
+	return r;
 }
 
 static int

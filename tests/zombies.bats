@@ -240,6 +240,31 @@ reap_and_verify() {
 	run -1 zombies --check --min-age 0 -p "$HELPER_PID"
 }
 
+@test "DEAD-FOR is the time since death, for zombies that died on different CPUs" {
+	# each CPU's scheduler clock leaves out its own IRQ and steal time,
+	# so they drift apart: ages must not depend on where a zombie died
+	local t0 t1 t2 t3
+	t0=$(date +%s.%N)
+	start_parent -C -z 4
+	t1=$(date +%s.%N)
+	local cpus=$(for k in "${KIDS[@]}"; do awk '{ print $39 }' "/proc/$k/stat"; done | sort -u | wc -l)
+	[ "$(nproc)" -eq 1 ] || assert [ "$cpus" -ge 2 ]
+	local i ages
+	for i in 1 2 3 4 5; do
+		sleep 0.2
+		t2=$(date +%s.%N)
+		run -0 zombies --json -p "$HELPER_PID"
+		t3=$(date +%s.%N)
+		ages=$(jq -r '[.zombies[].zombie_seconds] | map(tostring) | join(" ")' <<<"$output")
+		# died after t0 and before t1; read between t2 and t3
+		awk -v lo="$(awk -v a="$t2" -v b="$t1" 'BEGIN { print a - b - 0.05 }')" \
+		    -v hi="$(awk -v a="$t3" -v b="$t0" 'BEGIN { print a - b + 0.05 }')" \
+		    -v ages="$ages" 'BEGIN { n = split(ages, a, " "); if (n != 4) exit 1
+			for (i = 1; i <= n; i++) if (a[i] < lo || a[i] > hi) exit 1 }' ||
+			fail "run $i: ages $ages not within $t0..$t1 to $t2..$t3"
+	done
+}
+
 @test "--check is 0 without zombies" {
 	start_parent -m ignored -z 2
 	run -0 zombies --check --min-age 0 -p "$HELPER_PID"

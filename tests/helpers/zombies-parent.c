@@ -1,7 +1,7 @@
 /* tests/helpers/zombies-parent.c - a parent that leaves zombies with known statuses.
  *
  * zombies-parent [-m default|handler|blocked|ignored] [-z N] [-g MS]
- *                [-c FIFO] [-l N] [-N NAME] [-s] [-x] [-R]
+ *                [-c FIFO] [-l N] [-N NAME] [-s] [-x] [-R] [-C]
  *
  * -z N children die at once: i % 4 == 0 exits 3, 1 is killed by SIGTERM,
  * 2 exits 42, 3 is killed by SIGKILL.  -g MS makes one more zombie (exit 5)
@@ -12,13 +12,15 @@
  * FIFO it answers "ping" with "pong", "check" with "check ROUNDS
  * MISMATCHES ANOMALIES MEMOK", "wait" with the result of
  * waitpid(-1, WNOHANG).  -s spins (no blocking poll), -x exits on
- * SIGCHLD, -R runs under a subreaper that reaps what it adopts.  SIGTERM
+ * SIGCHLD, -R runs under a subreaper that reaps what it adopts, -C has
+ * child i die on the i-th CPU (modulo the CPUs it may use).  SIGTERM
  * reaps every child and exits, so a test never leaves zombies to init.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -137,14 +139,27 @@ host_pid(void)
 	return (pid_t)atoi(buf);
 }
 
+static bool spread;	/* -C: child i dies on CPU i modulo the CPUs */
+
 static pid_t
 child(int i)
 {
 	pid_t pid = fork();
+	cpu_set_t all, one;
+	int c, k = 0;
 
 	if (pid != 0)
 		return pid;
 	prctl(PR_SET_NAME, "zombie-child");
+	if (spread && sched_getaffinity(0, sizeof(all), &all) == 0) {
+		k = i % CPU_COUNT(&all);
+		for (c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &all) && k-- == 0)
+				break;
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+	}
 	switch (i % 4) {
 	case 0: _exit(3);
 	case 1: signal(SIGTERM, SIG_DFL); raise(SIGTERM); break;
@@ -269,8 +284,9 @@ main(int argc, char **argv)
 	int n = 0, nl = 0, i, c, fd = -1;
 	bool spin = false, xit = false;
 
-	while ((c = getopt(argc, argv, "c:g:l:m:N:Rsxz:")) != -1) {
+	while ((c = getopt(argc, argv, "Cc:g:l:m:N:Rsxz:")) != -1) {
 		switch (c) {
+		case 'C': spread = true; break;
 		case 'c': fifo = optarg; break;
 		case 'g': grow_ms = atol(optarg); break;
 		case 'l': nl = atoi(optarg); break;
