@@ -27,7 +27,10 @@ CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS	+= -fsanitize=address,undefined
 endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libproc2 is linked static: as a shared library it loads libsystemd and
+# four compression and crypto libraries into every run (lib/sdlazy.c).
+# libtriage.a comes again after it for the stand-ins it calls.
+PKG_LIBS   = $(subst -lproc2,-l:libproc2.a $(LIBA),$(shell pkg-config --libs $(PKGS) 2>/dev/null))
 ALL_CPPFLAGS = -D_GNU_SOURCE -DTRI_VERSION='"$(VERSION)"' -Ilib $(CPPFLAGS)
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -pthread
 # Each binary loads only the shared libraries it really uses.

@@ -1,6 +1,9 @@
 /* tests/unit/test_ptable.c - the libproc2 snapshot against known live state. */
+#include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -89,6 +92,59 @@ stat_only_is_enough(void)
 	tri_ptable_free(&t);
 }
 
+/* Whether a library whose path holds name is mapped in this process. */
+static bool
+mapped(const char *name)
+{
+	char line[512];
+	bool found = false;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, name) != NULL)
+			found = true;
+	if (f != NULL)
+		fclose(f);
+	return found;
+}
+
+/* lib/sdlazy.c's stand-in, the one libproc2.a calls. */
+int	sd_pid_get_slice(pid_t, char **);
+
+/*
+ * libproc2 is linked static and libsystemd loads only when libproc2 calls
+ * one of its sd_* functions, for a PIDS_SD_* item (lib/sdlazy.c): a
+ * snapshot leaves it out, and the stand-in gives libsystemd's own answer.
+ */
+static void
+systemd_loads_on_first_use(void)
+{
+	int (*real)(pid_t, char **) = NULL;
+	char *got = NULL, *want = NULL;
+	struct tri_ptable t;
+	void *lib;
+	int r;
+
+	CHECK(tri_ptable_snap(&t, TRI_PT_CMDLINE) == 0);
+	tri_ptable_free(&t);
+	CHECK(!mapped("libsystemd"));
+	r = sd_pid_get_slice(1, &got);
+	CHECK(mapped("libsystemd"));
+	lib = dlopen("libsystemd.so.0", RTLD_LAZY | RTLD_NOLOAD);
+	CHECK(lib != NULL);
+	if (lib != NULL)
+		*(void **)&real = dlsym(lib, "sd_pid_get_slice");
+	CHECK(real != NULL && real != sd_pid_get_slice);
+	if (real != NULL) {
+		CHECK(real(1, &want) == r);
+		CHECK(r < 0 || (got && want && strcmp(got, want) == 0));
+	}
+	free(got);
+	free(want);
+	if (lib != NULL)
+		dlclose(lib);
+}
+
 int
 main(void)
 {
@@ -112,6 +168,7 @@ main(void)
 	}
 	RUN(self_children_threads);
 	RUN(stat_only_is_enough);
+	RUN(systemd_loads_on_first_use);
 	rc = UNIT_END();
 	kill(sleeper, SIGKILL);
 	waitpid(sleeper, NULL, 0);
