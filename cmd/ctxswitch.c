@@ -763,6 +763,40 @@ fd_syscall(const char *name)
 	return false;
 }
 
+/* Whether thread tid's stat shows it running or runnable (state R). */
+static bool
+runnable(const struct cs_proc *cp, pid_t tid)
+{
+	struct tri_stat st;
+	char buf[1024];
+	ssize_t n;
+
+	if ((n = tri_proc_read_task(&cp->h, tid, "stat", buf,
+	    sizeof(buf))) < 0 ||
+	    tri_proc_parse_stat(buf, (size_t)n, &st) < 0)
+		return true;
+	return st.state == 'R';
+}
+
+/*
+ * The kernel answers "running" also when a thread woke and slept again
+ * while it was being read (a thread in 1 ms sleeps does, now and then).
+ * Where stat then shows it asleep, read again: that is a real sample.
+ */
+static int
+read_syscall(const struct cs_proc *cp, pid_t tid, struct tri_syscall *sc)
+{
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if (tri_proc_read_syscall(&cp->h, tid, sc) < 0)
+			return -1;
+		if (sc->nr != TRI_SYSCALL_RUNNING || runnable(cp, tid))
+			break;
+	}
+	return 0;
+}
+
 /* Where thread tid is now: a syscall (with the fd kind), or "on CPU". */
 static int
 where_now(const struct cs_proc *cp, pid_t tid, char *buf, size_t size)
@@ -770,7 +804,7 @@ where_now(const struct cs_proc *cp, pid_t tid, char *buf, size_t size)
 	struct tri_syscall sc;
 	char name[40], link[256], wchan[64];
 
-	if (tri_proc_read_syscall(&cp->h, tid, &sc) < 0)
+	if (read_syscall(cp, tid, &sc) < 0)
 		return -1;
 	if (sc.nr == TRI_SYSCALL_RUNNING) {
 		snprintf(buf, size, "on CPU");
