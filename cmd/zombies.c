@@ -197,7 +197,12 @@ clocks_on(struct clocks *c, int cpu)
 	if (sched_setaffinity(0, sizeof(one), &one) < 0)
 		return -1;
 	c->moved = true;
-	sched_yield();		/* be scheduled in afresh: exec_start is now */
+	/*
+	 * Be scheduled in afresh, so that our exec_start is now and not up
+	 * to a tick old: sched_yield() does not switch when nothing else
+	 * waits for the CPU, a sleep always does.
+	 */
+	nanosleep(&(struct timespec){ 0, 1000 }, NULL);
 	if (sched_getcpu() == cpu)
 		c->now[cpu] = sched_now_ms();
 	return c->now[cpu];

@@ -258,9 +258,10 @@ reap_and_verify() {
 		ages=$(jq -r '[.zombies[].zombie_seconds] | map(tostring) | join(" ")' <<<"$output")
 		# died after t0 and before t1; read between t2 and t3.  The
 		# scheduler clock leaves out the time the hypervisor stole
-		# from that CPU, so an age may fall short, never run over:
-		# allow 10% below on a busy host.
-		awk -v lo="$(awk -v a="$t2" -v b="$t1" 'BEGIN { print (a - b) * 0.9 - 0.05 }')" \
+		# from that CPU (2-3% on this VM when the host is busy), so
+		# an age may fall short, never run over: allow 25% below.
+		# The bug this guards against made ages 0 or seconds off.
+		awk -v lo="$(awk -v a="$t2" -v b="$t1" 'BEGIN { print (a - b) * 0.75 - 0.05 }')" \
 		    -v hi="$(awk -v a="$t3" -v b="$t0" 'BEGIN { print a - b + 0.05 }')" \
 		    -v ages="$ages" 'BEGIN { n = split(ages, a, " "); if (n != 4) exit 1
 			for (i = 1; i <= n; i++) if (a[i] < lo || a[i] > hi) exit 1 }' ||
