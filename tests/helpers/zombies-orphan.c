@@ -39,18 +39,20 @@ main(void)
 	if (shell == 0) {
 		setsid();
 		if ((j = fork()) == 0) {
+			/* tell its pid only once it has its name */
 			prctl(PR_SET_NAME, "orphan-job");
+			j = getpid();
+			if (write(p[1], &j, sizeof(j)) != sizeof(j))
+				_exit(2);
 			for (;;)
 				pause();
 		}
-		if (write(p[1], &j, sizeof(j)) != sizeof(j))
-			_exit(2);
-		_exit(0);	/* the shell dies; the job is orphaned */
+		_exit(j < 0 ? 2 : 0);	/* the shell dies; the job is orphaned */
 	}
 	close(p[1]);
 	if (read(p[0], (pid_t *)&job, sizeof(job)) != sizeof(job))
 		return 2;
-	/* The shell has exited: the job was adopted by us before that. */
+	/* Once the shell has exited, the job is ours. */
 	waitpid(shell, NULL, 0);
 	printf("ready %d %d\n", (int)job, (int)getpid());
 	fflush(stdout);
