@@ -205,8 +205,12 @@ row() {
 	local w=$!
 	track_pid "$w"
 	wait_until grep -q '^ *TIME CHANGE' "$out"
+	# the helper grows the mapping, then touches it: keep the watcher
+	# from sampling in between (a read cut by the stop is re-read)
+	kill -STOP "$w"
 	kill -USR1 "$HELPER_PID"
 	helper_line
+	kill -CONT "$w"
 	[ "$REPLY" = "grown 1280" ]
 	wait "$w"
 	run -0 cat "$out"

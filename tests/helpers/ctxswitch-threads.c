@@ -8,7 +8,7 @@
  * usage: ctxswitch-threads [SECONDS]
  * Prints "ready PID sleeper=TID spin1=TID spin2=TID locker=TID
  * holder=TID evil=TID".  With SECONDS, it runs that long, parks every
- * thread (blocked, no more switches), waits 0.5 s, prints "rusage VOL
+ * thread (blocked, no more switches), waits 1.5 s, prints "rusage VOL
  * INVOL" from getrusage(RUSAGE_SELF) and exits.
  */
 #include <pthread.h>
@@ -126,7 +126,7 @@ main(int argc, char **argv)
 	stop = true;
 	while (parked < 6)
 		nap(1000000);
-	nap(500000000);
+	nap(1500000000);	/* time for a last sample of the quiet state */
 	getrusage(RUSAGE_SELF, &ru);
 	printf("rusage %ld %ld\n", ru.ru_nvcsw, ru.ru_nivcsw);
 	fflush(stdout);

@@ -47,6 +47,7 @@ tcp(int *lis, int *est, int *acc, int *cw, int *port)
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	socklen_t len = sizeof(a);
 	int c;
+	char eof;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	*lis = must(socket(AF_INET, SOCK_STREAM, 0), "socket");
@@ -62,6 +63,9 @@ tcp(int *lis, int *est, int *acc, int *cw, int *port)
 	must(connect(*cw, (struct sockaddr *)&a, sizeof(a)), "connect");
 	c = must(accept(*lis, NULL, NULL), "accept");
 	close(c);	/* the peer closed: *cw goes to CLOSE_WAIT */
+	/* end of file only once the FIN is in: CLOSE_WAIT before ready */
+	if (recv(*cw, &eof, 1, 0) != 0)
+		exit(2);
 }
 
 /*
@@ -101,7 +105,7 @@ main(int argc, char **argv)
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct itimerspec its = { { 100, 0 }, { 100, 0 } };
 	char buf[12345];
-	sigset_t ss;
+	sigset_t ss, ss2;
 	pid_t child;
 
 	if (argc < 2)
@@ -120,10 +124,15 @@ main(int argc, char **argv)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		prctl(PR_SET_NAME, "fdleak-peer");
 		close(pfd[0]);
+		/* named now: the parent may say ready */
+		if (write(pfd[1], "n", 1) != 1)
+			_exit(2);
 		for (;;)
 			pause();	/* holds the write end */
 	}
 	close(pfd[1]);
+	if (read(pfd[0], buf, 1) != 1)
+		return 2;
 	must(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), "socketpair");
 	tcp(&lis, &est, &acc, &cw, &port);
 	tcp6(&lis6, &est6, &acc6, &port6);
@@ -145,6 +154,10 @@ main(int argc, char **argv)
 	pk = must(socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ARP)), "packet");
 	esc = file_in(argv[1], "\033]0;pwned\a\nevil", 0);
 	prctl(PR_SET_NAME, "\033[31mfdset");
+	/* SIGUSR2 (below) is blocked before the test may send it */
+	sigemptyset(&ss2);
+	sigaddset(&ss2, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &ss2, NULL);
 	printf("ready %d reg=%d regce=%d del=%d dir=%d pipe=%d peer=%d "
 	    "sp=%d,%d lis=%d est=%d acc=%d cw=%d port=%d efd=%d ep=%d "
 	    "tfd=%d sfd=%d ino=%d mfd=%d pidfd=%d esc=%d nl=%d pk=%d "

@@ -182,6 +182,25 @@ spinner_main(void *arg)
 	return NULL;
 }
 
+/* Whether thread tid is blocked in read(2). */
+static int
+in_read(pid_t tid)
+{
+	char path[64], buf[64], *end;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtol(buf, &end, 10) == SYS_read && *end == ' ';
+}
+
 static void
 start_threads(int spin)
 {
@@ -201,6 +220,11 @@ start_threads(int spin)
 		errx(1, "pthread_create");
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_barrier_wait(&barrier);
+	/* ready only once each is asleep in read(): a thread still on its
+	 * way there shows no syscall, and memmap cannot place its stack */
+	for (i = 0; i < NTHREADS; i++)
+		while (!in_read(thr[i].tid))
+			usleep(1000);
 }
 
 int

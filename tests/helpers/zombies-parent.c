@@ -225,7 +225,9 @@ serve(int fd, bool spin, long grow_ms)
 		if (round_fn(rounds % NREF) != ref[rounds % NREF])
 			mismatches++;
 		rounds++;
-		r = poll(&pfd, fd >= 0 ? 1 : 0, spin ? 0 : 2);
+		/* asleep for good unless spinning or making zombies, so that
+		 * a test reading its state sees S, never a timer wake-up */
+		r = poll(&pfd, fd >= 0 ? 1 : 0, spin ? 0 : grow_ms > 0 ? 2 : -1);
 		if (r < 0 && errno != EINTR)
 			anomalies++;
 		if (r > 1)
