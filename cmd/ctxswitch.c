@@ -571,20 +571,27 @@ cs_print_lifetime(const struct ctl *ctl, const struct cs_proc *cp)
 	putchar('\n');
 }
 
+/* The switch rate shown for a process: its own interval, not the system's. */
+static double
+cs_proc_rate(const struct cs_proc *cp)
+{
+	return cp->dt > 0 ? (double)(cp->dvol + cp->dinvol) / cp->dt : 0;
+}
+
 /* Descending switch rate, for qsort of process pointers. */
 static int
 cs_cmp_rate(const void *a, const void *b)
 {
 	const struct cs_proc *x = *(struct cs_proc *const *)a;
 	const struct cs_proc *y = *(struct cs_proc *const *)b;
-	unsigned long long sx = x->dvol + x->dinvol, sy = y->dvol + y->dinvol;
+	double rx = cs_proc_rate(x), ry = cs_proc_rate(y);
 
-	if (sx != sy)
-		return sx < sy ? 1 : -1;
+	if (rx != ry)
+		return rx < ry ? 1 : -1;
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* The processes sorted by switches in the latest interval; malloc'd. */
+/* The processes sorted by switch rate in the latest interval; malloc'd. */
 static struct cs_proc **
 ranked(struct cs_system *s)
 {
