@@ -770,36 +770,49 @@ fd_syscall(const char *name)
 	return false;
 }
 
-/* Whether thread tid's stat shows it running or runnable (state R). */
+/*
+ * Whether thread tid's stat shows it running or runnable (state R); *cpu
+ * is the CPU it last ran on.
+ */
 static bool
-runnable(const struct cs_proc *cp, pid_t tid)
+runnable(const struct cs_proc *cp, pid_t tid, int *cpu)
 {
 	struct tri_stat st;
 	char buf[1024];
 	ssize_t n;
 
+	*cpu = -1;
 	if ((n = tri_proc_read_task(&cp->h, tid, "stat", buf,
 	    sizeof(buf))) < 0 ||
 	    tri_proc_parse_stat(buf, (size_t)n, &st) < 0)
 		return true;
+	*cpu = st.processor;
 	return st.state == 'R';
 }
 
 /*
  * The kernel answers "running" also when a thread woke and slept again
- * while it was being read (a thread in 1 ms sleeps does, now and then).
- * Where stat then shows it asleep, read again: that is a real sample.
+ * while it was being read (a thread in 1 ms sleeps does, now and then):
+ * where stat then shows it asleep, read again.  And a thread runnable on
+ * the CPU we run on waits for us, the observer: give it the CPU for a
+ * moment and look again, so that we do not count our own presence.
  */
 static int
 read_syscall(const struct cs_proc *cp, pid_t tid, struct tri_syscall *sc)
 {
-	int tries;
+	struct timespec moment = { 0, 50000 };
+	int tries, cpu;
 
 	for (tries = 0; tries < 3; tries++) {
 		if (tri_proc_read_syscall(&cp->h, tid, sc) < 0)
 			return -1;
-		if (sc->nr != TRI_SYSCALL_RUNNING || runnable(cp, tid))
+		if (sc->nr != TRI_SYSCALL_RUNNING)
 			break;
+		if (runnable(cp, tid, &cpu)) {
+			if (cpu < 0 || cpu != sched_getcpu())
+				break;
+			nanosleep(&moment, NULL);
+		}
 	}
 	return 0;
 }
