@@ -1191,6 +1191,23 @@ print_places(const struct cs_proc *cp, const struct why_thr *w, size_t n)
 	putchar('\n');
 }
 
+/*
+ * The place to name for a thread: where a voluntary thread blocks most
+ * often, even when it was caught on a CPU more often still (a thread that
+ * wakes every millisecond, on a busy machine); else the commonest place.
+ */
+static const struct place *
+top_place(const struct why_thr *x, const struct cs_thread *t)
+{
+	int k;
+
+	if (strcmp(thread_class(t), "voluntary") == 0)
+		for (k = 0; k < x->np; k++)
+			if (strcmp(x->p[k].where, "on CPU") != 0)
+				return &x->p[k];
+	return &x->p[0];
+}
+
 static const struct why_thr *
 find_why(const struct why_thr *w, size_t n, pid_t tid)
 {
@@ -1207,6 +1224,7 @@ print_threads(const struct cs_proc *cp, const struct why_thr *w, size_t n,
     double elapsed)
 {
 	const struct why_thr *x;
+	const struct place *top;
 	size_t i, idle = 0;
 
 	for (i = 0; i < cp->nthr; i++) {
@@ -1222,9 +1240,11 @@ print_threads(const struct cs_proc *cp, const struct why_thr *w, size_t n,
 		    (double)t->run_invol / elapsed,
 		    (double)t->run_cpu / elapsed / 1e7,
 		    (double)t->run_wait / elapsed / 1e6);
-		if ((x = find_why(w, n, t->tid)) != NULL && x->np > 0)
-			printf("; %s %d/%d samples (%s)", x->p[0].where,
-			    x->p[0].n, x->samples, meaning(x->p[0].where));
+		if ((x = find_why(w, n, t->tid)) != NULL && x->np > 0) {
+			top = top_place(x, t);
+			printf("; %s %d/%d samples (%s)", top->where, top->n,
+			    x->samples, meaning(top->where));
+		}
 		printf(": ");
 		tri_out_fescape(stdout, t->name, strlen(t->name));
 		putchar('\n');
@@ -1239,6 +1259,7 @@ json_why(const struct ctl *ctl, const struct cs_proc *cp,
     const struct verdict *v, const struct why_thr *w, size_t n)
 {
 	const struct why_thr *x;
+	const struct place *top;
 	struct tri_json j;
 	size_t i;
 
@@ -1275,9 +1296,10 @@ json_why(const struct ctl *ctl, const struct cs_proc *cp,
 		tri_json_kstr(&j, "comm", cp->thr[i].name);
 		tri_json_kstr(&j, "class", thread_class(&cp->thr[i]));
 		if ((x = find_why(w, n, cp->thr[i].tid)) != NULL && x->np) {
-			tri_json_kstr(&j, "where", x->p[0].where);
-			tri_json_kstr(&j, "meaning", meaning(x->p[0].where));
-			tri_json_kint(&j, "hits", x->p[0].n);
+			top = top_place(x, &cp->thr[i]);
+			tri_json_kstr(&j, "where", top->where);
+			tri_json_kstr(&j, "meaning", meaning(top->where));
+			tri_json_kint(&j, "hits", top->n);
 			tri_json_kint(&j, "samples", x->samples);
 		}
 		tri_json_obj_end(&j);
