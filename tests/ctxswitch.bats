@@ -37,6 +37,23 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 	assert_line --regexp "^why pid $HELPER_PID: threads [0-9]+, busy [0-9]+ on CPUs 0(,1)? .*more busy threads than CPUs"
 }
 
+@test "a voluntary thread mostly on a CPU is named with where it blocks" {
+	# 0.7 ms of work, 0.3 ms asleep: most samples find it running, yet
+	# the place to name is its sleep.  Only when all ten samples catch
+	# it running may the answer be "on CPU".
+	start_helper ctxswitch-busysleep
+	local i d
+	for i in 1 2 3; do
+		run -0 ctxswitch --json -t -p "$HELPER_PID" -i 0.3 -n 1
+		d=$(tail -n 1 <<<"$output" | jq -c '.why.threads_detail[0]')
+		echo "$d"
+		jq -e '.class == "voluntary" and (.where == "clock_nanosleep" or
+		    (.where == "on CPU" and .hits == .samples))' <<<"$d"
+	done
+	run -0 ctxswitch -t -p "$HELPER_PID" -i 0.3 -n 1
+	assert_line --regexp "^why tid $HELPER_PID: voluntary, .*; (clock_nanosleep [0-9]+/[0-9]+|on CPU 10/10) samples \\("
+}
+
 @test "per-process totals include every thread" {
 	start_helper ctxswitch-threads
 	run -0 ctxswitch --json -t -p "$HELPER_PID" -i 0.5 -n 1
