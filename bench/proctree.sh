@@ -79,3 +79,5 @@ for shape in flat tree; do
 	wait "$helper_pid" 2>/dev/null
 	helper_pid=
 done
+# the 5,000 are killed but still exiting: end only once they are gone
+settle
