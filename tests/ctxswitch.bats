@@ -13,6 +13,16 @@ teardown() {
 	[ -z "${CG:-}" ] || wait_until rmdir "$CG" 2>/dev/null || true
 }
 
+# top_in_tmux COLS ROWS: ctxswitch --top on the helper, in a tmux terminal
+# of that size whose shell prompt is "prompt$ "
+top_in_tmux() {
+	sock=ctxswitch-$$-$BATS_TEST_NUMBER
+	TMUX_SOCK=$sock
+	tmux -L "$sock" new-session -d -x "$1" -y "$2" "bash --norc --noprofile"
+	tmux -L "$sock" send-keys "PS1='prompt\$ ' exec bash --norc" Enter
+	tmux -L "$sock" send-keys "$TRIAGE_BIN/ctxswitch --top -t -p $HELPER_PID -i 0.3" Enter
+}
+
 tid_of() { # tid_of ROLE: from the helper's ready line
 	local w
 	for w in $HELPER_READY; do
@@ -182,11 +192,7 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 
 @test "--top shows the helper, sorts on a key, quits and restores the terminal" {
 	start_helper ctxswitch-threads
-	sock=ctxswitch-$$-$BATS_TEST_NUMBER
-	TMUX_SOCK=$sock
-	tmux -L "$sock" new-session -d -x 120 -y 40 "bash --norc --noprofile"
-	tmux -L "$sock" send-keys "PS1='prompt\$ ' exec bash --norc" Enter
-	tmux -L "$sock" send-keys "$TRIAGE_BIN/ctxswitch --top -t -p $HELPER_PID -i 0.3" Enter
+	top_in_tmux 120 40
 	wait_until bash -c "tmux -L $sock capture-pane -p | grep -q ' spin1\$'"
 	wait_until bash -c "tmux -L $sock capture-pane -p | grep -q ' sleeper\$'"
 	[ "$(tmux -L "$sock" display -p '#{alternate_on}')" = 1 ]
@@ -202,12 +208,8 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 
 @test "--top adapts to a resized terminal and restores it on SIGTERM" {
 	start_helper ctxswitch-threads
-	sock=ctxswitch-$$-$BATS_TEST_NUMBER
-	TMUX_SOCK=$sock
 	# start narrow: the COMM column does not fit in 60 columns
-	tmux -L "$sock" new-session -d -x 60 -y 12 "bash --norc --noprofile"
-	tmux -L "$sock" send-keys "PS1='prompt\$ ' exec bash --norc" Enter
-	tmux -L "$sock" send-keys "$TRIAGE_BIN/ctxswitch --top -t -p $HELPER_PID -i 0.3" Enter
+	top_in_tmux 60 12
 	wait_until bash -c "tmux -L $sock capture-pane -p | grep -q '^ *$HELPER_PID '"
 	run -1 bash -c "tmux -L $sock capture-pane -p | grep -c ' spin1\$'"
 	assert_output 0
