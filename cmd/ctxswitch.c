@@ -475,12 +475,9 @@ json_rates(struct tri_json *j, const struct cs_rates *r, bool has_ss,
 	tri_json_kdouble(j, "switches_per_s", r->vol + r->invol);
 	tri_json_kdouble(j, "voluntary_per_s", r->vol);
 	tri_json_kdouble(j, "involuntary_per_s", r->invol);
-	tri_json_key(j, "cpu_percent");
-	has_ss ? tri_json_double(j, r->cpu) : tri_json_null(j);
-	tri_json_key(j, "runq_ms_per_s");
-	has_ss ? tri_json_double(j, r->runq_ms) : tri_json_null(j);
-	tri_json_key(j, "migrations_per_s");
-	has_migr ? tri_json_double(j, r->migr) : tri_json_null(j);
+	tri_json_kdouble_or_null(j, "cpu_percent", has_ss, r->cpu);
+	tri_json_kdouble_or_null(j, "runq_ms_per_s", has_ss, r->runq_ms);
+	tri_json_kdouble_or_null(j, "migrations_per_s", has_migr, r->migr);
 }
 
 static void
@@ -778,13 +775,9 @@ static bool
 runnable(const struct cs_proc *cp, pid_t tid, int *cpu)
 {
 	struct tri_stat st;
-	char buf[1024];
-	ssize_t n;
 
 	*cpu = -1;
-	if ((n = tri_proc_read_task(&cp->h, tid, "stat", buf,
-	    sizeof(buf))) < 0 ||
-	    tri_proc_parse_stat(buf, (size_t)n, &st) < 0)
+	if (tri_proc_read_task_stat(&cp->h, tid, &st) < 0)
 		return true;
 	*cpu = st.processor;
 	return st.state == 'R';
@@ -1277,8 +1270,7 @@ json_why(const struct ctl *ctl, const struct cs_proc *cp,
 	tri_json_kint(&j, "busy_threads", v->busy);
 	tri_json_kint(&j, "busy_cpus", v->busy_cpus);
 	tri_json_kint(&j, "allowed_cpus", v->allowed);
-	tri_json_key(&j, "cpu_quota");
-	v->q.cpus > 0 ? tri_json_double(&j, v->q.cpus) : tri_json_null(&j);
+	tri_json_kdouble_or_null(&j, "cpu_quota", v->q.cpus > 0, v->q.cpus);
 	tri_json_kstr(&j, "cgroup", v->q.dir);
 	tri_json_kuint(&j, "nr_throttled", v->q.throttled);
 	tri_json_kdouble(&j, "throttled_s", (double)v->q.throttled_us / 1e6);

@@ -1381,14 +1381,11 @@ summary_text(FILE *f, const struct fdtab *t, bool types)
 		    tri_out_reset(), t->maxfd, SELECT_LIMIT);
 }
 
+/* A limit in JSON: unlimited is null. */
 static void
 json_limit(struct tri_json *j, const char *k, unsigned long long v)
 {
-	tri_json_key(j, k);
-	if (v == RLIM_INFINITY)
-		tri_json_null(j);
-	else
-		tri_json_uint(j, v);
+	tri_json_kuint_or_null(j, k, v != RLIM_INFINITY, v);
 }
 
 static void
@@ -1404,11 +1401,7 @@ summary_json(struct tri_json *j, const struct fdtab *t, bool types)
 	json_limit(j, "soft_limit", t->soft);
 	json_limit(j, "hard_limit", t->hard);
 	tri_json_kdouble(j, "pct", pct);
-	tri_json_key(j, "max_fd");
-	if (t->maxfd >= 0)
-		tri_json_int(j, t->maxfd);
-	else
-		tri_json_null(j);
+	tri_json_kint_or_null(j, "max_fd", t->maxfd >= 0, t->maxfd);
 	if (types) {
 		n = count_types(t, tc, 64);
 		tri_json_key(j, "by_type");
@@ -1943,11 +1936,24 @@ print_never_closed(FILE *f, const struct watch *w, unsigned long total)
 	putc('\n', f);
 }
 
+/* Seconds until the soft limit at this rate: 0 when reached, -1 never. */
+static double
+secs_to_limit(const struct watch *w, double rate)
+{
+	const struct fdtab *t = &w->last;
+
+	if (rate <= 0 || t->soft == RLIM_INFINITY)
+		return -1;
+	if (w->last_count >= t->soft)
+		return 0;
+	return (double)(t->soft - w->last_count) / rate;
+}
+
 static void
 report_text(const struct ctl *c, struct watch *w, unsigned long total_nc)
 {
 	const struct fdtab *t = &w->last;
-	double rate = slope(w, w->sc, w->stc);
+	double rate = slope(w, w->sc, w->stc), left;
 	bool any = false;
 	size_t i;
 
@@ -1955,13 +1961,10 @@ report_text(const struct ctl *c, struct watch *w, unsigned long total_nc)
 	tri_out_fescape(stdout, t->comm, strlen(t->comm));
 	printf("): %lu samples over %.1f s: %lu -> %lu fds, %+.1f/s",
 	    w->samples, w->last_t, w->first_count, w->last_count, rate);
-	if (rate > 0 && t->soft != RLIM_INFINITY) {
-		if (w->last_count >= t->soft)
-			printf("; the soft limit %llu is reached", t->soft);
-		else
-			printf("; soft limit %llu in %.0f s", t->soft,
-			    (double)(t->soft - w->last_count) / rate);
-	}
+	if ((left = secs_to_limit(w, rate)) == 0)
+		printf("; the soft limit %llu is reached", t->soft);
+	else if (left > 0)
+		printf("; soft limit %llu in %.0f s", t->soft, left);
 	putchar('\n');
 	for (i = 0; i < w->ng; i++) {
 		if (!growing(w, &w->g[i]))
@@ -1994,7 +1997,7 @@ static void
 report_json(struct watch *w, unsigned long total_nc)
 {
 	const struct fdtab *t = &w->last;
-	double rate = slope(w, w->sc, w->stc);
+	double rate = slope(w, w->sc, w->stc), left = secs_to_limit(w, rate);
 	struct tri_json j;
 	bool any = false;
 	size_t i;
@@ -2009,12 +2012,7 @@ report_json(struct watch *w, unsigned long total_nc)
 	tri_json_kuint(&j, "first_count", w->first_count);
 	tri_json_kuint(&j, "count", w->last_count);
 	tri_json_kdouble(&j, "rate", rate);
-	tri_json_key(&j, "seconds_to_limit");
-	if (rate > 0 && t->soft != RLIM_INFINITY)
-		tri_json_double(&j, w->last_count >= t->soft ? 0 :
-		    (double)(t->soft - w->last_count) / rate);
-	else
-		tri_json_null(&j);
+	tri_json_kdouble_or_null(&j, "seconds_to_limit", left >= 0, left);
 	tri_json_kuint(&j, "never_closed", total_nc);
 	tri_json_key(&j, "groups");
 	tri_json_arr_begin(&j);

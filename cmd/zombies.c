@@ -788,18 +788,11 @@ report_zomb_json(struct tri_json *j, const struct zomb *z)
 	tri_json_kint(j, "pid", z->pid);
 	tri_json_kint(j, "ppid", z->ppid);
 	tri_json_kstr(j, "comm", z->comm);
-	tri_json_key(j, "exit_code");
-	if (z->have_status && !z->leader)
-		tri_json_int(j, z->status);
-	else
-		tri_json_null(j);
+	tri_json_kint_or_null(j, "exit_code", z->have_status && !z->leader,
+	    z->status);
 	tri_json_kstr(j, "status", fmt_status(z, st, sizeof(st)));
 	tri_json_kdouble(j, "cpu_seconds", z->cpu);
-	tri_json_key(j, "zombie_seconds");
-	if (z->age >= 0)
-		tri_json_double(j, z->age);
-	else
-		tri_json_null(j);
+	tri_json_kdouble_or_null(j, "zombie_seconds", z->age >= 0, z->age);
 	if (z->seen >= 0)
 		tri_json_kdouble(j, "seen_seconds", z->seen);
 	if (z->leader)
@@ -1081,16 +1074,13 @@ static pid_t
 live_thread(const struct tri_proc *pp)
 {
 	struct tri_stat st;
-	char buf[1024];
 	pid_t *tids, tid = 0;
 	size_t n, i;
 
 	if ((tids = tri_proc_tasks(pp, &n)) == NULL)
 		return -1;
 	for (i = 0; i < n && tid == 0; i++)
-		if (tri_proc_read_task(pp, tids[i], "stat", buf,
-		    sizeof(buf)) > 0 &&
-		    tri_proc_parse_stat(buf, strlen(buf), &st) == 0 &&
+		if (tri_proc_read_task_stat(pp, tids[i], &st) == 0 &&
 		    st.state != 'Z' && st.state != 'X')
 			tid = tids[i];
 	free(tids);
@@ -1299,11 +1289,8 @@ print_json(const struct reap *rp)
 		tri_json_kstr(&j, "comm", rp->r[i].z.comm);
 		tri_json_kstr(&j, "result", rp->r[i].result);
 		tri_json_kstr(&j, "via", rp->r[i].via);
-		tri_json_key(&j, "exit_code");
-		if (rp->r[i].z.have_status)
-			tri_json_int(&j, rp->r[i].z.status);
-		else
-			tri_json_null(&j);
+		tri_json_kint_or_null(&j, "exit_code", rp->r[i].z.have_status,
+		    rp->r[i].z.status);
 		tri_json_kstr(&j, "note", rp->r[i].note);
 		tri_json_obj_end(&j);
 	}

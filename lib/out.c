@@ -415,6 +415,39 @@ tri_json_kbool(struct tri_json *j, const char *k, bool v)
 }
 
 void
+tri_json_kint_or_null(struct tri_json *j, const char *k, bool known,
+    long long v)
+{
+	tri_json_key(j, k);
+	if (known)
+		tri_json_int(j, v);
+	else
+		tri_json_null(j);
+}
+
+void
+tri_json_kuint_or_null(struct tri_json *j, const char *k, bool known,
+    unsigned long long v)
+{
+	tri_json_key(j, k);
+	if (known)
+		tri_json_uint(j, v);
+	else
+		tri_json_null(j);
+}
+
+void
+tri_json_kdouble_or_null(struct tri_json *j, const char *k, bool known,
+    double v)
+{
+	tri_json_key(j, k);
+	if (known)
+		tri_json_double(j, v);
+	else
+		tri_json_null(j);
+}
+
+void
 tri_json_kargv(struct tri_json *j, const char *k, const char *args,
     size_t len)
 {

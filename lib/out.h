@@ -82,6 +82,13 @@ void	tri_json_kint(struct tri_json *j, const char *k, long long v);
 void	tri_json_kuint(struct tri_json *j, const char *k, unsigned long long v);
 void	tri_json_kdouble(struct tri_json *j, const char *k, double v);
 void	tri_json_kbool(struct tri_json *j, const char *k, bool v);
+/* k: v when known, else null (a value the kernel did not give) */
+void	tri_json_kint_or_null(struct tri_json *j, const char *k, bool known,
+	    long long v);
+void	tri_json_kuint_or_null(struct tri_json *j, const char *k, bool known,
+	    unsigned long long v);
+void	tri_json_kdouble_or_null(struct tri_json *j, const char *k,
+	    bool known, double v);
 /* k: an array of the NUL-separated strings in args[0..len) (a command
  * line as /proc/PID/cmdline holds it); [] when len is 0. */
 void	tri_json_kargv(struct tri_json *j, const char *k, const char *args,

@@ -323,6 +323,9 @@ int	tri_maps_field_index(const struct tri_maps *m, const char *name,
  */
 ssize_t	tri_proc_read_task(const struct tri_proc *p, pid_t tid,
 	    const char *name, char *buf, size_t size);
+/* task/TID/stat, parsed.  0, or -1 with errno (ESRCH: the thread is gone). */
+int	tri_proc_read_task_stat(const struct tri_proc *p, pid_t tid,
+	    struct tri_stat *st);
 
 /* schedstat: the scheduler's own accounting of a task (CONFIG_SCHED_INFO). */
 struct tri_schedstat {

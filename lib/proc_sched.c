@@ -30,6 +30,18 @@ tri_proc_read_task(const struct tri_proc *p, pid_t tid, const char *name,
 	    size);
 }
 
+int
+tri_proc_read_task_stat(const struct tri_proc *p, pid_t tid,
+    struct tri_stat *st)
+{
+	char buf[1024];
+	ssize_t n;
+
+	if ((n = tri_proc_read_task(p, tid, "stat", buf, sizeof(buf))) < 0)
+		return -1;
+	return tri_proc_parse_stat(buf, (size_t)n, st);
+}
+
 /* Parse an unsigned decimal at *s, skipping blanks first; advance *s. */
 static int
 number(const char **s, unsigned long long *v)

@@ -247,10 +247,8 @@ read_threads(struct tri_ptable *t, struct tri_pnode *nd, size_t *cap)
 	struct tri_pthread *th;
 	struct tri_proc p;
 	struct tri_stat st;
-	char name[64], buf[1024];
 	pid_t *tids;
 	size_t n, i;
-	ssize_t len;
 	int ret = 0;
 
 	if (tri_proc_open(&p, nd->pid) < 0)
@@ -262,9 +260,7 @@ read_threads(struct tri_ptable *t, struct tri_pnode *nd, size_t *cap)
 	for (i = 0; i < n && ret == 0; i++) {
 		if (tids[i] == nd->pid)
 			continue;
-		snprintf(name, sizeof(name), "task/%d/stat", (int)tids[i]);
-		if ((len = tri_proc_read(&p, name, buf, sizeof(buf))) < 0 ||
-		    tri_proc_parse_stat(buf, (size_t)len, &st) < 0)
+		if (tri_proc_read_task_stat(&p, tids[i], &st) < 0)
 			continue;	/* the thread ended meanwhile */
 		if (t->nthreads == *cap) {
 			*cap = *cap ? 2 * *cap : 64;

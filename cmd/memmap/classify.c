@@ -303,51 +303,24 @@ classify_maps(const struct tri_maps *m, const struct classify_in *in,
 	guess_stacks(m, in, info);	/* among what is left */
 }
 
-/*
- * task/TID/syscall is "nr a1 .. a6 sp pc" in a syscall, "-1 sp pc" when
- * blocked elsewhere, or "running".  Returns 0 with *sp, -1 otherwise.
- */
-static int
-parse_sp(const char *buf, unsigned long *sp)
-{
-	const char *tok[9];
-	char *end;
-	int n = 0;
-	const char *s = buf;
-
-	while (*s && n < 9) {
-		while (*s == ' ')
-			s++;
-		if (*s == '\0' || *s == '\n')
-			break;
-		tok[n++] = s;
-		while (*s && *s != ' ' && *s != '\n')
-			s++;
-	}
-	if (n != 3 && n != 9)
-		return -1;
-	*sp = strtoul(tok[n == 3 ? 1 : 7], &end, 16);
-	return *sp ? 0 : -1;
-}
-
 /* A thread's stack pointer: from syscall, else stat's kstkesp. */
 static int
 thread_sp(const struct tri_proc *p, pid_t tid, unsigned long *sp)
 {
-	char name[64], buf[256];
+	struct tri_syscall sc;
 	struct tri_stat st;
 	int i;
 
-	snprintf(name, sizeof(name), "task/%d/syscall", (int)tid);
+	/* "running" has no stack pointer: a thread that runs, read again */
 	for (i = 0; i < SYSCALL_TRIES; i++) {
-		if (tri_proc_read(p, name, buf, sizeof(buf)) < 0)
+		if (tri_proc_read_syscall(p, tid, &sc) < 0)
 			break;
-		if (parse_sp(buf, sp) == 0)
+		if (sc.sp != 0) {
+			*sp = sc.sp;
 			return 0;
+		}
 	}
-	snprintf(name, sizeof(name), "task/%d/stat", (int)tid);
-	if (tri_proc_read(p, name, buf, sizeof(buf)) < 0 ||
-	    tri_proc_parse_stat(buf, strlen(buf), &st) < 0 || st.kstkesp == 0)
+	if (tri_proc_read_task_stat(p, tid, &st) < 0 || st.kstkesp == 0)
 		return -1;
 	*sp = st.kstkesp;
 	return 0;

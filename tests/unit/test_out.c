@@ -107,6 +107,27 @@ json_argv(void)
 }
 
 static void
+or_null_doc(struct tri_json *j)
+{
+	tri_json_obj_begin(j);
+	tri_json_kint_or_null(j, "i", true, -3);
+	tri_json_kint_or_null(j, "ni", false, -3);
+	tri_json_kuint_or_null(j, "u", true, 18446744073709551615ULL);
+	tri_json_kuint_or_null(j, "nu", false, 1);
+	tri_json_kdouble_or_null(j, "d", true, 0.25);
+	tri_json_kdouble_or_null(j, "nd", false, 0.25);
+	tri_json_obj_end(j);
+	tri_json_end(j);
+}
+
+static void
+json_or_null(void)
+{
+	CHECK_STR(json_of(or_null_doc), "{\"i\":-3,\"ni\":null,"
+	    "\"u\":18446744073709551615,\"nu\":null,\"d\":0.25,\"nd\":null}\n");
+}
+
+static void
 hand_cells(void)
 {
 	char buf[128], *p = buf;
@@ -167,6 +188,7 @@ main(void)
 	RUN(escape_sizes);
 	RUN(json_writer);
 	RUN(json_argv);
+	RUN(json_or_null);
 	RUN(hand_cells);
 	RUN(table);
 	RUN(color_modes);

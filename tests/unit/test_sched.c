@@ -1,5 +1,9 @@
-/* tests/unit/test_sched.c - the sched file parser on fixture text. */
+/* tests/unit/test_sched.c - sched and task files: fixtures and live reads. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
 
 #include "proc.h"
 #include "unit.h"
@@ -57,11 +61,52 @@ sched_ctxt_live_matches_status(void)
 	tri_proc_close(&p);
 }
 
+static void *
+named_thread(void *arg)
+{
+	prctl(PR_SET_NAME, "ut-task-stat");
+	pthread_barrier_wait(arg);	/* named */
+	pthread_barrier_wait(arg);	/* read */
+	return NULL;
+}
+
+/* Another thread's stat through task/TID: its own name and the leader's pid. */
+static void
+task_stat_of_a_thread(void)
+{
+	pthread_barrier_t b;
+	struct tri_stat st;
+	struct tri_proc p;
+	pthread_t th;
+	pid_t tid;
+	size_t n;
+	pid_t *tids;
+
+	pthread_barrier_init(&b, NULL, 2);
+	pthread_create(&th, NULL, named_thread, &b);
+	pthread_barrier_wait(&b);
+	CHECK(tri_proc_open(&p, 0) == 0);
+	tids = tri_proc_tasks(&p, &n);
+	CHECK(tids != NULL && n == 2);
+	tid = tids && n == 2 ? tids[1] : 0;
+	CHECK(tri_proc_read_task_stat(&p, tid, &st) == 0);
+	CHECK_STR(st.comm, "ut-task-stat");
+	CHECK(st.pid == tid && st.state != 'Z');
+	CHECK(tri_proc_read_task_stat(&p, 999999999, &st) == -1 &&
+	    (errno == ESRCH || errno == ENOENT));
+	free(tids);
+	tri_proc_close(&p);
+	pthread_barrier_wait(&b);
+	pthread_join(th, NULL);
+	pthread_barrier_destroy(&b);
+}
+
 int
 main(void)
 {
 	RUN(sched_ctxt_name_with_parens);
 	RUN(sched_ctxt_missing);
 	RUN(sched_ctxt_live_matches_status);
+	RUN(task_stat_of_a_thread);
 	return UNIT_END();
 }
