@@ -1,0 +1,116 @@
+/* cmd/fdleak/fdleak.h - what the files of fdleak share. */
+#ifndef FDLEAK_H
+#define FDLEAK_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "cli.h"
+#include "out.h"
+#include "proc.h"
+#include "sock.h"
+
+enum mode { M_LIST, M_SUMMARY, M_TOP, M_WATCH, M_RUN, M_CLOSE };
+
+struct ctl {
+	enum mode	 mode;
+	struct tri_targets targets;	/* -p */
+	struct tri_sample sample;	/* -i, -n */
+	bool		 check;		/* -c: exit 1 on a leak or over --max-pct */
+	bool		 follow;	/* -f: run mode follows children */
+	bool		 force;		/* --force: allow closing fds 0-2 */
+	bool		 json;		/* --json */
+	bool		 header;	/* not --no-header */
+	bool		 peers;		/* --peers: search every process */
+	bool		 count_given;	/* -n was given */
+	double		 max_pct;	/* --max-pct */
+	int		 close_fd;	/* --close FD */
+	int		 top;		/* --top N */
+	char		**argv;		/* run mode: the command */
+};
+
+/* One open fd, as read from fd/N, fdinfo/N and (for paths) statx. */
+struct fdent {
+	int			 fd;
+	const char		*type;		/* "REG", "SOCK", "eventfd", ... */
+	char			*link;		/* raw link text, malloc'd */
+	size_t			 linklen;
+	unsigned long long	 ino, size;
+	bool			 deleted;	/* path unlinked, nlink 0 */
+	bool			 pipe;		/* link is pipe:[ino] */
+	bool			 info;		/* fi is valid */
+	struct tri_fdinfo	 fi;
+	const struct tri_sock	*sock;		/* in the process's socktab */
+	char			*peer;		/* pipe/unix peer text, malloc'd */
+};
+
+/* The fd table of one process. */
+struct fdtab {
+	pid_t			 pid;
+	char			 comm[TRI_COMM_MAX];
+	struct fdent		*v;
+	size_t			 n;
+	unsigned long		 count;		/* stat(fd/).st_size */
+	unsigned long long	 soft, hard;	/* RLIMIT_NOFILE of the target */
+	int			 maxfd;
+	struct tri_socktab	*socks;		/* shared, owned by the cache */
+};
+
+/*
+ * Socket tables loaded once per network namespace.  Each is allocated on
+ * its own, so the pointers fdtabs keep stay valid as the cache grows, and
+ * the lock lets the readers of several targets share it.
+ */
+struct sockcache {
+	struct tri_socktab	**v;
+	size_t			  n;
+	pthread_mutex_t		  lock;
+};
+
+/* fdtab.c: read and classify a process's fd table. */
+int	fdtab_read(struct fdtab *t, const struct tri_proc *p,
+	    struct sockcache *sc);
+void	fdtab_free(struct fdtab *t);
+struct tri_socktab *sockcache_get(struct sockcache *sc,
+	    const struct tri_proc *p);
+void	sockcache_free(struct sockcache *sc);
+int	limits_read(const struct tri_proc *p, unsigned long long *soft,
+	    unsigned long long *hard);
+double	pct_of(unsigned long count, unsigned long long soft);
+/* "pid 42: " errors in the project's wording. */
+void	warn_target(pid_t pid, int err);
+
+/* target.c: the TARGET, MODE and FLAGS texts of an fd. */
+void	fdent_target(const struct fdent *e, char *buf, size_t size);
+const char *fdent_flags(const struct fdent *e, char *buf, size_t size);
+const char *fdent_access(const struct fdent *e);
+
+/* peers.c: the processes at the other end of pipes and unix sockets. */
+void	peers_resolve(struct fdtab *tabs, size_t n, bool all);
+
+/* list.c: the listing, one line per fd. */
+int	list_run(const struct ctl *c);
+void	list_json_fd(struct tri_json *j, const struct fdent *e);
+
+/* summary.c: headroom against RLIMIT_NOFILE. */
+int	summary_run(const struct ctl *c);
+void	summary_text(FILE *f, const struct fdtab *t, bool types);
+void	summary_json(struct tri_json *j, const struct fdtab *t, bool types);
+/* A limit in JSON: unlimited is null. */
+void	json_limit(struct tri_json *j, const char *k, unsigned long long v);
+
+/* top.c: the processes closest to their limit. */
+int	top_run(const struct ctl *c);
+
+/* watch.c: sample the fd table and find what grows. */
+int	watch_run(const struct ctl *c);
+
+/* run.c: the fds a program still holds when it exits. */
+int	run_command(const struct ctl *c);
+
+/* close.c: close one fd inside a live process. */
+int	close_run(const struct ctl *c);
+
+#endif /* FDLEAK_H */

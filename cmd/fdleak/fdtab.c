@@ -1,0 +1,317 @@
+/* cmd/fdleak/fdtab.c - read a process's fd table and classify each fd. */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "fdleak.h"
+
+void
+warn_target(pid_t pid, int e)
+{
+	if (e == ESRCH || e == ENOENT)
+		warnx("pid %d: no such process", (int)pid);
+	else if (e == EACCES || e == EPERM)
+		warnx("pid %d: fd: %s (%s)", (int)pid, strerror(e),
+		    tri_caps_hint(CAP_SYS_PTRACE));
+	else
+		warnx("pid %d: %s", (int)pid, strerror(e));
+}
+
+double
+pct_of(unsigned long count, unsigned long long soft)
+{
+	if (soft == 0 || soft == RLIM_INFINITY)
+		return 0;
+	return 100.0 * (double)count / (double)soft;
+}
+
+int
+limits_read(const struct tri_proc *p, unsigned long long *soft,
+    unsigned long long *hard)
+{
+	return tri_proc_read_limit(p, "Max open files", soft, hard);
+}
+
+/* The socket table of p's network namespace, loaded on first use. */
+struct tri_socktab *
+sockcache_get(struct sockcache *sc, const struct tri_proc *p)
+{
+	unsigned long long ns = tri_sock_netns(p);
+	struct tri_socktab **nv, *t = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&sc->lock);
+	for (i = 0; i < sc->n; i++)
+		if (ns != 0 && sc->v[i]->netns == ns) {
+			t = sc->v[i];
+			goto out;
+		}
+	if ((nv = realloc(sc->v, (sc->n + 1) * sizeof(*nv))) == NULL)
+		goto out;
+	sc->v = nv;
+	if ((t = malloc(sizeof(*t))) == NULL)
+		goto out;
+	if (tri_sock_load(t, p) < 0) {
+		free(t);
+		t = NULL;
+		goto out;
+	}
+	sc->v[sc->n++] = t;
+out:
+	pthread_mutex_unlock(&sc->lock);
+	return t;
+}
+
+void
+sockcache_free(struct sockcache *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->n; i++) {
+		tri_sock_free(sc->v[i]);
+		free(sc->v[i]);
+	}
+	free(sc->v);
+	sc->v = NULL;
+	sc->n = 0;
+}
+
+/* "anon_inode:[eventfd]" -> "eventfd"; "anon_inode:inotify" -> "inotify" */
+static const char *
+anon_type(const char *s)
+{
+	static const char *const kinds[] = {
+		"eventfd", "eventpoll", "timerfd", "signalfd", "inotify",
+		"pidfd", "io_uring", "fanotify", "userfaultfd", "perf_event",
+		"bpf-map", "bpf-prog", "bpf_link", "bpf-link", "dmabuf",
+		"sync_file", "kvm-vm", "kvm-vcpu",
+	};
+	size_t i, n;
+
+	if (*s == '[')
+		s++;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		n = strlen(kinds[i]);
+		if (strncmp(s, kinds[i], n) == 0)
+			return kinds[i];
+	}
+	return "anon";
+}
+
+static const char *
+mode_type(unsigned int mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:	return "REG";
+	case S_IFDIR:	return "DIR";
+	case S_IFCHR:	return "CHR";
+	case S_IFBLK:	return "BLK";
+	case S_IFIFO:	return "FIFO";
+	case S_IFSOCK:	return "SOCK";
+	case S_IFLNK:	return "LNK";
+	default:	return "UNKNOWN";
+	}
+}
+
+static bool
+has_suffix(const char *s, size_t len, const char *suf)
+{
+	size_t n = strlen(suf);
+
+	return len >= n && memcmp(s + len - n, suf, n) == 0;
+}
+
+/* A path: its real type and size come from statx through the fd link. */
+static void
+classify_path(struct fdent *e, int fddir)
+{
+	struct statx stx;
+
+	e->type = "UNKNOWN";
+	if (tri_proc_fd_statx(fddir, e->fd, &stx) < 0)
+		return;
+	e->type = mode_type(stx.stx_mode);
+	e->ino = stx.stx_ino;
+	e->size = stx.stx_size;
+	if (has_suffix(e->link, e->linklen, " (deleted)") &&
+	    stx.stx_nlink == 0) {
+		e->deleted = true;
+		e->linklen -= strlen(" (deleted)");
+		e->link[e->linklen] = '\0';
+	}
+	if (strncmp(e->link, "/memfd:", 7) == 0 && e->deleted)
+		e->type = "memfd";
+}
+
+static void
+classify(struct fdent *e, int fddir, struct tri_socktab *st)
+{
+	const char *s = e->link;
+
+	if (strncmp(s, "socket:[", 8) == 0) {
+		e->type = "SOCK";
+		e->ino = strtoull(s + 8, NULL, 10);
+		e->sock = st ? tri_sock_find(st, e->ino) : NULL;
+	} else if (strncmp(s, "pipe:[", 6) == 0) {
+		e->type = "FIFO";
+		e->pipe = true;
+		e->ino = strtoull(s + 6, NULL, 10);
+	} else if (strncmp(s, "anon_inode:", 11) == 0) {
+		e->type = anon_type(s + 11);
+	} else if (strncmp(s, "pidfd:", 6) == 0) {
+		e->type = "pidfd";	/* pidfs, Linux 6.9 and later */
+	} else if (*s == '/') {
+		classify_path(e, fddir);
+	} else {
+		e->type = "UNKNOWN";	/* net:[...], mnt:[...]: ns fds */
+		if (strchr(s, ':'))
+			e->type = "nsfs";
+	}
+}
+
+/*
+ * The mounts of sockfs and pipefs, learnt from the first socket and pipe
+ * of a table.  Every file there has the link "socket:[INO]" or
+ * "pipe:[INO]", with the inode fdinfo already gives (Linux 5.14 and
+ * later): on those mounts the readlink, a fifth of the cost of an fd, is
+ * skipped.
+ */
+struct pseudo {
+	int	sock_mnt, pipe_mnt;
+};
+
+static ssize_t
+pseudo_link(const struct pseudo *ps, const struct fdent *e, char *buf,
+    size_t size)
+{
+	if (!e->info || e->fi.ino == 0 || e->fi.mnt_id < 0)
+		return -1;
+	if (e->fi.mnt_id == ps->sock_mnt)
+		return snprintf(buf, size, "socket:[%llu]", e->fi.ino);
+	if (e->fi.mnt_id == ps->pipe_mnt)
+		return snprintf(buf, size, "pipe:[%llu]", e->fi.ino);
+	return -1;
+}
+
+static void
+pseudo_learn(struct pseudo *ps, const struct fdent *e, const char *link)
+{
+	unsigned long long ino;
+	char *end;
+
+	if (!e->info || e->fi.ino == 0 || e->fi.mnt_id < 0)
+		return;
+	if (strncmp(link, "socket:[", 8) == 0) {
+		ino = strtoull(link + 8, &end, 10);
+		if (ino == e->fi.ino && strcmp(end, "]") == 0)
+			ps->sock_mnt = e->fi.mnt_id;
+	} else if (strncmp(link, "pipe:[", 6) == 0) {
+		ino = strtoull(link + 6, &end, 10);
+		if (ino == e->fi.ino && strcmp(end, "]") == 0)
+			ps->pipe_mnt = e->fi.mnt_id;
+	}
+}
+
+static int
+read_one(struct fdent *e, int fddir, int infodir, struct tri_socktab *st,
+    struct pseudo *ps)
+{
+	char buf[PATH_MAX + 16];
+	ssize_t n;
+
+	e->info = tri_proc_read_fdinfo(infodir, e->fd, &e->fi) == 0;
+	if ((n = pseudo_link(ps, e, buf, sizeof(buf))) < 0) {
+		if ((n = tri_proc_fd_link(fddir, e->fd, buf, sizeof(buf))) < 0)
+			return -1;	/* closed since the readdir: skip it */
+		pseudo_learn(ps, e, buf);
+	}
+	e->linklen = (size_t)n;
+	if ((e->link = malloc((size_t)n + 1)) == NULL)
+		return -1;
+	memcpy(e->link, buf, (size_t)n + 1);
+	classify(e, fddir, st);
+	return 0;
+}
+
+static int
+read_fds(struct fdtab *t, const struct tri_proc *p, int fddir, int infodir)
+{
+	struct pseudo ps = { -1, -1 };
+	size_t n, i;
+	int *fds;
+
+	if ((fds = tri_proc_fd_list(fddir, &n)) == NULL)
+		return -1;
+	if ((t->v = calloc(n ? n : 1, sizeof(*t->v))) == NULL) {
+		free(fds);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		t->v[t->n].fd = fds[i];
+		if (read_one(&t->v[t->n], fddir, infodir, t->socks, &ps) == 0)
+			t->n++;
+		else {
+			free(t->v[t->n].link);
+			memset(&t->v[t->n], 0, sizeof(t->v[0]));
+		}
+	}
+	t->maxfd = n ? fds[n - 1] : -1;
+	free(fds);
+	return 0;
+}
+
+int
+fdtab_read(struct fdtab *t, const struct tri_proc *p, struct sockcache *sc)
+{
+	struct tri_stat st;
+	int fddir, infodir = -1, r = -1, e;
+
+	memset(t, 0, sizeof(*t));
+	t->pid = p->pid;
+	if (tri_proc_read_stat(p, &st) < 0)
+		return -1;
+	memcpy(t->comm, st.comm, sizeof(t->comm));
+	if ((fddir = tri_proc_fd_opendir(p, false)) < 0)
+		return -1;
+	if ((infodir = tri_proc_fd_opendir(p, true)) < 0)
+		goto out;
+	t->soft = t->hard = RLIM_INFINITY;
+	limits_read(p, &t->soft, &t->hard);
+	t->socks = sc ? sockcache_get(sc, p) : NULL;
+	if (read_fds(t, p, fddir, infodir) < 0)
+		goto out;
+	tri_proc_fd_count(p, &t->count);
+	/* A pid reused while we read would mix two processes: check. */
+	r = tri_proc_check(p);
+out:
+	e = errno;
+	close(fddir);
+	if (infodir >= 0)
+		close(infodir);
+	if (r < 0)
+		fdtab_free(t);
+	errno = e;
+	return r;
+}
+
+void
+fdtab_free(struct fdtab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i].link);
+		free(t->v[i].peer);
+	}
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
