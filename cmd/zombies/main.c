@@ -1,0 +1,224 @@
+/* cmd/zombies/main.c - find zombies, say why their parents leave them. */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zombies.h"
+
+enum {
+	OPT_DRY_RUN = TRI_OPT_FIRST_FREE,
+};
+
+static const char short_usage[] =
+"Usage: zombies [-a] [-p pid[,pid...]] [--json] [--no-header] [--color=when]\n"
+"       zombies -c [-m seconds] [-p pid]\n"
+"       zombies -w [-i seconds] [-n count] [-p pid]\n"
+"       zombies -o [-p pid]\n"
+"       zombies -r [-d] [-f] [-m seconds] [-p pid]\n";
+
+static void usage(int status) __attribute__((noreturn));
+static void parse_options(struct ctl *, int, char **);
+
+static void
+usage(int status)
+{
+	FILE *f = status == TRI_EXIT_OK ? stdout : stderr;
+
+	fputs(short_usage, f);
+	if (status != TRI_EXIT_OK)
+		exit(status);
+	fputs(
+"\nFind zombie processes, explain why their parent does not reap them,\n"
+"and reap them without killing the parent.\n\n"
+"  -p, --pid pid[,...]   only the subtrees of these pids or process names\n"
+"  -a, --all             also list exited thread-group leaders whose\n"
+"                        threads still run (not zombies), labelled\n"
+"  -o, --orphans         list adopted processes whose session or process\n"
+"                        group leader is gone\n"
+"  -w, --watch           sample and show each parent's zombie growth rate\n"
+"  -i, --interval sec    seconds between --watch samples (default 1)\n"
+"  -n, --count n         stop --watch after n samples\n"
+"  -c, --check           exit 1 when a zombie is older than --min-age\n"
+"  -m, --min-age sec     age a zombie must reach for --check and --reap\n"
+"                        (default 5)\n"
+"  -r, --reap            reap the zombies: SIGCHLD to the parent, then\n"
+"                        wait4 injected into it with ptrace\n"
+"  -d, --dry-run         with --reap: say what would be done\n"
+"  -f, --force           with --reap: also reap children of PID 1\n"
+"      --json            print JSON\n"
+"      --no-header       leave out table headers\n"
+"      --color=when      auto, always or never\n"
+"  -h, --help            print this help\n"
+"  -V, --version         print the version\n"
+"\nExit status: 0 ok, 1 --check found an old zombie or --reap left some,\n"
+"2 usage error or failure.\n", f);
+	exit(status);
+}
+
+/* --min-age: 0 is allowed (any zombie counts), unlike an interval. */
+static double
+parse_min_age(const char *arg)
+{
+	if (strcmp(arg, "0") == 0)
+		return 0;
+	return tri_cli_seconds_or_exit("--min-age", arg);
+}
+
+static void
+add_targets(struct ctl *ctl, const char *arg)
+{
+	tri_targets_add_or_exit(&ctl->targets, arg);
+}
+
+/* Options that only make sense together, and modes that exclude others. */
+static void
+check_combinations(const struct ctl *ctl, bool sampling)
+{
+	int modes = ctl->reap + ctl->watch + ctl->orphans + ctl->check;
+
+	if (modes > 1) {
+		warnx("--reap, --watch, --orphans and --check exclude each other");
+		usage(TRI_EXIT_FAIL);
+	}
+	if (sampling && !ctl->watch) {
+		warnx("-i and -n go with --watch");
+		usage(TRI_EXIT_FAIL);
+	}
+	if ((ctl->dry_run || ctl->force) && !ctl->reap) {
+		warnx("--dry-run and --force go with --reap");
+		usage(TRI_EXIT_FAIL);
+	}
+}
+
+static void
+parse_options(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "all",	no_argument,		NULL, 'a' },
+		{ "check",	no_argument,		NULL, 'c' },
+		{ "color",	required_argument,	NULL, TRI_OPT_COLOR },
+		{ "count",	required_argument,	NULL, 'n' },
+		{ "dry-run",	no_argument,		NULL, 'd' },
+		{ "force",	no_argument,		NULL, 'f' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "interval",	required_argument,	NULL, 'i' },
+		{ "json",	no_argument,		NULL, TRI_OPT_JSON },
+		{ "min-age",	required_argument,	NULL, 'm' },
+		{ "no-header",	no_argument,		NULL, TRI_OPT_NO_HEADER },
+		{ "orphans",	no_argument,		NULL, 'o' },
+		{ "pid",	required_argument,	NULL, 'p' },
+		{ "reap",	no_argument,		NULL, 'r' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ "watch",	no_argument,		NULL, 'w' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	enum tri_color_mode color = TRI_COLOR_AUTO;
+	bool sampling = false;
+	int c;
+
+	ctl->min_age = 5;
+	ctl->header = true;
+	ctl->sample.interval = 1;
+	while ((c = getopt_long(argc, argv, "acdfhi:m:n:op:rVw", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'a': ctl->all = true; break;
+		case 'c': ctl->check = true; break;
+		case 'd': ctl->dry_run = true; break;
+		case 'f': ctl->force = true; break;
+		case 'h': usage(TRI_EXIT_OK);
+		case 'i':
+			ctl->sample.interval = tri_cli_seconds_or_exit("-i",
+			    optarg);
+			sampling = true;
+			break;
+		case 'm': ctl->min_age = parse_min_age(optarg); break;
+		case 'n':
+			ctl->sample.count = tri_cli_count_or_exit("-n", optarg,
+			    1);
+			sampling = true;
+			break;
+		case 'o': ctl->orphans = true; break;
+		case 'p': add_targets(ctl, optarg); break;
+		case 'r': ctl->reap = true; break;
+		case 'V': tri_cli_version_exit();
+		case 'w': ctl->watch = true; break;
+		case TRI_OPT_COLOR:
+			color = tri_cli_color_or_exit(optarg);
+			break;
+		case TRI_OPT_JSON: ctl->json = true; break;
+		case TRI_OPT_NO_HEADER: ctl->header = false; break;
+		default: usage(TRI_EXIT_FAIL);
+		}
+	}
+	if (optind < argc) {
+		warnx("unexpected argument: %s", argv[optind]);
+		usage(TRI_EXIT_FAIL);
+	}
+	check_combinations(ctl, sampling);
+	tri_out_color_init(color);
+}
+
+/* A target that vanished after -p was parsed is reported once, like a bad pid. */
+static void
+targets_present(const struct ctl *ctl, const struct scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < ctl->targets.n; i++)
+		if (tri_ptable_find(&s->pt, ctl->targets.pids[i]) == NULL)
+			errx(TRI_EXIT_FAIL, "pid %d: %s",
+			    (int)ctl->targets.pids[i],
+			    tri_cli_target_error(ESRCH));
+}
+
+/* --check: 1 when any zombie in scope has lived --min-age. */
+static int
+check_status(const struct ctl *ctl, struct scan *s)
+{
+	size_t i;
+
+	scan_age_fallback(ctl, s);
+	for (i = 0; i < s->nz; i++)
+		if (zomb_is_old(ctl, &s->z[i]) == 1)
+			return TRI_EXIT_FOUND;
+	return TRI_EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctl ctl = { 0 };
+	struct scan s;
+	int rc = TRI_EXIT_OK;
+
+	tri_cli_init();
+	parse_options(&ctl, argc, argv);
+	if (ctl.watch) {			/* watch.c: a scan per sample */
+		rc = watch_run(&ctl);
+		tri_targets_free(&ctl.targets);
+		return rc;
+	}
+	/* scan.c: the zombies in scope; parent.c: each parent's verdict */
+	if (scan_take(&ctl, &s, !ctl.orphans) < 0)
+		err(TRI_EXIT_FAIL, "process table");
+	targets_present(&ctl, &s);
+	if (ctl.orphans)			/* orphans.c */
+		report_orphans(&ctl, &s);
+	else if (ctl.reap)			/* reap.c */
+		rc = reap_run(&ctl, &s);
+	else {					/* report.c */
+		if (ctl.check)
+			rc = check_status(&ctl, &s);
+		if (ctl.json)
+			report_json(&ctl, &s);
+		else
+			report_text(&ctl, &s);
+	}
+	scan_free(&s);
+	tri_targets_free(&ctl.targets);
+	return rc;
+}

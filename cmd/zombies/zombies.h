@@ -1,0 +1,112 @@
+/* cmd/zombies/zombies.h - what the files of zombies share. */
+#ifndef ZOMBIES_H
+#define ZOMBIES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cli.h"
+#include "out.h"
+#include "proc.h"
+#include "ptable.h"
+
+#define SIGBIT(s)	(1ULL << ((s) - 1))
+
+struct ctl {
+	struct tri_targets	 targets;	/* -p: subtrees to look at */
+	struct tri_sample	 sample;	/* -i, -n for --watch */
+	double			 min_age;	/* -m: seconds a zombie must have lived */
+	bool			 all;		/* -a: show exited leaders too */
+	bool			 check;		/* -c: exit 1 on an old zombie */
+	bool			 dry_run;	/* -d: say what --reap would do */
+	bool			 force;		/* -f: reap children of PID 1 too */
+	bool			 orphans;	/* -o: the orphans view */
+	bool			 reap;		/* -r */
+	bool			 watch;		/* -w */
+	bool			 json;		/* --json */
+	bool			 header;	/* not --no-header */
+};
+
+/* One zombie (or, with leader set, a Z leader whose threads still run). */
+struct zomb {
+	pid_t			 pid, ppid;
+	unsigned long long	 start;		/* identity against pid reuse */
+	char			 comm[TRI_COMM_MAX];
+	int			 status;	/* stat field 52, wait(2) form */
+	bool			 have_status;
+	double			 cpu;		/* utime + stime, seconds */
+	double			 age;		/* seconds a zombie; < 0 unknown */
+	double			 seen;		/* --watch: seconds seen; < 0 unknown */
+	int			 nlwp;
+	bool			 leader;	/* exited leader with live threads */
+};
+
+/* What is known about a parent that holds zombies. */
+struct parent {
+	pid_t			 pid;
+	unsigned long long	 start;
+	char			 comm[TRI_COMM_MAX];
+	char			*cmdline;	/* NUL-separated, malloc'd */
+	size_t			 cmdline_len;
+	char			 state;
+	bool			 have_status;
+	struct tri_status	 st;
+	char			 wchan[64];
+	char			 syscall[40];	/* name, "running", "" unknown */
+	long			 sysnr;
+	bool			 go;
+	char			 go_version[32];
+	bool			 container_init;
+	int			 nzomb;
+	char			 verdict[160];
+	char			 fix[200];
+	bool			 cg_limited;	/* a pids.max is set above it */
+	uint64_t		 pids_max, pids_cur;
+	char			 cg_at[256];
+	bool			 gone;		/* exited while we looked */
+};
+
+struct scan {
+	struct tri_ptable	 pt;
+	struct zomb		*z;		/* sorted by pid */
+	size_t			 nz;
+	struct zomb		*leaders;	/* with --all */
+	size_t			 nleaders;
+	struct parent		*p;		/* sorted by zombie count, then pid */
+	size_t			 np;
+	unsigned long		 tasks;		/* threads of every process */
+	unsigned long		 zombies_all;	/* zombies in the whole table */
+	unsigned long		 pid_max, threads_max;
+};
+
+/* scan.c: the zombies in scope and their parents, from one snapshot. */
+int	scan_take(const struct ctl *, struct scan *, bool diagnose);
+void	scan_free(struct scan *);
+bool	scan_in_scope(const struct ctl *, const struct scan *,
+	    const struct tri_pnode *);
+int	zomb_is_old(const struct ctl *, const struct zomb *);
+bool	zomb_still(const struct zomb *);
+void	scan_age_fallback(const struct ctl *, struct scan *);
+
+/* parent.c: the facts about a parent, and why it does not reap. */
+int	parent_diagnose(struct parent *);
+
+/* report.c: the zombie table, the parents' verdicts, the JSON. */
+void	report_text(const struct ctl *, const struct scan *);
+void	report_json(const struct ctl *, const struct scan *);
+void	report_zomb_json(struct tri_json *, const struct zomb *);
+const char *fmt_age(double secs, char *buf, size_t size);
+const char *fmt_status(const struct zomb *, char *buf, size_t size);
+
+/* orphans.c: --orphans. */
+void	report_orphans(const struct ctl *, const struct scan *);
+
+/* reap.c: --reap. */
+int	reap_run(const struct ctl *, struct scan *);
+
+/* watch.c: --watch. */
+int	watch_run(const struct ctl *);
+
+#endif /* ZOMBIES_H */
