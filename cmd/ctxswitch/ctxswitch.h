@@ -1,0 +1,173 @@
+/* cmd/ctxswitch/ctxswitch.h - what the files of ctxswitch share. */
+#ifndef CTXSWITCH_H
+#define CTXSWITCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cli.h"
+#include "out.h"
+#include "proc.h"
+
+struct ctl {
+	struct tri_targets	 targets;	/* -p */
+	struct tri_sample	 sample;	/* -i, -n and the operands */
+	bool			 sample_set;	/* -i, -n or an operand given */
+	bool			 threads;	/* -t: a row per thread */
+	bool			 top;		/* --top: the live screen */
+	bool			 bench;		/* --bench: measure a switch */
+	bool			 json;		/* --json */
+	bool			 header;	/* not --no-header */
+	unsigned long		 limit;		/* -l: processes in the system view */
+	const char		*output;	/* -o: run mode report file */
+	char			**argv;		/* run mode: the program */
+};
+
+/* One thread of a watched process, as of the latest sample. */
+struct cs_thread {
+	pid_t			 tid;
+	char			 name[TRI_COMM_MAX];	/* raw */
+	struct tri_ctxt		 c;
+	struct tri_schedstat	 ss;
+	unsigned long long	 migr;
+	bool			 has_ss, has_migr;
+	bool			 fresh;		/* born during the last interval */
+	/* over the latest interval */
+	unsigned long long	 dvol, dinvol, drun, dwait, dmigr;
+	/* since the first sample: for the verdict */
+	unsigned long long	 run_vol, run_invol, run_wait, run_cpu;
+};
+
+/* A watched process. */
+struct cs_proc {
+	struct tri_proc		 h;
+	pid_t			 pid;
+	char			 comm[TRI_COMM_MAX];	/* raw */
+	bool			 gone;		/* exited (or pid reused) */
+	bool			 read_migr;	/* task/TID/sched is readable */
+	int			 nsamples;	/* samples taken */
+	double			 t_last, t_first;	/* monotonic */
+	double			 dt;		/* length of the latest interval */
+	struct cs_thread	*thr;		/* sorted by tid */
+	size_t			 nthr;
+	/* counts of threads that exited since they were first seen */
+	unsigned long long	 dead_vol, dead_invol;
+	size_t			 seen;		/* threads ever seen */
+	/* sums over the latest interval */
+	unsigned long long	 dvol, dinvol, drun, dwait, dmigr;
+	bool			 has_ss, has_migr;
+	/* sums since the first sample */
+	unsigned long long	 run_vol, run_invol, run_wait, run_cpu;
+};
+
+/* Rates of an interval, per second. */
+struct cs_rates {
+	double	 vol, invol, cpu, runq_ms, migr;
+};
+
+/* The whole system: every process, sampled together. */
+struct cs_system {
+	struct cs_proc		*procs;		/* sorted by pid */
+	size_t			 n;
+	struct tri_sysstat	 st, prev;
+	double			 t, dt;
+	int			 nsamples;
+};
+
+#define WHY_KINDS	6	/* distinct places kept per thread */
+
+/* Where a thread was found blocked (or running), and how often. */
+struct place {
+	char	 where[48];	/* "futex", "read pipe", "on CPU" */
+	int	 n;
+};
+
+struct why_thr {
+	const struct cs_thread	*t;
+	struct place		 p[WHY_KINDS];
+	int			 np, samples;
+};
+
+struct quota {
+	char		 dir[512];	/* cgroup dir holding the tightest quota */
+	double		 cpus;		/* 0: no quota */
+	long long	 q_us, period_us;
+	uint64_t	 periods, throttled, throttled_us;
+	bool		 v2, found;
+};
+
+/* What the verdict says of a process, and the facts behind it. */
+struct verdict {
+	double		 vol, invol, runq_ms, elapsed;
+	const char	*kind;		/* "cpu_contention", "blocking", "quiet" */
+	int		 busy;		/* threads on or waiting for a CPU */
+	int		 busy_cpus;	/* CPUs the busy threads may use */
+	char		 busy_list[128];	/* their CPUs, "0" or "0-1" */
+	int		 allowed;	/* CPUs the process may use */
+	struct quota	 q;
+	bool		 is_go, go_set;
+	char		 go_ver[32];
+	long		 gomaxprocs;
+};
+
+/* sample.c: reading a process's threads and their counters */
+int	cs_proc_open(struct cs_proc *, pid_t, bool migrations);
+void	cs_proc_free(struct cs_proc *);
+/* Sample every thread; -1 with errno (ESRCH: the process is gone). */
+int	cs_proc_sample(struct cs_proc *);
+void	cs_rates_proc(const struct cs_proc *, struct cs_rates *);
+void	cs_rates_thread(const struct cs_proc *, const struct cs_thread *,
+	    struct cs_rates *);
+/* The voluntary (or involuntary) switches of live and exited threads. */
+unsigned long long cs_proc_lifetime(const struct cs_proc *, bool vol);
+/* Open and sample each -p target, or one line and exit 2. */
+struct cs_proc *cs_open_targets(const struct ctl *);
+
+/* system.c: every process, sampled together, and the system view */
+int	cs_system_sample(struct cs_system *);
+void	cs_system_free(struct cs_system *);
+void	cs_print_system(const struct ctl *, struct cs_system *);
+
+/* view.c: the rows of the -p view, text and JSON */
+const char *cs_clock(char *buf, size_t size);
+void	cs_print_header(const struct ctl *);
+void	cs_text_row(const char *clock, pid_t pid, pid_t tid,
+	    const struct cs_rates *, bool has_ss, bool has_migr,
+	    const char *name);
+void	cs_json_rates(struct tri_json *, const struct cs_rates *, bool has_ss,
+	    bool has_migr);
+void	cs_print_proc(const struct ctl *, const struct cs_proc *);
+void	cs_print_lifetime(const struct ctl *, const struct cs_proc *);
+
+/* watch.c: the sampling loops of the -p view and the system view */
+int	cs_watch_targets(const struct ctl *);
+int	cs_watch_system(const struct ctl *);
+
+/* places.c: where the voluntary threads block */
+/* The malloc'd places of the busiest voluntary threads in *out; how many. */
+size_t	cs_sample_places(const struct cs_proc *, struct why_thr **out);
+/* What a blocking place means ("futex": lock contention...); static. */
+const char *cs_meaning(const char *where);
+/* Places by descending count, for qsort. */
+int	cs_cmp_place(const void *, const void *);
+
+/* verdict.c: why a process switches: contention, blocking, quota, Go */
+void	cs_judge(struct cs_proc *, struct verdict *);
+/* "idle", "voluntary" or "involuntary": what a thread mostly does. */
+const char *cs_thread_class(const struct cs_thread *);
+
+/* why.c: the verdict lines and JSON after the last interval */
+void	cs_why(const struct ctl *, struct cs_proc *);
+
+/* top.c: --top, the live screen */
+int	cs_top(const struct ctl *);
+
+/* run.c: run mode, a program's switches from start to end */
+int	cs_run(const struct ctl *);
+
+/* bench.c: --bench, the cost of one switch */
+int	cs_bench(const struct ctl *);
+
+#endif /* CTXSWITCH_H */
