@@ -5,10 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <unistd.h>
 
-#include "caps.h"
 #include "memmap.h"
 
 static void usage(int status) __attribute__((noreturn));
@@ -180,31 +178,6 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 	}
 	check_options(ctl, sampling);
 	tri_out_color_init(ctl->color);
-}
-
-/* Say why pid could not be read, in one line. */
-void
-report_failure(const struct snap *s, int r, int e)
-{
-	if (r == -2)
-		warnx("pid %d: kernel thread, no user memory", (int)s->pid);
-	else if (e == ESRCH)
-		warnx("pid %d: no such process", (int)s->pid);
-	else if (e == EACCES || e == EPERM)
-		warnx("pid %d: reading /proc/%d/%s: %s (%s)", (int)s->pid,
-		    (int)s->pid, s->what, strerror(e),
-		    tri_caps_hint(CAP_SYS_PTRACE));
-	else
-		warnx("pid %d: reading /proc/%d/%s: %s", (int)s->pid,
-		    (int)s->pid, s->what, strerror(e));
-}
-
-void
-report_unsettled(const struct snap *s)
-{
-	if (!s->settled)
-		warnx("pid %d: the address space changed during each of %d "
-		    "reads; the map may mix states", (int)s->pid, s->tries);
 }
 
 static void

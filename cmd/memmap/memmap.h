@@ -102,9 +102,9 @@ unsigned long long vma_dirty(const struct tri_vma *);
 unsigned long long vma_key(const struct tri_vma *, enum sortkey);
 /* The text of the MAPPING column (escaped) into buf. */
 const char *vma_label(const struct snap *, size_t i, char *buf, size_t size);
-
-/* main.c */
+/* Say in one line why pid could not be read (r, errno from snap_take). */
 void	report_failure(const struct snap *, int r, int err);
+/* Warn when the map changed during every read. */
 void	report_unsettled(const struct snap *);
 
 /* classify.c */

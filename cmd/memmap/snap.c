@@ -1,10 +1,13 @@
 /* cmd/memmap/snap.c - one consistent read of a process's mappings. */
+#include <err.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "memmap.h"
 
 #define READ_TRIES	3	/* reads before saying the map never settled */
@@ -259,4 +262,29 @@ snap_free(struct snap *s)
 	tri_maps_free(&s->maps);
 	free(s->info);
 	s->info = NULL;
+}
+
+/* Say why pid could not be read, in one line. */
+void
+report_failure(const struct snap *s, int r, int e)
+{
+	if (r == -2)
+		warnx("pid %d: kernel thread, no user memory", (int)s->pid);
+	else if (e == ESRCH)
+		warnx("pid %d: no such process", (int)s->pid);
+	else if (e == EACCES || e == EPERM)
+		warnx("pid %d: reading /proc/%d/%s: %s (%s)", (int)s->pid,
+		    (int)s->pid, s->what, strerror(e),
+		    tri_caps_hint(CAP_SYS_PTRACE));
+	else
+		warnx("pid %d: reading /proc/%d/%s: %s", (int)s->pid,
+		    (int)s->pid, s->what, strerror(e));
+}
+
+void
+report_unsettled(const struct snap *s)
+{
+	if (!s->settled)
+		warnx("pid %d: the address space changed during each of %d "
+		    "reads; the map may mix states", (int)s->pid, s->tries);
 }
