@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "fdleak.h"
+#include "sig.h"
 
 const char *
 fdent_access(const struct fdent *e)
@@ -65,23 +66,6 @@ sock_target(const struct fdent *e, char *buf, size_t size)
 }
 
 static void
-signal_list(uint64_t mask, char *buf, size_t size)
-{
-	size_t n = 0;
-	const char *a;
-	int sig;
-
-	buf[0] = '\0';
-	for (sig = 1; sig <= 64 && n < size; sig++)
-		if (mask & (1ULL << (sig - 1))) {
-			a = sigabbrev_np(sig);
-			n += (size_t)(a ? snprintf(buf + n, size - n, "%sSIG%s",
-			    n ? "," : "", a) : snprintf(buf + n, size - n,
-			    "%s%d", n ? "," : "", sig));
-		}
-}
-
-static void
 anon_target(const struct fdent *e, char *buf, size_t size)
 {
 	const struct tri_fdinfo *fi = &e->fi;
@@ -99,7 +83,7 @@ anon_target(const struct fdent *e, char *buf, size_t size)
 			n += (size_t)snprintf(buf + n, size - n, "%s%d",
 			    i ? "," : " ", fi->tfd[i]);
 	} else if (fi->has_sigmask) {
-		signal_list(fi->sigmask, sigs, sizeof(sigs));
+		tri_sig_list(fi->sigmask, sigs, sizeof(sigs));
 		snprintf(buf, size, "signalfd %s", sigs[0] ? sigs : "(none)");
 	} else if (fi->has_timer)
 		snprintf(buf, size, "timerfd clock=%d value=%.3fs interval=%.3fs",

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "zombies.h"
 
 /*
@@ -54,7 +55,7 @@ orphan_row(const struct ctl *ctl, struct tri_table *t, struct tri_json *j,
 	tri_table_cellf(t, "%d", (int)n->pgrp);
 	tri_table_cellf(t, "%d", (int)n->sid);
 	tri_table_cell_raw(t, lost);
-	tri_table_cell_raw(t, fmt_age(age, a, sizeof(a)));
+	tri_table_cell_raw(t, tri_fmt_duration(age, a, sizeof(a)));
 	tri_table_cell(t, n->comm, strlen(n->comm));
 }
 

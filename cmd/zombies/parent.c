@@ -6,6 +6,7 @@
 
 #include "cgroup.h"
 #include "exe.h"
+#include "sig.h"
 #include "zombies.h"
 
 /*
@@ -16,7 +17,7 @@
 static void
 verdict(struct parent *par)
 {
-	uint64_t bit = SIGBIT(SIGCHLD);
+	uint64_t bit = TRI_SIG_BIT(SIGCHLD);
 	const char *v, *f;
 
 	if (par->gone) {

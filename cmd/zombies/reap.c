@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "fmt.h"
 #include "ptrace.h"
 #include "zombies.h"
 
@@ -246,7 +247,7 @@ eligible(struct reap *rp, struct scan *s, const struct parent *par,
 		else if (old <= 0)
 			add(rp, &s->z[i], "refused", "-", "dead for %s, "
 			    "under --min-age %gs", old < 0 ? "an unknown time" :
-			    fmt_age(s->z[i].age, a, sizeof(a)),
+			    tri_fmt_duration(s->z[i].age, a, sizeof(a)),
 			    rp->ctl->min_age);
 		else
 			pending[n++] = &s->z[i];

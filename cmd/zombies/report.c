@@ -3,26 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
+#include "sig.h"
 #include "zombies.h"
-
-const char *
-fmt_age(double secs, char *buf, size_t size)
-{
-	if (secs < 0)
-		snprintf(buf, size, "-");
-	else if (secs < 100)
-		snprintf(buf, size, "%.1fs", secs);
-	else if (secs < 6000)
-		snprintf(buf, size, "%ldm%02lds", (long)secs / 60,
-		    (long)secs % 60);
-	else if (secs < 172800)
-		snprintf(buf, size, "%ldh%02ldm", (long)secs / 3600,
-		    (long)secs % 3600 / 60);
-	else
-		snprintf(buf, size, "%ldd%02ldh", (long)secs / 86400,
-		    (long)secs % 86400 / 3600);
-	return buf;
-}
 
 const char *
 fmt_status(const struct zomb *z, char *buf, size_t size)
@@ -44,7 +27,7 @@ zomb_row(struct tri_table *t, const struct zomb *z)
 
 	tri_table_cellf(t, "%d", (int)z->pid);
 	tri_table_cellf(t, "%d", (int)z->ppid);
-	tri_table_cell_raw(t, fmt_age(z->age, a, sizeof(a)));
+	tri_table_cell_raw(t, tri_fmt_duration(z->age, a, sizeof(a)));
 	tri_table_cellf(t, "%.2f", z->cpu);
 	tri_table_cell_raw(t, fmt_status(z, st, sizeof(st)));
 	tri_table_cell(t, z->comm, strlen(z->comm));
@@ -69,23 +52,6 @@ zombie_table(const struct ctl *ctl, const struct scan *s)
 		zomb_row(&t, &s->leaders[i]);
 	tri_table_print(&t, stdout, ctl->header);
 	tri_table_free(&t);
-}
-
-/* "default", "caught", "blocked", "ignored" (several joined by "+"). */
-static const char *
-sigchld_disp(const struct parent *par, char *buf, size_t size)
-{
-	uint64_t bit = SIGBIT(SIGCHLD);
-
-	if (!par->have_status) {
-		snprintf(buf, size, "unknown");
-		return buf;
-	}
-	snprintf(buf, size, "%s%s%s",
-	    par->st.sigign & bit ? "ignored" :
-	    par->st.sigcgt & bit ? "caught" : "default",
-	    par->st.sigblk & bit ? "+blocked" : "", "");
-	return buf;
 }
 
 static void
@@ -124,7 +90,8 @@ parent_text(const struct parent *par)
 		    "%s", par->state ? par->state : '?',
 		    par->wchan[0] ? par->wchan : "-",
 		    par->syscall[0] ? par->syscall : "-",
-		    sigchld_disp(par, sig, sizeof(sig)));
+		    tri_sig_disposition(par->have_status ? &par->st : NULL,
+		    SIGCHLD, sig, sizeof(sig)));
 		if (par->have_status && par->st.tracerpid > 0)
 			printf(", traced by %d", (int)par->st.tracerpid);
 		if (par->container_init)
@@ -215,7 +182,8 @@ parent_json(struct tri_json *j, const struct parent *par)
 	    '\0' });
 	tri_json_kstr(j, "wchan", par->wchan);
 	tri_json_kstr(j, "syscall", par->syscall);
-	tri_json_kstr(j, "sigchld", sigchld_disp(par, sig, sizeof(sig)));
+	tri_json_kstr(j, "sigchld", tri_sig_disposition(par->have_status ?
+	    &par->st : NULL, SIGCHLD, sig, sizeof(sig)));
 	tri_json_kint(j, "tracer_pid", par->have_status ? par->st.tracerpid :
 	    0);
 	tri_json_kbool(j, "container_init", par->container_init);

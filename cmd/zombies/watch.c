@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "zombies.h"
 
 /* A zombie seen in an earlier sample, and when it was first seen. */
@@ -158,9 +159,9 @@ sample_text(const struct ctl *ctl, const struct watch *w, double t)
 		tri_table_cellf(&tab, "%d", tr->n);
 		tri_table_cellf(&tab, "%d", tr->fresh);
 		tri_table_cellf(&tab, "%.2f", rate(tr, t));
-		tri_table_cell_raw(&tab, fmt_age(tr->n ? tr->oldest_age : -1,
+		tri_table_cell_raw(&tab, tri_fmt_duration(tr->n ? tr->oldest_age : -1,
 		    a, sizeof(a)));
-		tri_table_cell_raw(&tab, fmt_age(tr->n ? tr->oldest_seen : -1,
+		tri_table_cell_raw(&tab, tri_fmt_duration(tr->n ? tr->oldest_seen : -1,
 		    b, sizeof(b)));
 		tri_table_cell(&tab, tr->comm, strlen(tr->comm));
 	}

@@ -12,8 +12,6 @@
 #include "proc.h"
 #include "ptable.h"
 
-#define SIGBIT(s)	(1ULL << ((s) - 1))
-
 struct ctl {
 	struct tri_targets	 targets;	/* -p: subtrees to look at */
 	struct tri_sample	 sample;	/* -i, -n for --watch */
@@ -97,7 +95,6 @@ int	parent_diagnose(struct parent *);
 void	report_text(const struct ctl *, const struct scan *);
 void	report_json(const struct ctl *, const struct scan *);
 void	report_zomb_json(struct tri_json *, const struct zomb *);
-const char *fmt_age(double secs, char *buf, size_t size);
 const char *fmt_status(const struct zomb *, char *buf, size_t size);
 
 /* orphans.c: --orphans. */
