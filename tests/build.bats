@@ -21,7 +21,9 @@ load common
 @test "make install and uninstall honour DESTDIR and PREFIX" {
 	d=$BATS_TEST_TMPDIR/dest
 	run -0 make -s -C "$TRIAGE_ROOT" install DESTDIR="$d" PREFIX=/opt/t
-	for f in "$TRIAGE_ROOT"/cmd/*.c; do
+	# a command is cmd/NAME.c or a folder cmd/NAME/, as in the Makefile
+	for f in "$TRIAGE_ROOT"/cmd/*.c "$TRIAGE_ROOT"/cmd/*/; do
+		[ -e "$f" ] || continue
 		c=$(basename "$f" .c)
 		assert [ -x "$d/opt/t/bin/$c" ]
 		assert [ -f "$d/opt/t/share/man/man1/$c.1" ]
@@ -31,4 +33,54 @@ load common
 	run -0 make -s -C "$TRIAGE_ROOT" uninstall DESTDIR="$d" PREFIX=/opt/t
 	run -0 find "$d" -type f
 	assert_output ""
+}
+
+# The names of the functions a C file defines: KNF puts each name at the
+# start of a line, its return type on the line above.
+defined_functions() {
+	grep -oE '^[A-Za-z_][A-Za-z0-9_]*\(' "$1" | tr -d '('
+}
+
+# The code of a C file without its comments, strings and characters.
+code_of() {
+	"${CC:-cc}" -fpreprocessed -dD -E -P "$1" |
+		sed -E "s/'([^'\\\\]|\\\\.)*'/''/g; s/\"([^\"\\\\]|\\\\.)*\"/\"\"/g"
+}
+
+# calls_into_main DIR: "file:function" for each call from a file of the
+# command folder DIR into a function its main.c defines.
+calls_into_main() {
+	local f fn
+	for fn in $(defined_functions "$1/main.c"); do
+		[ "$fn" = main ] && continue
+		for f in "$1"/*.c; do
+			[ "${f##*/}" != main.c ] || continue
+			# a static function of the same name is the file's own
+			if defined_functions "$f" | grep -qx "$fn"; then
+				continue
+			fi
+			if code_of "$f" | grep -qE "\b$fn[[:space:]]*\("; then
+				echo "${f##*/}:$fn"
+			fi
+		done
+	done
+}
+
+@test "no file of a command calls back into its main.c" {
+	local d n=0 bad
+	for d in "$TRIAGE_ROOT"/cmd/*/; do
+		d=${d%/}
+		[ -f "$d/main.c" ] || continue
+		n=$((n + 1))
+		bad=$(calls_into_main "$d")
+		[ -z "$bad" ] || fail "cmd/${d##*/}: calls into main.c: $bad"
+	done
+	# the check itself: it sees a call that is there
+	d=$BATS_TEST_TMPDIR/cmd/probe
+	mkdir -p "$d"
+	printf 'static int\nhelper(void)\n{\n\treturn 0;\n}\n' > "$d/main.c"
+	printf 'int\nmode(void)\n{\n\treturn helper ();\n}\n' > "$d/mode.c"
+	run -0 calls_into_main "$d"
+	assert_output "mode.c:helper"
+	assert [ "$n" -ge 1 ]
 }
