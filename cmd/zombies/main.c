@@ -202,7 +202,7 @@ main(int argc, char **argv)
 		tri_targets_free(&ctl.targets);
 		return rc;
 	}
-	/* scan.c: the zombies in scope; parent.c: each parent's verdict */
+	/* scan.c: the zombies in scope; lib/zparent.c: each parent's verdict */
 	if (scan_take(&ctl, &s, !ctl.orphans) < 0)
 		err(TRI_EXIT_FAIL, "process table");
 	targets_present(&ctl, &s);

@@ -57,7 +57,7 @@ add(struct reap *rp, const struct zomb *z, const char *result,
 
 /* Why a parent must not be touched, or NULL. */
 static const char *
-parent_refusal(const struct ctl *ctl, const struct parent *par, char *buf,
+parent_refusal(const struct ctl *ctl, const struct tri_zparent *par, char *buf,
     size_t size)
 {
 	if ((par->pid == 1 || par->container_init) && !ctl->force)
@@ -229,7 +229,7 @@ reap_ptrace(struct reap *rp, const struct tri_proc *pp, int level,
 
 /* Sort the parent's zombies into refused and to-do. */
 static size_t
-eligible(struct reap *rp, struct scan *s, const struct parent *par,
+eligible(struct reap *rp, struct scan *s, const struct tri_zparent *par,
     struct zomb **pending)
 {
 	const char *why;
@@ -256,7 +256,7 @@ eligible(struct reap *rp, struct scan *s, const struct parent *par,
 }
 
 static void
-reap_parent(struct reap *rp, struct scan *s, const struct parent *par,
+reap_parent(struct reap *rp, struct scan *s, const struct tri_zparent *par,
     struct zomb **pending)
 {
 	struct tri_proc pp;

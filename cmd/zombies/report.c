@@ -55,7 +55,7 @@ zombie_table(const struct ctl *ctl, const struct scan *s)
 }
 
 static void
-print_cmdline(const struct parent *par)
+print_cmdline(const struct tri_zparent *par)
 {
 	size_t i;
 	char c;
@@ -77,7 +77,7 @@ print_cmdline(const struct parent *par)
 }
 
 static void
-parent_text(const struct parent *par)
+parent_text(const struct tri_zparent *par)
 {
 	char sig[32];
 
@@ -168,7 +168,7 @@ report_zomb_json(struct tri_json *j, const struct zomb *z)
 }
 
 static void
-parent_json(struct tri_json *j, const struct parent *par)
+parent_json(struct tri_json *j, const struct tri_zparent *par)
 {
 	char sig[32];
 

@@ -235,7 +235,7 @@ out:
 static int
 cmp_parent(const void *a, const void *b)
 {
-	const struct parent *x = a, *y = b;
+	const struct tri_zparent *x = a, *y = b;
 
 	if (x->nzomb != y->nzomb)
 		return x->nzomb < y->nzomb ? 1 : -1;
@@ -265,7 +265,7 @@ static int
 group_parents(struct scan *s)
 {
 	const struct tri_pnode *n;
-	struct parent *par;
+	struct tri_zparent *par;
 	size_t i, j;
 
 	if ((s->p = calloc(s->nz + 1, sizeof(*s->p))) == NULL)
@@ -304,7 +304,7 @@ scan_take(const struct ctl *ctl, struct scan *s, bool diagnose)
 	if (collect(ctl, s) < 0 || group_parents(s) < 0)
 		return -1;
 	for (i = 0; diagnose && i < s->np; i++)
-		parent_diagnose(&s->p[i]);
+		tri_zparent_diagnose(&s->p[i]);
 	qsort(s->p, s->np, sizeof(*s->p), cmp_parent);
 	return 0;
 }
@@ -315,7 +315,7 @@ scan_free(struct scan *s)
 	size_t i;
 
 	for (i = 0; i < s->np; i++)
-		free(s->p[i].cmdline);
+		tri_zparent_free(&s->p[i]);
 	free(s->p);
 	free(s->z);
 	free(s->leaders);

@@ -74,7 +74,7 @@ update_seen(struct watch *w, struct scan *s, double t)
 }
 
 static struct track *
-track_find(struct watch *w, const struct parent *par, double t)
+track_find(struct watch *w, const struct tri_zparent *par, double t)
 {
 	struct track *tr;
 	size_t i;
@@ -159,10 +159,10 @@ sample_text(const struct ctl *ctl, const struct watch *w, double t)
 		tri_table_cellf(&tab, "%d", tr->n);
 		tri_table_cellf(&tab, "%d", tr->fresh);
 		tri_table_cellf(&tab, "%.2f", rate(tr, t));
-		tri_table_cell_raw(&tab, tri_fmt_duration(tr->n ? tr->oldest_age : -1,
-		    a, sizeof(a)));
-		tri_table_cell_raw(&tab, tri_fmt_duration(tr->n ? tr->oldest_seen : -1,
-		    b, sizeof(b)));
+		tri_table_cell_raw(&tab, tri_fmt_duration(tr->n ?
+		    tr->oldest_age : -1, a, sizeof(a)));
+		tri_table_cell_raw(&tab, tri_fmt_duration(tr->n ?
+		    tr->oldest_seen : -1, b, sizeof(b)));
 		tri_table_cell(&tab, tr->comm, strlen(tr->comm));
 	}
 	/* A header on the first sample only keeps the stream awk-friendly. */

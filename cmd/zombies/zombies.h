@@ -11,6 +11,7 @@
 #include "out.h"
 #include "proc.h"
 #include "ptable.h"
+#include "zparent.h"
 
 struct ctl {
 	struct tri_targets	 targets;	/* -p: subtrees to look at */
@@ -41,38 +42,13 @@ struct zomb {
 	bool			 leader;	/* exited leader with live threads */
 };
 
-/* What is known about a parent that holds zombies. */
-struct parent {
-	pid_t			 pid;
-	unsigned long long	 start;
-	char			 comm[TRI_COMM_MAX];
-	char			*cmdline;	/* NUL-separated, malloc'd */
-	size_t			 cmdline_len;
-	char			 state;
-	bool			 have_status;
-	struct tri_status	 st;
-	char			 wchan[64];
-	char			 syscall[40];	/* name, "running", "" unknown */
-	long			 sysnr;
-	bool			 go;
-	char			 go_version[32];
-	bool			 container_init;
-	int			 nzomb;
-	char			 verdict[160];
-	char			 fix[200];
-	bool			 cg_limited;	/* a pids.max is set above it */
-	uint64_t		 pids_max, pids_cur;
-	char			 cg_at[256];
-	bool			 gone;		/* exited while we looked */
-};
-
 struct scan {
 	struct tri_ptable	 pt;
 	struct zomb		*z;		/* sorted by pid */
 	size_t			 nz;
 	struct zomb		*leaders;	/* with --all */
 	size_t			 nleaders;
-	struct parent		*p;		/* sorted by zombie count, then pid */
+	struct tri_zparent	*p;		/* sorted by zombie count, then pid */
 	size_t			 np;
 	unsigned long		 tasks;		/* threads of every process */
 	unsigned long		 zombies_all;	/* zombies in the whole table */
@@ -87,9 +63,6 @@ bool	scan_in_scope(const struct ctl *, const struct scan *,
 int	zomb_is_old(const struct ctl *, const struct zomb *);
 bool	zomb_still(const struct zomb *);
 void	scan_age_fallback(const struct ctl *, struct scan *);
-
-/* parent.c: the facts about a parent, and why it does not reap. */
-int	parent_diagnose(struct parent *);
 
 /* report.c: the zombie table, the parents' verdicts, the JSON. */
 void	report_text(const struct ctl *, const struct scan *);

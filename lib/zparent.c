@@ -1,4 +1,4 @@
-/* cmd/zombies/parent.c - what a parent does, and why it does not reap. */
+/* lib/zparent.c - a parent that leaves zombies: its facts, and the verdict. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,16 +6,17 @@
 
 #include "cgroup.h"
 #include "exe.h"
+#include "proc.h"
 #include "sig.h"
-#include "zombies.h"
+#include "zparent.h"
 
 /*
- * The verdict: the first cause that explains the zombies, most certain
- * first.  A Go runtime catches SIGCHLD, so Go is tested before the
- * signal dispositions.
+ * The first cause that explains the zombies, most certain first.  A Go
+ * runtime catches SIGCHLD, so Go is tested before the signal
+ * dispositions.
  */
-static void
-verdict(struct parent *par)
+void
+tri_zparent_verdict(struct tri_zparent *par)
 {
 	uint64_t bit = TRI_SIG_BIT(SIGCHLD);
 	const char *v, *f;
@@ -61,7 +62,7 @@ verdict(struct parent *par)
 
 /* The pids.max that binds the parent's cgroup, if any. */
 static void
-parent_cgroup(struct parent *par)
+parent_cgroup(struct tri_zparent *par)
 {
 	char dir[512];
 	uint64_t lim, cur;
@@ -79,7 +80,7 @@ parent_cgroup(struct parent *par)
 
 /* What the parent is doing: its wait channel and system call. */
 static void
-parent_activity(struct parent *par, const struct tri_proc *p)
+parent_activity(struct tri_zparent *par, const struct tri_proc *p)
 {
 	struct tri_syscall sc;
 
@@ -97,9 +98,8 @@ parent_activity(struct parent *par, const struct tri_proc *p)
 		    sizeof(par->syscall));
 }
 
-/* Gather the facts about a parent from /proc and give a verdict. */
 int
-parent_diagnose(struct parent *par)
+tri_zparent_diagnose(struct tri_zparent *par)
 {
 	struct tri_proc p;
 
@@ -108,7 +108,7 @@ parent_diagnose(struct parent *par)
 		if (!par->gone)
 			tri_proc_close(&p);
 		par->gone = true;
-		verdict(par);
+		tri_zparent_verdict(par);
 		return 0;
 	}
 	if (tri_proc_read_status(&p, &par->st) == 0) {
@@ -126,6 +126,14 @@ parent_diagnose(struct parent *par)
 	if (tri_proc_check(&p) < 0)
 		par->gone = true;
 	tri_proc_close(&p);
-	verdict(par);
+	tri_zparent_verdict(par);
 	return 0;
+}
+
+void
+tri_zparent_free(struct tri_zparent *par)
+{
+	free(par->cmdline);
+	par->cmdline = NULL;
+	par->cmdline_len = 0;
 }
