@@ -2,6 +2,9 @@
 #include <err.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,16 +50,24 @@ describe(pid_t pid, int fd, char *buf, size_t size)
 	return r;
 }
 
-/* Run close(fd) in the held thread; 0 or the errno it returned. */
+/*
+ * Run close(fd) in a thread of pid: 0, or the errno it returned in the
+ * process; -1 with errno when it could not be run.  *ran says whether
+ * the call ran: a ^C that came before it leaves the fd alone.
+ */
 static int
-inject_close(pid_t pid, int fd)
+inject_close(pid_t pid, int fd, bool *ran)
 {
 	struct tri_ptrace_hold h;
 	unsigned long args[6] = { (unsigned long)fd };
 	long ret = 0;
+	pid_t tid;
 	int e;
 
-	if (tri_ptrace_hold(&h, pid, 0) < 0) {
+	*ran = false;
+	if ((tid = tri_ptrace_pick_thread(pid)) < 0)
+		return -1;
+	if (tri_ptrace_hold(&h, tid, 0) < 0) {
 		e = errno;
 		if (e == EPERM || e == EACCES)
 			errx(TRI_EXIT_FAIL, "pid %d: attach: %s (%s)", (int)pid,
@@ -64,27 +75,62 @@ inject_close(pid_t pid, int fd)
 		errno = e;
 		return -1;
 	}
-	if (tri_ptrace_inject(&h, SYS_close, args, &ret) < 0) {
-		e = errno;
-		tri_ptrace_release(&h);
-		errx(TRI_EXIT_FAIL, "pid %d: inject close: %s", (int)pid,
-		    strerror(e));
+	if (tri_ptrace_interrupted() == 0) {
+		if (tri_ptrace_inject(&h, SYS_close, args, &ret) < 0) {
+			e = errno;
+			tri_ptrace_release(&h);
+			errx(TRI_EXIT_FAIL, "pid %d: inject close: %s",
+			    (int)pid, strerror(e));
+		}
+		*ran = true;
 	}
 	if (tri_ptrace_release(&h) < 0 && errno != ESRCH)
 		warn("pid %d: detach", (int)pid);
 	return ret < 0 ? (int)-ret : 0;
 }
 
+static void
+print_closed(const struct ctl *c, pid_t pid, const char *what, int sig)
+{
+	struct tri_json j;
+	char *esc;
+
+	if (c->json) {
+		tri_json_init(&j, stdout, false);
+		tri_json_obj_begin(&j);
+		tri_json_kint(&j, "pid", pid);
+		tri_json_kint(&j, "fd", c->close_fd);
+		tri_json_kstr(&j, "link", what);
+		tri_json_kbool(&j, "closed", true);
+		if (sig != 0)
+			tri_json_kstr(&j, "interrupted_by", sigabbrev_np(sig));
+		tri_json_obj_end(&j);
+		tri_json_end(&j);
+		return;
+	}
+	esc = tri_out_escape_dup(what, strlen(what));
+	printf("pid %d: closed fd %d (%s)\n", (int)pid, c->close_fd,
+	    esc ? esc : "?");
+	free(esc);
+}
+
+/*
+ * Close the fd; the whole of it runs guarded (lib/ptrace), so a ^C,
+ * SIGTERM or SIGHUP only takes effect once the process is released, and
+ * the user is told whether the fd went.  Exit 128 + the signal then.
+ */
 int
 close_run(const struct ctl *c)
 {
 	pid_t pid = c->targets.pids[0];
-	char what[PATH_MAX], *esc;
-	int r;
+	char what[PATH_MAX];
+	bool ran;
+	int r, sig;
 
 	if (c->close_fd <= 2 && !c->force)
 		errx(TRI_EXIT_FAIL, "--close %d: fds 0, 1 and 2 are the "
 		    "standard streams; add --force to close one", c->close_fd);
+	tri_ptrace_guard();
 	if (describe(pid, c->close_fd, what, sizeof(what)) < 0) {
 		if (errno == ENOENT)
 			errx(TRI_EXIT_FAIL, "pid %d: fd %d: not open", (int)pid,
@@ -92,29 +138,27 @@ close_run(const struct ctl *c)
 		warn_target(pid, errno);
 		return TRI_EXIT_FAIL;
 	}
-	if ((r = inject_close(pid, c->close_fd)) < 0) {
+	ran = false;
+	r = tri_ptrace_interrupted() ? 0 : inject_close(pid, c->close_fd, &ran);
+	sig = tri_ptrace_unguard();
+	if (r < 0) {
 		warn_target(pid, errno);
 		return TRI_EXIT_FAIL;
+	}
+	if (sig != 0 && !ran) {
+		warnx("interrupted by SIG%s: fd %d was not closed",
+		    sigabbrev_np(sig), c->close_fd);
+		return 128 + sig;
 	}
 	if (r > 0)
 		errx(TRI_EXIT_FAIL, "pid %d: close(%d) in the process: %s",
 		    (int)pid, c->close_fd, strerror(r));
-	if (c->json) {
-		struct tri_json j;
-
-		tri_json_init(&j, stdout, false);
-		tri_json_obj_begin(&j);
-		tri_json_kint(&j, "pid", pid);
-		tri_json_kint(&j, "fd", c->close_fd);
-		tri_json_kstr(&j, "link", what);
-		tri_json_kbool(&j, "closed", true);
-		tri_json_obj_end(&j);
-		tri_json_end(&j);
-		return TRI_EXIT_OK;
+	print_closed(c, pid, what, sig);
+	if (sig != 0) {
+		fflush(stdout);
+		warnx("interrupted by SIG%s after fd %d was closed",
+		    sigabbrev_np(sig), c->close_fd);
+		return 128 + sig;
 	}
-	esc = tri_out_escape_dup(what, strlen(what));
-	printf("pid %d: closed fd %d (%s)\n", (int)pid, c->close_fd,
-	    esc ? esc : "?");
-	free(esc);
 	return TRI_EXIT_OK;
 }
