@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "fdkind.h"
 #include "fdleak.h"
 
 void
@@ -84,97 +85,24 @@ sockcache_free(struct sockcache *sc)
 	sc->n = 0;
 }
 
-/* "anon_inode:[eventfd]" -> "eventfd"; "anon_inode:inotify" -> "inotify" */
-static const char *
-anon_type(const char *s)
-{
-	static const char *const kinds[] = {
-		"eventfd", "eventpoll", "timerfd", "signalfd", "inotify",
-		"pidfd", "io_uring", "fanotify", "userfaultfd", "perf_event",
-		"bpf-map", "bpf-prog", "bpf_link", "bpf-link", "dmabuf",
-		"sync_file", "kvm-vm", "kvm-vcpu",
-	};
-	size_t i, n;
-
-	if (*s == '[')
-		s++;
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		n = strlen(kinds[i]);
-		if (strncmp(s, kinds[i], n) == 0)
-			return kinds[i];
-	}
-	return "anon";
-}
-
-static const char *
-mode_type(unsigned int mode)
-{
-	switch (mode & S_IFMT) {
-	case S_IFREG:	return "REG";
-	case S_IFDIR:	return "DIR";
-	case S_IFCHR:	return "CHR";
-	case S_IFBLK:	return "BLK";
-	case S_IFIFO:	return "FIFO";
-	case S_IFSOCK:	return "SOCK";
-	case S_IFLNK:	return "LNK";
-	default:	return "UNKNOWN";
-	}
-}
-
-static bool
-has_suffix(const char *s, size_t len, const char *suf)
-{
-	size_t n = strlen(suf);
-
-	return len >= n && memcmp(s + len - n, suf, n) == 0;
-}
-
-/* A path: its real type and size come from statx through the fd link. */
-static void
-classify_path(struct fdent *e, int fddir)
-{
-	struct statx stx;
-
-	e->type = "UNKNOWN";
-	if (tri_proc_fd_statx(fddir, e->fd, &stx) < 0)
-		return;
-	e->type = mode_type(stx.stx_mode);
-	e->ino = stx.stx_ino;
-	e->size = stx.stx_size;
-	if (has_suffix(e->link, e->linklen, " (deleted)") &&
-	    stx.stx_nlink == 0) {
-		e->deleted = true;
-		e->linklen -= strlen(" (deleted)");
-		e->link[e->linklen] = '\0';
-	}
-	if (strncmp(e->link, "/memfd:", 7) == 0 && e->deleted)
-		e->type = "memfd";
-}
-
+/* What the fd is (lib/fdkind.c); the link loses a " (deleted)" suffix. */
 static void
 classify(struct fdent *e, int fddir, struct tri_socktab *st)
 {
-	const char *s = e->link;
+	struct tri_fdkind k;
 
-	if (strncmp(s, "socket:[", 8) == 0) {
-		e->type = "SOCK";
-		e->ino = strtoull(s + 8, NULL, 10);
-		e->sock = st ? tri_sock_find(st, e->ino) : NULL;
-	} else if (strncmp(s, "pipe:[", 6) == 0) {
-		e->type = "FIFO";
-		e->pipe = true;
-		e->ino = strtoull(s + 6, NULL, 10);
-	} else if (strncmp(s, "anon_inode:", 11) == 0) {
-		e->type = anon_type(s + 11);
-	} else if (strncmp(s, "pidfd:", 6) == 0) {
-		e->type = "pidfd";	/* pidfs, Linux 6.9 and later */
-	} else if (*s == '/') {
-		classify_path(e, fddir);
-	} else {
-		e->type = "UNKNOWN";	/* net:[...], mnt:[...]: ns fds */
-		if (strchr(s, ':'))
-			e->type = "nsfs";
+	tri_fdkind_classify(&k, e->link, e->linklen, fddir, e->fd);
+	e->type = k.type;
+	e->ino = k.ino;
+	e->size = k.size;
+	e->pipe = k.pipe;
+	e->deleted = k.deleted;
+	if (k.deleted) {
+		e->linklen = k.pathlen;
+		e->link[e->linklen] = '\0';
 	}
+	if (k.sock)
+		e->sock = st ? tri_sock_find(st, e->ino) : NULL;
 }
 
 /*
