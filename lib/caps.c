@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/prctl.h>
 
 #include "caps.h"
 
@@ -52,4 +53,33 @@ tri_caps_hint(int cap)
 		    "(another tracer, a seccomp or LSM policy, or PID 1)",
 		    tri_caps_name(cap));
 	return buf;
+}
+
+int
+tri_caps_drop_all(void)
+{
+	cap_value_t v, last = (cap_value_t)cap_max_bits();
+	bool setpcap = tri_caps_have(CAP_SETPCAP);
+	cap_t c;
+	int r;
+
+	/* Without CAP_SETPCAP the bounding set stays; no_new_privs then
+	 * keeps exec from using it. */
+	for (v = 0; setpcap && v < last; v++)
+		if (CAP_IS_SUPPORTED(v) && cap_drop_bound(v) < 0 &&
+		    errno != EINVAL)
+			return -1;
+	if (CAP_AMBIENT_SUPPORTED() && cap_reset_ambient() < 0)
+		return -1;
+	if ((c = cap_init()) == NULL)	/* every flag clear */
+		return -1;
+	r = cap_set_proc(c);
+	cap_free(c);
+	return r;
+}
+
+int
+tri_caps_no_new_privs(void)
+{
+	return prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
 }

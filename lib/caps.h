@@ -15,4 +15,14 @@ const char *tri_caps_name(int cap);
  */
 const char *tri_caps_hint(int cap);
 
+/*
+ * Drop every capability for good, for a child about to exec a command:
+ * the bounding and ambient sets, then inheritable, permitted and
+ * effective.  Root's exec regains nothing once no_new_privs is also set.
+ * 0, or -1 with errno (EPERM: the bounding set needs CAP_SETPCAP).
+ */
+int	tri_caps_drop_all(void);
+/* prctl(PR_SET_NO_NEW_PRIVS): exec can grant no privilege.  0 or -1. */
+int	tri_caps_no_new_privs(void);
+
 #endif /* TRI_CAPS_H */

@@ -2,6 +2,8 @@
 #ifndef TRI_CGROUP_H
 #define TRI_CGROUP_H
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -44,5 +46,95 @@ int	tri_cgroup_read_key(const char *dir, const char *file, const char *key,
  */
 int	tri_cgroup_limit(const char *dir, const char *file, uint64_t *limit,
 	    char *at, size_t atsize);
+
+/* == fences: a child cgroup to run and contain a command (lib/cgroup_fence.c) == */
+
+/* The pids controller's numbers of one cgroup. */
+struct tri_cgroup_pids {
+	uint64_t	 current;	/* pids.current */
+	uint64_t	 max;		/* pids.max; TRI_CGROUP_MAX for "max" */
+	bool		 has_peak;	/* pids.peak exists (v2, newer kernels) */
+	uint64_t	 peak;
+	bool		 has_events;	/* pids.events exists */
+	uint64_t	 events_max;	/* forks refused at this pids.max */
+};
+
+/*
+ * Read pids.current, pids.max, pids.peak and pids.events of dir (v1 or
+ * v2).  0, or -1 with errno when pids.current cannot be read.
+ */
+int	tri_cgroup_pids_read(const char *dir, struct tri_cgroup_pids *p);
+
+/* Which hierarchies a fence may use. */
+enum tri_fence_mode {
+	TRI_FENCE_AUTO,		/* pids where it is; freeze and kill on v2
+				   when there, else the v1 freezer */
+	TRI_FENCE_V1,		/* v1 pids and v1 freezer only */
+	TRI_FENCE_V2,		/* a v2 child for freeze and kill (pids on v2
+				   when enabled there, else from v1) */
+};
+
+/*
+ * A new child cgroup of the caller's own, in the pids hierarchy and in
+ * the hierarchies that can freeze and kill it.  Empty strings for the
+ * parts that are not there.
+ */
+struct tri_cgroup_fence {
+	char	 pids[PATH_MAX];	/* the pids controller's directory */
+	bool	 pids_v2;		/* ... is a v2 cgroup */
+	char	 freezer[PATH_MAX];	/* a v1 freezer directory, or "" */
+	char	 v2[PATH_MAX];		/* a v2 directory (cgroup.freeze,
+					   cgroup.kill), or "" */
+	bool	 v2_kill;		/* the v2 directory has cgroup.kill */
+};
+
+/*
+ * Create the fence named name (one path component) under the caller's
+ * cgroups.  Returns 0, or -1 with errno, having removed what it made:
+ * ENOENT no pids controller (or, for TRI_FENCE_V2, no v2 freeze; for
+ * TRI_FENCE_V1, no v1 freezer), EACCES/EPERM/EROFS not allowed, EEXIST.
+ */
+int	tri_cgroup_fence_create(struct tri_cgroup_fence *f, const char *name,
+	    enum tri_fence_mode mode);
+/* Set the fence's pids.max (TRI_CGROUP_MAX: "max").  0 or -1 with errno. */
+int	tri_cgroup_fence_set_max(const struct tri_cgroup_fence *f,
+	    uint64_t max);
+/*
+ * Move pid (0: the caller) into every part of the fence.  Only open,
+ * write and close: safe in a child between fork and exec.  0 or -1.
+ */
+int	tri_cgroup_fence_enter(const struct tri_cgroup_fence *f, pid_t pid);
+/* The fence's pids numbers (tri_cgroup_pids_read of its pids part). */
+int	tri_cgroup_fence_read(const struct tri_cgroup_fence *f,
+	    struct tri_cgroup_pids *p);
+/*
+ * The processes (thread-group ids) in the fence into pids[0..cap); sets
+ * *n to how many there are (may exceed cap).  0 or -1 with errno.
+ */
+int	tri_cgroup_fence_procs(const struct tri_cgroup_fence *f, pid_t *pids,
+	    size_t cap, size_t *n);
+/*
+ * Freeze (frozen true) or thaw the whole fence at once: cgroup.freeze on
+ * v2, freezer.state on v1.  Freezing waits, at most timeout seconds,
+ * until every task is frozen.  0, or -1 with errno: ENOTSUP nothing can
+ * freeze, ETIMEDOUT still freezing.
+ */
+int	tri_cgroup_fence_freeze(const struct tri_cgroup_fence *f, bool frozen,
+	    double timeout);
+/*
+ * SIGKILL every task: cgroup.kill on v2, else a signal to every process
+ * listed, again until a pass finds none it has not signalled (call it
+ * while frozen, so nothing new appears).  Sets *signalled (may be NULL)
+ * to the number of processes signalled (0 with cgroup.kill).  0 or -1.
+ */
+int	tri_cgroup_fence_kill(const struct tri_cgroup_fence *f,
+	    size_t *signalled);
+/*
+ * Remove the fence's directories (each must be empty).  0, or -1 with
+ * errno of the first that failed (EBUSY: tasks still in it).
+ */
+int	tri_cgroup_fence_remove(const struct tri_cgroup_fence *f);
+/* "v1 pids + v2 freeze/kill" and the like: a static string. */
+const char *tri_cgroup_fence_kind(const struct tri_cgroup_fence *f);
 
 #endif /* TRI_CGROUP_H */

@@ -1,0 +1,183 @@
+/* cmd/forkguard/limits.c - the limits doctor: every fence a fork would meet, as text or JSON. */
+#include <err.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "forkguard.h"
+#include "forklimits.h"
+
+static void
+cell_u64(struct tri_table *t, bool known, uint64_t v)
+{
+	if (!known)
+		tri_table_cell_raw(t, "-");
+	else if (v == UINT64_MAX)
+		tri_table_cell_raw(t, "max");
+	else
+		tri_table_cellf(t, "%llu", (unsigned long long)v);
+}
+
+static void
+text_row(struct tri_table *t, const struct tri_forklimit *l)
+{
+	uint64_t h = tri_forklimits_headroom(l);
+	char buf[600];
+
+	tri_table_cell_raw(t, tri_forklimits_name(l));
+	cell_u64(t, true, l->limit);
+	cell_u64(t, true, l->used);
+	cell_u64(t, l->applies, h);
+	if (l->kind == TRI_FL_CGROUP && !l->has_peak)
+		tri_table_cell_raw(t, "unknown");
+	else
+		cell_u64(t, l->has_peak, l->peak);
+	cell_u64(t, l->has_events, l->refused);
+	if (l->kind == TRI_FL_CGROUP) {
+		/* a cgroup's name is anyone's who may create one: escaped */
+		snprintf(buf, sizeof(buf), "%s%s", l->where, l->v2 ? " (v2)" :
+		    " (v1)");
+		tri_table_cell(t, buf, strlen(buf));
+	}
+	else if (!l->applies)
+		tri_table_cellf(t, "does not apply: %s", l->why_not);
+	else
+		tri_table_cell_raw(t, l->kind == TRI_FL_NPROC ?
+		    "tasks of the real uid" : "tasks on the machine");
+}
+
+static void
+text(const struct ctl *ctl, const struct tri_forklimits *fl)
+{
+	const struct tri_forklimit *l;
+	struct tri_table t;
+	uint64_t h;
+	size_t i;
+
+	printf("pid %d (", (int)fl->pid);
+	tri_out_fescape(stdout, fl->comm, strlen(fl->comm));
+	printf("), uid %u: %zu fences\n", (unsigned)fl->uid, fl->n);
+	tri_table_init(&t);
+	tri_table_col(&t, "FENCE", TRI_LEFT);
+	tri_table_col(&t, "LIMIT", TRI_RIGHT);
+	tri_table_col(&t, "USED", TRI_RIGHT);
+	tri_table_col(&t, "HEADROOM", TRI_RIGHT);
+	tri_table_col(&t, "PEAK", TRI_RIGHT);
+	tri_table_col(&t, "REFUSED", TRI_RIGHT);
+	tri_table_col(&t, "WHERE", TRI_LEFT);
+	for (i = 0; i < fl->n; i++)
+		text_row(&t, &fl->f[i]);
+	tri_table_print(&t, stdout, ctl->header);
+	tri_table_free(&t);
+	if (fl->tightest < 0) {
+		puts("tightest: none binds this process");
+		return;
+	}
+	l = &fl->f[fl->tightest];
+	h = tri_forklimits_headroom(l);
+	printf("%stightest: %s", tri_out_sgr("1"), tri_forklimits_name(l));
+	if (l->kind == TRI_FL_CGROUP) {
+		fputs(" of ", stdout);
+		tri_out_fescape(stdout, l->where, strlen(l->where));
+	}
+	printf(": %llu more tasks%s%s\n", (unsigned long long)h,
+	    h == 0 ? " (a fork fails now with EAGAIN)" : "",
+	    tri_out_reset());
+}
+
+static void
+json_fence(struct tri_json *j, const struct tri_forklimit *l)
+{
+	tri_json_obj_begin(j);
+	tri_json_kstr(j, "fence", tri_forklimits_name(l));
+	tri_json_kstr(j, "kind", tri_forklimits_kind(l));
+	tri_json_key(j, "where");
+	if (l->kind == TRI_FL_CGROUP)
+		tri_json_str(j, l->where);
+	else
+		tri_json_null(j);
+	if (l->kind == TRI_FL_CGROUP)
+		tri_json_kint(j, "cgroup_version", l->v2 ? 2 : 1);
+	tri_json_kbool(j, "applies", l->applies);
+	tri_json_key(j, "why_not");
+	if (l->why_not)
+		tri_json_str(j, l->why_not);
+	else
+		tri_json_null(j);
+	tri_json_kuint_or_null(j, "limit", l->limit != UINT64_MAX, l->limit);
+	tri_json_kuint(j, "used", l->used);
+	tri_json_kuint_or_null(j, "headroom", l->applies && l->limit !=
+	    UINT64_MAX, tri_forklimits_headroom(l));
+	tri_json_kuint_or_null(j, "peak", l->has_peak, l->peak);
+	tri_json_kuint_or_null(j, "refused", l->has_events, l->refused);
+	tri_json_obj_end(j);
+}
+
+static void
+json_one(struct tri_json *j, const struct tri_forklimits *fl)
+{
+	size_t i;
+
+	tri_json_obj_begin(j);
+	tri_json_kint(j, "pid", fl->pid);
+	tri_json_kstr(j, "comm", fl->comm);
+	tri_json_kuint(j, "uid", fl->uid);
+	tri_json_key(j, "fences");
+	tri_json_arr_begin(j);
+	for (i = 0; i < fl->n; i++)
+		json_fence(j, &fl->f[i]);
+	tri_json_arr_end(j);
+	tri_json_key(j, "tightest");
+	if (fl->tightest >= 0)
+		json_fence(j, &fl->f[fl->tightest]);
+	else
+		tri_json_null(j);
+	tri_json_obj_end(j);
+}
+
+int
+limits_mode(const struct ctl *ctl)
+{
+	static struct tri_forklimits fl;
+	pid_t self = 0, *pids = &self;
+	size_t n = 1, i, ok = 0;
+	struct tri_json j;
+
+	if (ctl->targets.n > 0) {
+		pids = ctl->targets.pids;
+		n = ctl->targets.n;
+	} else if (ctl->user_set && tri_forklimits_uid_pid(ctl->user,
+	    &self) < 0) {
+		errx(TRI_EXIT_FAIL, "uid %u: no process of this user",
+		    (unsigned)ctl->user);
+	}
+	if (ctl->json) {
+		tri_json_init(&j, stdout, false);
+		tri_json_obj_begin(&j);
+		tri_json_kstr(&j, "schema", SCHEMA);
+		tri_json_kstr(&j, "mode", "limits");
+		tri_json_key(&j, "processes");
+		tri_json_arr_begin(&j);
+	}
+	for (i = 0; i < n; i++) {
+		if (tri_forklimits_read(pids[i], &fl) < 0) {
+			warnx("pid %d: %s", (int)pids[i], errno == ESRCH ?
+			    "no such process" : strerror(errno));
+			continue;
+		}
+		ok++;
+		if (ctl->json)
+			json_one(&j, &fl);
+		else
+			text(ctl, &fl);
+	}
+	if (ctl->json) {
+		tri_json_arr_end(&j);
+		tri_json_obj_end(&j);
+		tri_json_end(&j);
+	}
+	if (ok == n)
+		return TRI_EXIT_OK;
+	return ok == 0 ? TRI_EXIT_FAIL : TRI_EXIT_FOUND;
+}
