@@ -4,6 +4,8 @@
 #include <linux/capability.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +99,20 @@ send_sigchld(const struct tri_proc *pp)
 	return r;
 }
 
+/*
+ * Whether SIGCHLD can make the parent reap: it catches it, or blocks it
+ * (signalfd, sigwait).  With the default disposition the signal does
+ * nothing, and the grace would only hold the reap up.
+ */
+static bool
+answers_sigchld(const struct tri_zparent *par)
+{
+	uint64_t bit = 1ULL << (SIGCHLD - 1);
+
+	return !par->have_status || (par->st.sigcgt & bit) ||
+	    (par->st.sigblk & bit);
+}
+
 /* Wait up to SIGCHLD_GRACE for the parent to collect the zombies itself. */
 static void
 after_sigchld(struct reap *rp, const struct tri_proc *pp, struct zomb **pending,
@@ -111,7 +127,7 @@ after_sigchld(struct reap *rp, const struct tri_proc *pp, struct zomb **pending,
 		for (i = left = 0; i < *n; i++)
 			if (pending[i] != NULL && zomb_still(pending[i]))
 				left++;
-	} while (left > 0 && tri_cli_now() < end);
+	} while (left > 0 && tri_cli_now() < end && !tri_ptrace_interrupted());
 	for (i = 0; i < *n; i++) {
 		if (pending[i] == NULL || zomb_still(pending[i]))
 			continue;
@@ -123,26 +139,6 @@ after_sigchld(struct reap *rp, const struct tri_proc *pp, struct zomb **pending,
 			    "the parent reaped it after SIGCHLD");
 		pending[i] = NULL;
 	}
-}
-
-/* A live thread of the parent to run wait4 in: the leader if it lives. */
-static pid_t
-live_thread(const struct tri_proc *pp)
-{
-	struct tri_stat st;
-	pid_t *tids, tid = 0;
-	size_t n, i;
-
-	if ((tids = tri_proc_tasks(pp, &n)) == NULL)
-		return -1;
-	for (i = 0; i < n && tid == 0; i++)
-		if (tri_proc_read_task_stat(pp, tids[i], &st) == 0 &&
-		    st.state != 'Z' && st.state != 'X')
-			tid = tids[i];
-	free(tids);
-	if (tid == 0)
-		errno = ESRCH;
-	return tid ? tid : -1;
 }
 
 /*
@@ -191,7 +187,11 @@ inject_wait(struct reap *rp, struct tri_ptrace_hold *h, struct zomb *z,
 	return 0;
 }
 
-/* Step 2: hold a live thread of the parent and reap inside it. */
+/*
+ * Step 2: hold a thread of the parent (one blocked in a call if there is
+ * one: lib/ptrace) and reap inside it.  An interrupt stops it between two
+ * zombies; the ones not reached are left.
+ */
 static void
 reap_ptrace(struct reap *rp, const struct tri_proc *pp, int level,
     struct zomb **pending, size_t n)
@@ -201,7 +201,8 @@ reap_ptrace(struct reap *rp, const struct tri_proc *pp, int level,
 	pid_t tid;
 	int e = 0;
 
-	if ((tid = live_thread(pp)) < 0 || tri_ptrace_hold(&h, tid, 0) < 0) {
+	if ((tid = tri_ptrace_pick_thread(pp->pid)) < 0 ||
+	    tri_ptrace_hold(&h, tid, 0) < 0) {
 		e = errno;
 		if (e == EPERM || e == EACCES) {
 			rp->fail_errno = e;
@@ -213,7 +214,7 @@ reap_ptrace(struct reap *rp, const struct tri_proc *pp, int level,
 		tri_ptrace_release(&h);
 		e = ESRCH;
 	}
-	for (i = 0; e == 0 && i < n; i++)
+	for (i = 0; e == 0 && i < n && !tri_ptrace_interrupted(); i++)
 		if (pending[i] && inject_wait(rp, &h, pending[i], level) == 0)
 			pending[i] = NULL;
 		else if (pending[i])
@@ -221,7 +222,9 @@ reap_ptrace(struct reap *rp, const struct tri_proc *pp, int level,
 	if (e == 0 || h.held)
 		tri_ptrace_release(&h);
 	for (i = 0; i < n; i++)
-		if (pending[i] != NULL)
+		if (pending[i] != NULL && e == 0)
+			add(rp, pending[i], "left", "-", "interrupted");
+		else if (pending[i] != NULL)
 			add(rp, pending[i], "gone", "-", e == ESRCH ?
 			    "parent exited during the reap; init reaps it" :
 			    "wait4 injection failed: %s", strerror(e));
@@ -279,9 +282,16 @@ reap_parent(struct reap *rp, struct scan *s, const struct tri_zparent *par,
 			    "SIGCHLD to %d, then wait4 injected", (int)par->pid);
 	} else if (send_sigchld(&pp) == 0 || errno != ESRCH) {
 		/* Without CAP_KILL the ptrace step says what is missing. */
-		after_sigchld(rp, &pp, pending, &n);
-		reap_ptrace(rp, &pp, par->have_status ? par->st.nspid_n : 1,
-		    pending, n);
+		if (answers_sigchld(par))
+			after_sigchld(rp, &pp, pending, &n);
+		if (tri_ptrace_interrupted())
+			for (i = 0; i < n; i++)
+				if (pending[i] != NULL)
+					add(rp, pending[i], "left", "-",
+					    "interrupted");
+		if (!tri_ptrace_interrupted())
+			reap_ptrace(rp, &pp, par->have_status ?
+			    par->st.nspid_n : 1, pending, n);
 	} else {
 		for (i = 0; i < n; i++)
 			add(rp, pending[i], "gone", "-", "parent exited during "
@@ -365,7 +375,7 @@ reap_run(const struct ctl *ctl, struct scan *s)
 	struct reap rp = { .ctl = ctl };
 	struct zomb **pending;
 	size_t i;
-	int rc = TRI_EXIT_OK;
+	int rc = TRI_EXIT_OK, sig;
 
 	/* Each zombie gets at most one result line. */
 	rp.r = calloc(s->nz + 1, sizeof(*rp.r));
@@ -373,8 +383,13 @@ reap_run(const struct ctl *ctl, struct scan *s)
 	if (rp.r == NULL || pending == NULL)
 		err(TRI_EXIT_FAIL, "reap");
 	scan_age_fallback(ctl, s);
-	for (i = 0; i < s->np && rp.fail_errno == 0; i++)
+	/* Guarded from the first parent to the last (lib/ptrace): a ^C
+	 * ends the reap between two zombies, never inside a parent. */
+	tri_ptrace_guard();
+	for (i = 0; i < s->np && rp.fail_errno == 0 &&
+	    !tri_ptrace_interrupted(); i++)
 		reap_parent(&rp, s, &s->p[i], pending);
+	sig = tri_ptrace_unguard();
 	if (rp.fail_errno != 0) {
 		errno = rp.fail_errno;
 		fflush(stdout);
@@ -392,5 +407,11 @@ reap_run(const struct ctl *ctl, struct scan *s)
 			rc = TRI_EXIT_FOUND;
 	free(rp.r);
 	free(pending);
+	if (sig != 0) {
+		fflush(stdout);
+		warnx("interrupted by SIG%s: the zombies above are all that "
+		    "was done", sigabbrev_np(sig));
+		return 128 + sig;
+	}
 	return rc;
 }
