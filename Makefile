@@ -61,7 +61,7 @@ UNITS	:= $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 DEMO_SRC := $(wildcard demo/*.c)
 DEMOS	:= $(DEMO_SRC:demo/%.c=$(B)/demo/%)
 
-.PHONY: all check deps demo bench lint install uninstall clean test-build
+.PHONY: all check deps demo stress bench lint install uninstall clean test-build
 all: $(CMD_BINS) $(HELPERS) $(UNITS) $(DEMOS)
 
 $(B)/lib/%.o: lib/%.c
@@ -116,6 +116,11 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@# under the subreaper: the service's orphaned children are reaped
 	@TRIAGE_BUILD=$(B) TRIAGE_BIN=$(BIN) $(B)/helpers/subreaper scripts/demo
+
+# 2,000 interrupted injections (tests/inject.bats runs a few hundred).
+stress: deps
+	@$(MAKE) --no-print-directory all
+	@TRIAGE_BUILD=$(B) TRIAGE_BIN=$(BIN) scripts/stress
 
 bench: deps
 	@$(MAKE) --no-print-directory all
