@@ -1,0 +1,233 @@
+/* cmd/structpad/view.c - a type's layout as text, in pahole's form, so the two can be diffed. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "structpad.h"
+
+/* The comment column: pahole's type (26) and name (21) fields after a tab. */
+#define COMMENT_COL	56
+
+static void
+tabs(FILE *f, int n)
+{
+	while (n-- > 0)
+		putc('\t', f);
+}
+
+/* "type name" (escaped), padded so that the comment lines up. */
+static void
+decl_line(FILE *f, int indent, const char *type, const char *name,
+    const char *comment)
+{
+	char t[1024], nm[1024];
+	size_t tw = indent <= 4 ? (size_t)(26 - 8 * (indent - 1)) : 2, len;
+
+	tri_out_escape(t, sizeof(t), type, strlen(type));
+	tri_out_escape(nm, sizeof(nm), name, strlen(name));
+	tabs(f, indent);
+	len = (size_t)fprintf(f, "%-*s %s", (int)tw, t, nm);
+	if (comment == NULL) {
+		putc('\n', f);
+		return;
+	}
+	for (len += 8 * (size_t)indent; len < COMMENT_COL; len++)
+		putc(' ', f);
+	fprintf(f, " %s\n", comment);
+}
+
+/* "name:3;" or "name[4];" of member m into buf. */
+static const char *
+name_part(const struct tri_dwarf_member *m, char *buf, size_t size)
+{
+	const char *n = m->flags & TRI_DWARF_BASE ? "<ancestor>" : m->name;
+
+	if (m->bit_size)
+		snprintf(buf, size, "%s:%u;", n, m->bit_size);
+	else
+		snprintf(buf, size, "%s%s;", n, m->dims);
+	return buf;
+}
+
+static const char *
+where(const struct tri_dwarf_member *m, uint64_t off, char *buf, size_t size)
+{
+	if (m->bit_size)
+		snprintf(buf, size, "/* %5llu:%2u %2llu */",
+		    (unsigned long long)off, m->bit_offset,
+		    (unsigned long long)m->size);
+	else
+		snprintf(buf, size, "/* %5llu %5llu */",
+		    (unsigned long long)off, (unsigned long long)m->size);
+	return buf;
+}
+
+static void
+xxx(FILE *f, int indent, unsigned long long v, const char *unit)
+{
+	tabs(f, indent);
+	fprintf(f, "%s/* XXX %llu %s%s hole, try to pack */%s\n",
+	    tri_out_sgr("33"), v, unit, v == 1 ? "" : "s", tri_out_reset());
+}
+
+static void
+holes_after(FILE *f, int indent, int64_t bytes, uint32_t bits)
+{
+	if (bytes <= 0 && bits == 0)
+		return;
+	putc('\n', f);
+	if (bits)
+		xxx(f, indent, bits, "bit");
+	if (bytes > 0)
+		xxx(f, indent, (unsigned long long)bytes, "byte");
+	putc('\n', f);
+}
+
+struct cursor {
+	const struct ctl	*ctl;
+	const struct tri_dwarf	*d;
+	uint64_t		 line;		/* last cache line marked */
+};
+
+static void
+cacheline_mark(FILE *f, struct cursor *c, int indent, uint64_t off)
+{
+	uint64_t cl = c->ctl->cacheline, n = off / cl;
+
+	if (n <= c->line)
+		return;
+	c->line = n;
+	tabs(f, indent);
+	if (off % cl == 0)
+		fprintf(f, "/* --- cacheline %llu boundary (%llu bytes) --- */\n",
+		    (unsigned long long)n, (unsigned long long)(n * cl));
+	else
+		fprintf(f, "/* --- cacheline %llu boundary (%llu bytes) was "
+		    "%llu bytes ago --- */\n", (unsigned long long)n,
+		    (unsigned long long)(n * cl),
+		    (unsigned long long)(off - n * cl));
+}
+
+static void members(FILE *, struct cursor *, const struct layout *,
+    uint64_t base, int indent);
+
+static void
+members(FILE *f, struct cursor *c, const struct layout *l, uint64_t base,
+    int indent)
+{
+	const struct tri_dwarf_type *t = l->t;
+	bool un = t->kind == TRI_DWARF_UNION;
+	char nm[600], cm[64], close[700];
+	size_t i;
+
+	if (!un)
+		holes_after(f, indent, l->pre_hole, l->pre_bit_hole);
+	for (i = 0; i < t->nmembers; i++) {
+		const struct tri_dwarf_member *m = &t->members[i];
+		uint64_t off = base + m->offset;
+
+		if (!un)
+			cacheline_mark(f, c, indent, off);
+		where(m, off, cm, sizeof(cm));
+		if ((m->flags & TRI_DWARF_NESTED) && m->nested < c->d->ntypes) {
+			const struct tri_dwarf_type *nt = &c->d->types[m->nested];
+			struct layout nl;
+
+			tabs(f, indent);
+			fprintf(f, "%s {\n", tri_dwarf_kind_name(nt->kind));
+			if (layout_compute(c->ctl, nt, &nl) == 0) {
+				members(f, c, &nl, off, indent + 1);
+				layout_free(&nl);
+			}
+			tri_out_escape(nm, sizeof(nm), m->name, strlen(m->name));
+			snprintf(close, sizeof(close), "}%s%s%s;", *nm ? " " : "",
+			    nm, m->dims);
+			tabs(f, indent);
+			fprintf(f, "%-*s %s\n", COMMENT_COL - 8 * indent,
+			    close, cm);
+		} else {
+			decl_line(f, indent, m->type,
+			    name_part(m, nm, sizeof(nm)), cm);
+		}
+		if (!un)
+			holes_after(f, indent, l->hole[i], l->bit_hole[i]);
+	}
+}
+
+static void
+footer(FILE *f, const struct ctl *ctl, const struct layout *l)
+{
+	const struct tri_dwarf_type *t = l->t;
+	unsigned long long cl = ctl->cacheline;
+	size_t i, j;
+
+	fprintf(f, "\n\t/* size: %llu, cachelines: %llu, members: %zu */\n",
+	    (unsigned long long)t->size,
+	    (unsigned long long)((t->size + cl - 1) / cl), t->nmembers);
+	if (l->sum_holes > 0)
+		fprintf(f, "\t/* sum members: %llu, holes: %u, sum holes: %llu */\n",
+		    (unsigned long long)l->sum_members, l->nr_holes,
+		    (unsigned long long)l->sum_holes);
+	if (l->sum_bits && l->nr_bit_holes)
+		fprintf(f, "\t/* sum bitfield members: %llu bits, bit holes: %u,"
+		    " sum bit holes: %llu bits */\n",
+		    (unsigned long long)l->sum_bits, l->nr_bit_holes,
+		    (unsigned long long)l->sum_bit_holes);
+	else if (l->sum_bits)
+		fprintf(f, "\t/* sum bitfield members: %llu bits (%llu bytes) */\n",
+		    (unsigned long long)l->sum_bits,
+		    (unsigned long long)l->sum_bits / 8);
+	if (l->padding > 0)
+		fprintf(f, "\t/* padding: %lld */\n", (long long)l->padding);
+	if (l->bit_padding)
+		fprintf(f, "\t/* bit_padding: %u bits */\n", l->bit_padding);
+	if (t->size % cl)
+		fprintf(f, "\t/* last cacheline: %llu bytes */\n",
+		    (unsigned long long)(t->size % cl));
+	for (i = 0; l->nshared && i < t->nmembers; i++)
+		for (j = i + 1; l->hot[i] && j < t->nmembers; j++)
+			if (l->hot[j] && layout_share_line(ctl, &t->members[i],
+			    &t->members[j]))
+				fprintf(f, "\t%s/* XXX hot members %s and %s share "
+				    "a cache line (false sharing) */%s\n",
+				    tri_out_sgr("31"), t->members[i].name,
+				    t->members[j].name, tri_out_reset());
+}
+
+void
+view_type(const struct ctl *ctl, const struct tri_dwarf *d,
+    const struct layout *l)
+{
+	struct cursor c = { ctl, d, 0 };
+	char title[600], esc[1200];
+
+	type_title(l->t, title, sizeof(title));
+	tri_out_escape(esc, sizeof(esc), title, strlen(title));
+	printf("%s {\n", esc);
+	members(stdout, &c, l, 0, 1);
+	footer(stdout, ctl, l);
+	printf("};\n");
+}
+
+/* A member's declaration for a suggested order, nested types spelt out. */
+void
+view_decl(FILE *f, const struct tri_dwarf *d,
+    const struct tri_dwarf_member *m, int indent)
+{
+	const struct tri_dwarf_type *t;
+	char nm[600], esc[600];
+	size_t i;
+
+	if (!(m->flags & TRI_DWARF_NESTED) || m->nested >= d->ntypes) {
+		decl_line(f, indent, m->type, name_part(m, nm, sizeof(nm)),
+		    NULL);
+		return;
+	}
+	t = &d->types[m->nested];
+	tabs(f, indent);
+	fprintf(f, "%s {\n", tri_dwarf_kind_name(t->kind));
+	for (i = 0; i < t->nmembers; i++)
+		view_decl(f, d, &t->members[i], indent + 1);
+	tri_out_escape(esc, sizeof(esc), m->name, strlen(m->name));
+	tabs(f, indent);
+	fprintf(f, "}%s%s%s;\n", *esc ? " " : "", esc, m->dims);
+}

@@ -1,0 +1,538 @@
+/* lib/dwarf.c - open an ELF file, find its DWARF, walk its units, keep each layout once. */
+#include <elfutils/libdw.h>
+#include <elfutils/libdwelf.h>
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <dwarf.h>	/* lib/dwarf.h, found on -Ilib so that it can include_next */
+#include "dwarf_int.h"
+
+#define DEBUGDIR	"/usr/lib/debug"
+
+struct chunk {
+	struct chunk	*next;
+	size_t		 used, size;
+	char		 mem[];
+};
+
+struct tri_dwarf_arena {
+	struct chunk	*head;
+};
+
+void *
+tri_dwarf_alloc(struct tri_dwarf *d, size_t n)
+{
+	struct chunk *c = d->arena->head;
+	size_t size;
+
+	n = (n + 7) & ~(size_t)7;
+	if (c == NULL || c->size - c->used < n) {
+		size = n > 60000 ? n : 60000;
+		if ((c = malloc(sizeof(*c) + size)) == NULL)
+			return NULL;
+		c->used = 0;
+		c->size = size;
+		c->next = d->arena->head;
+		d->arena->head = c;
+	}
+	c->used += n;
+	return c->mem + c->used - n;
+}
+
+const char *
+tri_dwarf_strdup(struct tri_dwarf *d, const char *s)
+{
+	size_t n = strlen(s);
+	char *p;
+
+	if (n == 0)
+		return "";
+	if ((p = tri_dwarf_alloc(d, n + 1)) == NULL)
+		return "";
+	memcpy(p, s, n + 1);
+	return p;
+}
+
+void
+tri_dwarf_why(struct tri_dwarf *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->why, sizeof(d->why), fmt, ap);
+	va_end(ap);
+}
+
+const char *
+tri_dwarf_kind_name(enum tri_dwarf_kind k)
+{
+	return k == TRI_DWARF_UNION ? "union" :
+	    k == TRI_DWARF_CLASS ? "class" : "struct";
+}
+
+const char *
+tri_dwarf_lang_name(enum tri_dwarf_lang l)
+{
+	static const char *const names[] = { "c", "c++", "go", "rust",
+		"other" };
+
+	return names[l];
+}
+
+static enum tri_dwarf_lang
+lang_of(Dwarf_Die *cu)
+{
+	switch (dwarf_srclang(cu)) {
+	case DW_LANG_C89: case DW_LANG_C: case DW_LANG_C99: case DW_LANG_C11:
+		return TRI_DWARF_C;
+	case DW_LANG_C_plus_plus: case DW_LANG_C_plus_plus_03:
+	case DW_LANG_C_plus_plus_11: case DW_LANG_C_plus_plus_14:
+		return TRI_DWARF_CXX;
+	case DW_LANG_Go:
+		return TRI_DWARF_GO;
+	case DW_LANG_Rust:
+		return TRI_DWARF_RUST;
+	default:
+		return TRI_DWARF_OTHER;
+	}
+}
+
+/*
+ * The identity of a layout: name, kind, size, and every member's name,
+ * offset and bits.  64-bit FNV-1a; two layouts that differ only in the
+ * names of member types are one layout.
+ */
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n--)
+		h = (h ^ *s++) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t
+layout_key(Dwarf_Die *die, const char *name, uint64_t size)
+{
+	uint64_t h = 0xcbf29ce484222325ULL, v[4];
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+	Dwarf_Die c;
+	const char *n;
+	int tag = dwarf_tag(die), guard = 0;
+
+	h = fnv(h, name, strlen(name) + 1);
+	h = fnv(h, &tag, sizeof(tag));
+	h = fnv(h, &size, sizeof(size));
+	if (dwarf_child(die, &c) != 0)
+		return h;
+	do {
+		tag = dwarf_tag(&c);
+		if (tag != DW_TAG_member && tag != DW_TAG_inheritance)
+			continue;
+		n = dwarf_diename(&c);
+		memset(v, 0, sizeof(v));
+		if (dwarf_formudata(dwarf_attr(&c, DW_AT_data_member_location,
+		    &a), &w) == 0)
+			v[0] = w;
+		if (dwarf_formudata(dwarf_attr(&c, DW_AT_data_bit_offset, &a),
+		    &w) == 0)
+			v[1] = w;
+		if (dwarf_formudata(dwarf_attr(&c, DW_AT_bit_offset, &a),
+		    &w) == 0)
+			v[2] = w;
+		if (dwarf_formudata(dwarf_attr(&c, DW_AT_bit_size, &a), &w) == 0)
+			v[3] = w;
+		h = fnv(h, n ? n : "", n ? strlen(n) + 1 : 1);
+		h = fnv(h, v, sizeof(v));
+	} while (++guard < 100000 && dwarf_siblingof(&c, &c) == 0);
+	return h;
+}
+
+static int
+hash_grow(struct tri_dwarf *d)
+{
+	size_t n = d->hsize ? d->hsize * 2 : 4096, i, j;
+	uint32_t *h;
+	uint64_t *k;
+
+	if ((h = calloc(n, sizeof(*h))) == NULL ||
+	    (k = calloc(n, sizeof(*k))) == NULL) {
+		free(h);
+		return -1;
+	}
+	for (i = 0; i < d->hsize; i++) {
+		if (d->hash[i] == 0)
+			continue;
+		for (j = d->hkey[i] & (n - 1); h[j]; j = (j + 1) & (n - 1))
+			;
+		h[j] = d->hash[i];
+		k[j] = d->hkey[i];
+	}
+	free(d->hash);
+	free(d->hkey);
+	d->hash = h;
+	d->hkey = k;
+	d->hsize = n;
+	return 0;
+}
+
+/* The slot of key: the type already there, or the empty slot for it. */
+static size_t
+hash_slot(const struct tri_dwarf *d, uint64_t key)
+{
+	size_t j;
+
+	for (j = key & (d->hsize - 1); d->hash[j];
+	    j = (j + 1) & (d->hsize - 1))
+		if (d->hkey[j] == key)
+			break;
+	return j;
+}
+
+static int
+add_type(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang)
+{
+	Dwarf_Attribute a;
+	const char *name = dwarf_diename(die);
+	uint64_t key;
+	Dwarf_Word size;
+	size_t slot;
+	long idx;
+
+	if (name == NULL || dwarf_hasattr(die, DW_AT_declaration) ||
+	    dwarf_formudata(dwarf_attr(die, DW_AT_byte_size, &a), &size) != 0)
+		return 0;
+	if ((d->ntypes + 1) * 2 >= d->hsize && hash_grow(d) < 0)
+		return -1;
+	key = layout_key(die, name, size);
+	slot = hash_slot(d, key);
+	if (d->hash[slot]) {
+		d->types[d->hash[slot] - 1].ncu++;
+		return 0;
+	}
+	if ((idx = tri_dwarf_build(d, die, lang, false, 0)) < 0)
+		return -1;
+	/* building may have added nested types, which do not move slots */
+	d->hash[slot] = (uint32_t)idx + 1;
+	d->hkey[slot] = key;
+	return 0;
+}
+
+/* Types are found at the top of a unit and inside C++ namespaces. */
+static int
+walk_scope(struct tri_dwarf *d, Dwarf_Die *scope, enum tri_dwarf_lang lang,
+    int depth)
+{
+	Dwarf_Die c;
+	int r, tag;
+
+	if (depth > 32 || (r = dwarf_child(scope, &c)) > 0)
+		return 0;
+	if (r < 0)
+		return -1;
+	do {
+		tag = dwarf_tag(&c);
+		if (tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
+		    tag == DW_TAG_union_type) {
+			if (add_type(d, &c, lang) < 0)
+				return -1;
+		} else if (tag == DW_TAG_namespace) {
+			if (walk_scope(d, &c, lang, depth + 1) < 0)
+				return -1;
+		}
+	} while ((r = dwarf_siblingof(&c, &c)) == 0);
+	return r < 0 ? -1 : 0;
+}
+
+static int
+walk_units(struct tri_dwarf *d, Dwarf *dw)
+{
+	Dwarf_CU *cu = NULL, *next;
+	Dwarf_Half version;
+	uint8_t unit_type;
+	Dwarf_Die cudie, subdie;
+	int r;
+
+	while ((r = dwarf_get_units(dw, cu, &next, &version, &unit_type,
+	    &cudie, &subdie)) == 0) {
+		cu = next;
+		errno = 0;
+		if (walk_scope(d, &cudie, lang_of(&cudie), 0) < 0) {
+			if (errno == ENOMEM)
+				return -1;
+			tri_dwarf_why(d, "corrupt DWARF: %s", dwarf_errmsg(-1));
+			errno = EINVAL;
+			return -1;
+		}
+	}
+	if (r < 0) {
+		tri_dwarf_why(d, "corrupt DWARF: %s", dwarf_errmsg(-1));
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+has_debug_info(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t shstr;
+	const char *n;
+
+	if (elf_getshdrstrndx(elf, &shstr) != 0)
+		return false;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type == SHT_NOBITS)
+			continue;
+		n = elf_strptr(elf, shstr, sh.sh_name);
+		if (n && (strcmp(n, ".debug_info") == 0 ||
+		    strcmp(n, ".zdebug_info") == 0))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * An object file (ET_REL) needs its relocations applied to .debug_info
+ * before its string offsets mean anything: libdwfl does that, plain
+ * dwarf_begin_elf does not.
+ */
+static int
+load_rel(struct tri_dwarf *d, const char *path, int fd)
+{
+	static const Dwfl_Callbacks cb = {
+		.find_elf = dwfl_build_id_find_elf,
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+		.section_address = dwfl_offline_section_address,
+	};
+	Dwfl_Module *mod;
+	Dwarf_Addr bias;
+	Dwfl *dwfl;
+	Dwarf *dw;
+	int r, fd2;
+
+	if ((dwfl = dwfl_begin(&cb)) == NULL || (fd2 = dup(fd)) < 0) {
+		if (dwfl)
+			dwfl_end(dwfl);
+		errno = ENOMEM;
+		return -1;
+	}
+	mod = dwfl_report_offline(dwfl, path, path, fd2);
+	dwfl_report_end(dwfl, NULL, NULL);
+	if (mod == NULL || (dw = dwfl_module_getdwarf(mod, &bias)) == NULL) {
+		tri_dwarf_why(d, "corrupt DWARF: %s", dwfl_errmsg(-1));
+		dwfl_end(dwfl);
+		errno = EINVAL;
+		return -1;
+	}
+	r = walk_units(d, dw);
+	dwfl_end(dwfl);
+	return r;
+}
+
+static int
+load_elf(struct tri_dwarf *d, Elf *elf, const char *path, int fd)
+{
+	GElf_Ehdr eh;
+	Dwarf *dw;
+	int r;
+
+	if (path && gelf_getehdr(elf, &eh) && eh.e_type == ET_REL)
+		return load_rel(d, path, fd);
+	if ((dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL)) == NULL) {
+		/* libdw keeps its error numbers private: match the text */
+		if (strstr(dwarf_errmsg(-1), "no DWARF") != NULL) {
+			errno = ENODATA;
+			return -1;
+		}
+		tri_dwarf_why(d, "corrupt DWARF: %s", dwarf_errmsg(-1));
+		errno = EINVAL;
+		return -1;
+	}
+	r = walk_units(d, dw);
+	dwarf_end(dw);
+	return r;
+}
+
+/* An opened ELF file: 0, or -1 with errno and d->why. */
+static int
+open_elf(struct tri_dwarf *d, const char *path, int *fdp, Elf **elfp)
+{
+	unsigned char magic[4];
+	struct stat st;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : errno;
+		return -1;
+	}
+	if (pread(fd, magic, 4, 0) != 4 || memcmp(magic, ELFMAG, 4) != 0) {
+		close(fd);
+		errno = ENOEXEC;
+		return -1;
+	}
+	*elfp = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (*elfp == NULL || elf_kind(*elfp) != ELF_K_ELF ||
+	    gelf_getclass(*elfp) == ELFCLASSNONE) {
+		tri_dwarf_why(d, "truncated or corrupt ELF: %s",
+		    elf_errmsg(-1));
+		if (*elfp)
+			elf_end(*elfp);
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+static int
+try_debug_file(struct tri_dwarf *d, const char *path)
+{
+	Elf *elf;
+	int fd, r;
+
+	if (access(path, R_OK) != 0 || open_elf(d, path, &fd, &elf) < 0)
+		return 1;
+	if (!has_debug_info(elf)) {
+		elf_end(elf);
+		close(fd);
+		return 1;
+	}
+	snprintf(d->debug_path, sizeof(d->debug_path), "%s", path);
+	r = load_elf(d, elf, path, fd);
+	elf_end(elf);
+	close(fd);
+	return r;
+}
+
+/* The separate debug file: 0 loaded, 1 none found, -1 error. */
+static int
+load_separate(struct tri_dwarf *d, const char *path, Elf *elf)
+{
+	char buf[PATH_MAX + 64], dir[PATH_MAX], *s;
+	const unsigned char *id;
+	const char *link;
+	GElf_Word crc;
+	ssize_t n, i;
+	int r;
+
+	if ((n = dwelf_elf_gnu_build_id(elf, (const void **)&id)) > 1) {
+		s = buf + sprintf(buf, DEBUGDIR "/.build-id/%02x/", id[0]);
+		for (i = 1; i < n && i < 64; i++)
+			s += sprintf(s, "%02x", id[i]);
+		strcpy(s, ".debug");
+		if ((r = try_debug_file(d, buf)) <= 0)
+			return r;
+	}
+	if ((link = dwelf_elf_gnu_debuglink(elf, &crc)) == NULL ||
+	    strchr(link, '/') || realpath(path, dir) == NULL)
+		return 1;
+	if ((s = strrchr(dir, '/')) != NULL)
+		*s = '\0';
+	snprintf(buf, sizeof(buf), "%s/%s", dir, link);
+	if (strcmp(buf, d->debug_path) != 0 && (r = try_debug_file(d, buf)) <= 0)
+		return r;
+	snprintf(buf, sizeof(buf), "%s/.debug/%s", dir, link);
+	if ((r = try_debug_file(d, buf)) <= 0)
+		return r;
+	snprintf(buf, sizeof(buf), DEBUGDIR "%s/%s", dir, link);
+	return try_debug_file(d, buf);
+}
+
+static int
+begin(struct tri_dwarf *d)
+{
+	memset(d, 0, sizeof(*d));
+	elf_version(EV_CURRENT);
+	if ((d->arena = calloc(1, sizeof(*d->arena))) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+tri_dwarf_load(const char *path, struct tri_dwarf *d)
+{
+	Elf *elf;
+	int fd, r;
+
+	if (begin(d) < 0 || open_elf(d, path, &fd, &elf) < 0)
+		return -1;
+	snprintf(d->debug_path, sizeof(d->debug_path), "%s", path);
+	if (has_debug_info(elf))
+		r = load_elf(d, elf, path, fd);
+	else if ((r = load_separate(d, path, elf)) > 0) {
+		errno = ENODATA;
+		r = -1;
+	}
+	elf_end(elf);
+	close(fd);
+	return r;
+}
+
+int
+tri_dwarf_load_mem(const void *buf, size_t len, struct tri_dwarf *d)
+{
+	Elf *elf;
+	int r;
+
+	if (begin(d) < 0)
+		return -1;
+	if (len < 4 || memcmp(buf, ELFMAG, 4) != 0) {
+		errno = ENOEXEC;
+		return -1;
+	}
+	elf = elf_memory((char *)buf, len);
+	if (elf == NULL || elf_kind(elf) != ELF_K_ELF ||
+	    gelf_getclass(elf) == ELFCLASSNONE) {
+		tri_dwarf_why(d, "truncated or corrupt ELF: %s",
+		    elf_errmsg(-1));
+		if (elf)
+			elf_end(elf);
+		errno = EINVAL;
+		return -1;
+	}
+	strcpy(d->debug_path, "<memory>");
+	if (has_debug_info(elf))
+		r = load_elf(d, elf, NULL, -1);
+	else {
+		errno = ENODATA;
+		r = -1;
+	}
+	elf_end(elf);
+	return r;
+}
+
+void
+tri_dwarf_free(struct tri_dwarf *d)
+{
+	struct chunk *c, *n;
+
+	if (d->arena) {
+		for (c = d->arena->head; c; c = n) {
+			n = c->next;
+			free(c);
+		}
+		free(d->arena);
+	}
+	free(d->types);
+	free(d->hash);
+	free(d->hkey);
+	memset(d, 0, sizeof(*d));
+}
