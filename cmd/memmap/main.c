@@ -244,11 +244,11 @@ main(int argc, char **argv)
 	memset(&ctl, 0, sizeof(ctl));
 	parse_options(&ctl, argc, argv);
 	if (ctl.watch)
-		status = watch_run(&ctl, ctl.targets.pids[0]);
+		status = watch_run(&ctl, ctl.targets.pids[0]);	/* watch.c */
 	else if (ctl.diff)
-		status = diff_run(&ctl, ctl.targets.pids[0]);
+		status = diff_run(&ctl, ctl.targets.pids[0]);	/* watch.c */
 	else
-		status = snapshot(&ctl);
+		status = snapshot(&ctl);	/* snap.c, then view.c */
 	tri_targets_free(&ctl.targets);
 	return status;
 }
