@@ -111,8 +111,8 @@ cs_print_proc(const struct ctl *ctl, const struct cs_proc *cp)
 		return;
 	for (i = 0; i < cp->nthr; i++) {
 		cs_rates_thread(cp, &cp->thr[i], &r);
-		cs_text_row(clock, cp->pid, cp->thr[i].tid, &r, cp->thr[i].has_ss,
-		    cp->thr[i].has_migr, cp->thr[i].name);
+		cs_text_row(clock, cp->pid, cp->thr[i].tid, &r,
+		    cp->thr[i].has_ss, cp->thr[i].has_migr, cp->thr[i].name);
 	}
 }
 
