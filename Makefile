@@ -97,6 +97,17 @@ $(B)/demo/%: demo/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
+# Tables (lib/tables/*.def: flag names, syscall argument kinds) become one
+# generated header, $(B)/gen/tri_tables.h; a new .def file needs no edit here.
+TABLE_DEF := $(wildcard lib/tables/*.def)
+GEN_TABLES := $(B)/gen/tri_tables.h
+CMD_OBJ	:= $(patsubst cmd/%.c,$(B)/cmd/%.o,$(wildcard cmd/*.c cmd/*/*.c))
+ALL_CPPFLAGS += -I$(B)/gen
+$(GEN_TABLES): $(TABLE_DEF) scripts/gentable.awk
+	@mkdir -p $(@D)
+	awk -f scripts/gentable.awk $(TABLE_DEF) > $@.tmp && mv $@.tmp $@
+$(LIB_OBJ) $(CMD_OBJ): | $(GEN_TABLES)
+
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 deps:
