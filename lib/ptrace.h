@@ -167,10 +167,10 @@ void	tri_ptrace_loop_free(struct tri_ptrace_loop *l);
  */
 void	tri_ptrace_catch_signals(volatile sig_atomic_t *flag, bool launched);
 /*
- * Start path with argv traced: the child runs prep(arg) (a seccomp filter)
- * and stops itself before exec, so its first traced call is the execve.
- * Returns 0 with l->child set, or -1 with errno (prep's failure is the
- * child's exit, 126).
+ * Start path with argv traced: the child stops itself, and once seized
+ * runs prep(arg) (a seccomp filter) and execs; what it does before the
+ * execve is hidden.  Returns 0 with l->child set, or -1 with errno (a
+ * failure of prep or exec is the child's exit: 126, or 127 for ENOENT).
  */
 int	tri_ptrace_launch(struct tri_ptrace_loop *l, const char *path,
 	    char *const argv[], int (*prep)(void *), void *arg);
