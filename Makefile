@@ -56,6 +56,12 @@ CMD_BINS := $(CMDS:%=$(BIN)/%)
 
 HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPERS	:= $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
+# C++ helpers (tests/helpers/*.cc, g++) and Go helpers (*.go, when go is
+# installed) are built beside the C ones.
+HELPERS	+= $(patsubst tests/helpers/%.cc,$(B)/helpers/%,$(wildcard tests/helpers/*.cc))
+ifneq ($(shell command -v go 2>/dev/null),)
+HELPERS	+= $(patsubst tests/helpers/%.go,$(B)/helpers/%,$(wildcard tests/helpers/*.go))
+endif
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNITS	:= $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 DEMO_SRC := $(wildcard demo/*.c)
@@ -107,6 +113,53 @@ $(GEN_TABLES): $(TABLE_DEF) scripts/gentable.awk
 	@mkdir -p $(@D)
 	awk -f scripts/gentable.awk $(TABLE_DEF) > $@.tmp && mv $@.tmp $@
 $(LIB_OBJ) $(CMD_OBJ): | $(GEN_TABLES)
+
+$(B)/helpers/%: tests/helpers/%.cc
+	@mkdir -p $(@D)
+	$(CXX) -O2 -g -Wall -Wno-invalid-offsetof -pthread -o $@ $<
+
+$(B)/helpers/%: tests/helpers/%.go
+	@mkdir -p $(@D) $(B)/gocache
+	GOCACHE=$(abspath $(B))/gocache GO111MODULE=off go build -o $@ $<
+
+# libFuzzer targets: tests/fuzz/fuzz_NAME.c becomes build/fuzz/fuzz_NAME,
+# linked with lib/*.c built by clang with ASan, UBSan and the fuzzer's
+# coverage (build/fuzz/libtriage.a).  `make fuzz` runs each for
+# FUZZ_SECONDS; tests/fuzz.bats runs each for a few seconds in make check.
+FUZZ_CC	?= clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_LIBA := build/fuzz/libtriage.a
+FUZZ_SECONDS ?= 300
+ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
+all: $(FUZZ_BINS)
+endif
+
+build/fuzz/lib/%.o: lib/%.c | $(GEN_TABLES)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARN)) \
+		-Wno-gnu-variable-sized-type-not-at-end -g -O1 $(FUZZ_SAN) \
+		-fsanitize=fuzzer-no-link $(PKG_CFLAGS) -pthread -c -o $@ $<
+
+$(FUZZ_LIBA): $(LIB_SRC:lib/%.c=build/fuzz/lib/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBA)
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=gnu11 $(WARN) -g -O1 $(FUZZ_SAN) \
+		-fsanitize=fuzzer $(PKG_CFLAGS) -pthread -o $@ $< $(FUZZ_LIBA) \
+		$(subst $(LIBA),$(FUZZ_LIBA),$(PKG_LIBS)) -lm
+
+.PHONY: fuzz
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+		n=$${f##*/}; mkdir -p build/fuzz/corpus/$$n; \
+		[ -x tests/fuzz/$$n.seed ] && tests/fuzz/$$n.seed build/fuzz/corpus/$$n; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			build/fuzz/corpus/$$n || exit 1; \
+	done
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 

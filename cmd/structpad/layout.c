@@ -34,11 +34,8 @@ cacheline_default(void)
 const char *
 type_title(const struct tri_dwarf_type *t, char *buf, size_t size)
 {
-	if (t->lang == TRI_DWARF_GO || t->lang == TRI_DWARF_RUST)
-		snprintf(buf, size, "%s", *t->name ? t->name : "struct {...}");
-	else
-		snprintf(buf, size, "%s %s", tri_dwarf_kind_name(t->kind),
-		    *t->name ? t->name : "{...}");
+	snprintf(buf, size, "%s %s", tri_dwarf_kind_name(t->kind),
+	    *t->name ? t->name : "{...}");
 	return buf;
 }
 
