@@ -1,13 +1,11 @@
 /* cmd/fdleak/fdtab.c - read a process's fd table and classify each fd. */
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "caps.h"
