@@ -36,16 +36,19 @@ struct tri_fdkind {
  */
 void	tri_fdkind_classify(struct tri_fdkind *k, const char *link,
 	    size_t len, int fddir, int fd);
-/* The type of an anon inode: "eventfd" of "[eventfd]"; "anon" if unknown. */
+/* The type of an anon inode, "eventfd" of "[eventfd]", "anon" if unknown:
+ * a static string, as are the two below. */
 const char *tri_fdkind_anon(const char *name);
 /* The type of an st_mode / stx_mode: "REG", "DIR", ..., "UNKNOWN". */
 const char *tri_fdkind_mode(unsigned int mode);
 
-/* The access mode of open flags (fdinfo flags:): "r", "w", "rw", "?". */
+/* The access mode of open flags (fdinfo flags:): "r", "w", "rw", "?";
+ * static. */
 const char *tri_fdkind_access(unsigned int flags);
 /*
  * The other open flags that matter, "CLOEXEC,NONBLOCK" (also APPEND, SYNC,
- * DIRECT, PATH), into buf; returns buf, or "-" when none is set.
+ * DIRECT, PATH), into buf (cut at size); returns buf, or the static "-"
+ * when none is set.
  */
 const char *tri_fdkind_flags(unsigned int flags, char *buf, size_t size);
 
