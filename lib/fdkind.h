@@ -37,7 +37,7 @@ struct tri_fdkind {
 void	tri_fdkind_classify(struct tri_fdkind *k, const char *link,
 	    size_t len, int fddir, int fd);
 /* The type of an anon inode, "eventfd" of "[eventfd]", "anon" if unknown:
- * a static string, as are the two below. */
+ * a static string, as is the one below. */
 const char *tri_fdkind_anon(const char *name);
 /* The type of an st_mode / stx_mode: "REG", "DIR", ..., "UNKNOWN". */
 const char *tri_fdkind_mode(unsigned int mode);
