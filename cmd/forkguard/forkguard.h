@@ -36,6 +36,7 @@ struct ctl {
 	bool			 user_set;	/* -u */
 	uid_t			 user;
 	const char		*output;	/* -o: the report's file */
+	const char		*within;	/* --within: --watch acts only here */
 	enum tri_color_mode	 color;
 	char			**argv;		/* the command after -- */
 };

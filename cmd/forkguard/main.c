@@ -18,6 +18,7 @@ enum {
 	OPT_DRY_RUN = TRI_OPT_FIRST_FREE,
 	OPT_FENCE,
 	OPT_KEEP_CAPS,
+	OPT_WITHIN,
 };
 
 static void usage(int status) __attribute__((noreturn));
@@ -31,8 +32,9 @@ usage(int status)
 	    "[--fence=kind] [--keep-caps]\n"
 	    "                 [-i seconds] [-o file] [--json] [--color=when] "
 	    "-- command [arg...]\n"
-	    "       forkguard -w [-k [--dry-run]] [-r max-rate] [-i seconds] "
-	    "[-n count] [--json]\n"
+	    "       forkguard -w [-k [--dry-run]] [--within=cgroup] [-r max-rate]"
+	    " [-i seconds]\n"
+	    "                 [-n count] [--json]\n"
 	    "       forkguard -l [-p pid[,pid...] | -u user] [--json] "
 	    "[--no-header]\n", f);
 	if (status != 0)
@@ -54,6 +56,8 @@ usage(int status)
 	    "  -k, --kill             with --watch: quarantine and kill a"
 	    " bomb\n"
 	    "      --dry-run          with --kill: say what would be done\n"
+	    "      --within CGROUP    --watch only processes in this pids"
+	    " cgroup (or self)\n"
 	    "  -n, --count N          --watch ends after N bombs\n"
 	    "  -i, --interval SECS    seconds between samples\n"
 	    "  -l, --limits           every limit a fork would meet, the"
@@ -160,8 +164,11 @@ check_options(const struct ctl *ctl, bool run_opts, bool sampling)
 		bad = "--kill goes with --watch";
 	else if (ctl->dry_run && !ctl->kill)
 		bad = "--dry-run goes with --watch --kill";
-	else if (ctl->count && !ctl->watch)
-		bad = "-n goes with --watch";
+	else if ((ctl->count || ctl->within) && !ctl->watch)
+		bad = "-n and --within go with --watch";
+	else if (ctl->within && strcmp(ctl->within, "self") != 0 &&
+	    ctl->within[0] != '/')
+		bad = "--within takes self or a cgroup path (/...)";
 	else if (run_opts && ctl->argv == NULL)
 		bad = "--max-procs, --action, --fence, --keep-caps and -o go "
 		    "with a command";
@@ -196,6 +203,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		{ "user",	required_argument, NULL, 'u' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "watch",	no_argument,	   NULL, 'w' },
+		{ "within",	required_argument, NULL, OPT_WITHIN },
 		{ NULL,		0,		   NULL, 0 },
 	};
 	bool run_opts = false, sampling = false;
@@ -256,6 +264,9 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		case OPT_FENCE:
 			ctl->fence = parse_fence(optarg);
 			run_opts = true;
+			break;
+		case OPT_WITHIN:
+			ctl->within = optarg;
 			break;
 		case OPT_KEEP_CAPS:
 			ctl->keep_caps = true;
