@@ -367,6 +367,32 @@ load_elf(struct tri_dwarf *d, Elf *elf, const char *path, int fd)
 	return r;
 }
 
+/*
+ * Whether the section headers and every section with contents lie inside
+ * the file: libelf opens a truncated file and fails later, or not at all.
+ */
+static bool
+elf_fits(Elf *elf, uint64_t size)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Ehdr eh;
+	GElf_Shdr sh;
+
+	if (gelf_getehdr(elf, &eh) == NULL)
+		return false;
+	if (eh.e_shoff > size || (uint64_t)eh.e_shnum * eh.e_shentsize >
+	    size - eh.e_shoff)
+		return false;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		if (gelf_getshdr(scn, &sh) == NULL)
+			return false;
+		if (sh.sh_type != SHT_NOBITS && (sh.sh_offset > size ||
+		    sh.sh_size > size - sh.sh_offset))
+			return false;
+	}
+	return true;
+}
+
 /* An opened ELF file: 0, or -1 with errno and d->why. */
 static int
 open_elf(struct tri_dwarf *d, const char *path, int *fdp, Elf **elfp)
@@ -389,9 +415,10 @@ open_elf(struct tri_dwarf *d, const char *path, int *fdp, Elf **elfp)
 	}
 	*elfp = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (*elfp == NULL || elf_kind(*elfp) != ELF_K_ELF ||
-	    gelf_getclass(*elfp) == ELFCLASSNONE) {
-		tri_dwarf_why(d, "truncated or corrupt ELF: %s",
-		    elf_errmsg(-1));
+	    gelf_getclass(*elfp) == ELFCLASSNONE ||
+	    !elf_fits(*elfp, (uint64_t)st.st_size)) {
+		tri_dwarf_why(d, "truncated or corrupt ELF%s%s",
+		    elf_errno() ? ": " : "", elf_errno() ? elf_errmsg(-1) : "");
 		if (*elfp)
 			elf_end(*elfp);
 		close(fd);
@@ -500,9 +527,8 @@ tri_dwarf_load_mem(const void *buf, size_t len, struct tri_dwarf *d)
 	}
 	elf = elf_memory((char *)buf, len);
 	if (elf == NULL || elf_kind(elf) != ELF_K_ELF ||
-	    gelf_getclass(elf) == ELFCLASSNONE) {
-		tri_dwarf_why(d, "truncated or corrupt ELF: %s",
-		    elf_errmsg(-1));
+	    gelf_getclass(elf) == ELFCLASSNONE || !elf_fits(elf, len)) {
+		tri_dwarf_why(d, "truncated or corrupt ELF");
 		if (elf)
 			elf_end(elf);
 		errno = EINVAL;

@@ -1,0 +1,380 @@
+#!/usr/bin/env bats
+# tests/structpad.bats - structpad against the compiler's own sizeof and
+# offsetof, against pahole where pahole is right, and on bad input.
+
+bats_require_minimum_version 1.5.0
+load common
+
+LAYOUTS=$HELPERS/layouts
+SRC=$TRIAGE_ROOT/tests/helpers/layouts.c
+
+# The glibc debug file, from the build id of libc.so.6 (libc6-dbg).
+libc_debug() {
+	local id
+	id=$(readelf -n /lib/x86_64-linux-gnu/libc.so.6 | awk '/Build ID/ { print $3 }')
+	echo "/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug"
+}
+
+# model FILE [ARGS]: "kind name size" and "kind name member offset size"
+# lines from structpad --json, the form the layouts helpers print.
+model() {
+	local f=$1
+	shift
+	structpad --json "$@" "$f" | jq -r '.types[] |
+		"\(.kind) \(.name) \(.size)",
+		(.kind as $k | .name as $n | .members[] |
+		 "\($k) \($n) \(.name) \(.offset) \(.size)")'
+}
+
+# compiler_matches HELPER FILE: every line the helper prints is in the model
+compiler_matches() {
+	local want got missing
+	want=$("$1")
+	got=$(model "$2")
+	[ "$(printf '%s\n' "$want" | wc -l)" -ge 7 ] || fail "helper printed: $want"
+	missing=$(grep -vxF -f <(printf '%s\n' "$got") <(printf '%s\n' "$want")) &&
+		fail "not in structpad's model: $missing"
+	return 0
+}
+
+# footers: "kind name size holes sum_holes" of each top-level struct in
+# pahole-style text on stdin (the first definition of each name).
+footers() {
+	awk '
+	depth == 0 && /^struct [^ ]+ \{/ { name = $2; size = "?"; holes = 0; sh = 0; depth = 1; next }
+	depth == 0 { next }
+	/\{$/ { depth++; next }
+	depth > 1 && /^\t+\}/ { depth--; next }
+	depth == 1 && /^\t\/\* size: / { s = $0; sub(/.*size: /, "", s); sub(/,.*/, "", s); size = s }
+	depth == 1 && /^\t\/\* sum members: [0-9]+, holes: / {
+		s = $0; sub(/.*, holes: /, "", s); holes = s; sub(/,.*/, "", holes)
+		sub(/.*sum holes: /, "", s); sub(/ .*/, "", s); sh = s }
+	depth == 1 && /^\}/ { depth = 0; if (!(name in seen)) { seen[name] = 1; print name, size, holes, sh } }'
+}
+
+# structs whose members pahole 1.24 cannot read (_Atomic, DW_TAG_atomic_type)
+atomic_structs() {
+	structpad --json "$1" | jq -r '.types[] | select(.kind == "struct") |
+		select([.. | objects | select(has("type")) | .type |
+		strings | select(test("_Atomic"))] | length > 0) | .name' | sort -u
+}
+
+# compare_pahole FILE: size and holes of every struct both print; sets
+# COMPARED and EXCLUDED
+compare_pahole() {
+	local sp pa atomics
+	structpad "$1" | footers | sort > "$BATS_TEST_TMPDIR/sp"
+	pahole "$1" 2>/dev/null | footers | sort > "$BATS_TEST_TMPDIR/pa"
+	atomic_structs "$1" > "$BATS_TEST_TMPDIR/atomic"
+	EXCLUDED=$(wc -l < "$BATS_TEST_TMPDIR/atomic")
+	join "$BATS_TEST_TMPDIR/sp" "$BATS_TEST_TMPDIR/pa" |
+		grep -vwF -f <(cat "$BATS_TEST_TMPDIR/atomic"; echo '@none@') \
+		> "$BATS_TEST_TMPDIR/both" || true
+	COMPARED=$(wc -l < "$BATS_TEST_TMPDIR/both")
+	# join gives: name sp_size sp_holes sp_sum pa_size pa_holes pa_sum
+	awk '$2 != $5 || $3 != $6 || $4 != $7' "$BATS_TEST_TMPDIR/both" \
+		> "$BATS_TEST_TMPDIR/diff"
+	[ ! -s "$BATS_TEST_TMPDIR/diff" ] ||
+		fail "structpad and pahole differ (name size holes sum, twice): $(head -5 "$BATS_TEST_TMPDIR/diff")"
+}
+
+@test "structpad: the seed example, as pahole shows it" {
+	run -0 structpad -C seed "$LAYOUTS"
+	assert_line --index 0 "struct seed {"
+	assert_line --regexp $'^\t_Bool +a; +/\\* +0 +1 \\*/$'
+	assert_line --regexp $'^\tint64_t +b; +/\\* +8 +8 \\*/$'
+	assert_line --regexp $'^\t_Bool +c; +/\\* +16 +1 \\*/$'
+	assert_line $'\t/* XXX 7 bytes hole, try to pack */'
+	assert_line $'\t/* size: 24, cachelines: 1, members: 3 */'
+	assert_line $'\t/* sum members: 10, holes: 1, sum holes: 7 */'
+	assert_line $'\t/* padding: 7 */'
+	assert_line "};"
+}
+
+@test "structpad: sizes and offsets equal the compiler's (C, DWARF 5)" {
+	compiler_matches "$LAYOUTS" "$LAYOUTS"
+}
+
+@test "structpad: DWARF 4, DWARF 3 (DW_AT_bit_offset), compressed sections and an object file" {
+	local v f
+	for v in "-gdwarf-4" "-gdwarf-3" "-gdwarf-5 -gz" "-gdwarf-4 -gz=zlib-gnu"; do
+		f=$BATS_TEST_TMPDIR/layouts-${v//[ =]/_}
+		cc -O2 -pthread $v -o "$f" "$SRC"
+		compiler_matches "$f" "$f"
+		# bit-fields: the same bits whatever the DWARF version
+		diff <(structpad -C bits "$f" | grep ':') \
+			<(structpad -C bits "$LAYOUTS" | grep ':') ||
+			fail "bit-fields differ with $v"
+	done
+	cc -c -g -O2 -o "$BATS_TEST_TMPDIR/layouts.o" "$SRC"
+	diff <(model "$BATS_TEST_TMPDIR/layouts.o" -C seed -C bits -C nested) \
+		<(model "$LAYOUTS" -C seed -C bits -C nested)
+}
+
+@test "structpad: bit-fields, unions, nested and anonymous members, flexible arrays, alignas, packed" {
+	run -0 structpad -C bits -C nested -C flex -C aligned -C packed -C value "$LAYOUTS"
+	assert_line --regexp $'^\tint +a:3; +/\\* +0: 0  4 \\*/$'
+	assert_line $'\t/* XXX 29 bits hole, try to pack */'
+	assert_line --regexp $'^\tshort unsigned int +g:1; +/\\* +26: 4  2 \\*/$'
+	assert_line $'\t/* sum bitfield members: 46 bits, bit holes: 3, sum bit holes: 47 bits */'
+	assert_line $'\tunion {'
+	assert_line --regexp $'^\t\tdouble +d; +/\\* +8 +8 \\*/$'
+	assert_line --regexp $'^\t\\} u; +/\\* +8 +8 \\*/$'
+	assert_line --regexp $'^\t\\}; +/\\* +32 +4 \\*/$'
+	assert_line --regexp $'^\tchar +data\\[\\]; +/\\* +5 +0 \\*/$'
+	assert_line --regexp $'^\tint +x; +/\\* +32 +4 \\*/$'
+	assert_line $'\t/* XXX 31 bytes hole, try to pack */'
+	assert_line --regexp $'^\tint +i; +/\\* +1 +4 \\*/$'
+	assert_line --regexp $'^\tchar +s\\[12\\]; +/\\* +0 +12 \\*/$'
+}
+
+@test "structpad: _Atomic members are read right (pahole 1.24 prints errors for them)" {
+	run -0 structpad -C atomics "$LAYOUTS"
+	assert_line --regexp $'^\t_Atomic long int +count; +/\\* +8 +8 \\*/$'
+	assert_line --regexp $'^\t_Atomic int +flags\\[2\\]; +/\\* +20 +8 \\*/$'
+	assert_line $'\t/* size: 32, cachelines: 1, members: 4 */'
+	run pahole -C atomics "$LAYOUTS"
+	assert_output --partial "ERROR"
+}
+
+@test "structpad: sizes and holes equal pahole's on the layouts helper" {
+	compare_pahole "$LAYOUTS"
+	echo "# compared $COMPARED structs with pahole, excluded $EXCLUDED with _Atomic members" >&3
+	[ "$COMPARED" -ge 10 ]
+	[ "$EXCLUDED" -eq 1 ]
+}
+
+@test "structpad: on glibc's debug info every struct's size and holes equal pahole's" {
+	local dbg
+	dbg=$(libc_debug)
+	[ -f "$dbg" ] || fail "no glibc debug file $dbg (libc6-dbg is in make deps)"
+	compare_pahole "$dbg"
+	echo "# glibc: compared $COMPARED structs with pahole, excluded $EXCLUDED with _Atomic members" >&3
+	[ "$COMPARED" -ge 400 ]
+	# a type defined in many units is shown once
+	run -0 bash -c "structpad '$dbg' | grep -c '^struct _IO_FILE {'"
+	assert_output 1
+}
+
+@test "structpad: a binary without DWARF is read through its build id" {
+	run -0 structpad --json -C _IO_FILE /lib/x86_64-linux-gnu/libc.so.6
+	assert_equal "$(jq -r .debug_file <<< "$output")" "$(libc_debug)"
+	assert_equal "$(jq -r '.types[0].size' <<< "$output")" 216
+}
+
+@test "structpad: a binary without DWARF is read through .gnu_debuglink" {
+	local d=$BATS_TEST_TMPDIR/dl
+	mkdir -p "$d"
+	cc -O2 -g -Wl,--build-id=none -pthread -o "$d/prog" "$SRC"
+	objcopy --only-keep-debug "$d/prog" "$d/prog.debug"
+	objcopy --strip-debug --add-gnu-debuglink="$d/prog.debug" "$d/prog"
+	run -0 structpad --json -C seed "$d/prog"
+	assert_equal "$(jq -r .debug_file <<< "$output")" "$d/prog.debug"
+	assert_equal "$(jq -r '.types[0].size' <<< "$output")" 24
+	# in .debug/ beside the binary too
+	mkdir "$d/.debug"
+	mv "$d/prog.debug" "$d/.debug/"
+	run -0 structpad -C seed "$d/prog"
+	assert_line $'\t/* size: 24, cachelines: 1, members: 3 */'
+	rm "$d/.debug/prog.debug"
+	run -2 --separate-stderr structpad "$d/prog"
+	assert_equal "$stderr" "structpad: $d/prog: no debug info: build with -g, or install its debug symbols package"
+}
+
+@test "structpad: C++ base classes and vtable pointers, no static members" {
+	compiler_matches "$HELPERS/layouts-cxx" "$HELPERS/layouts-cxx"
+	run -0 structpad -C Shape -C Derived "$HELPERS/layouts-cxx"
+	assert_line --regexp $'^\t__vtbl_ptr_type \\* +_vptr.Shape; +/\\* +0 +8 \\*/$'
+	assert_line --regexp $'^\tstruct Base +<ancestor>; +/\\* +0 +16 \\*/$'
+	refute_output --partial count
+	refute_output --partial limit
+	run -0 bash -c "structpad --json --false-sharing -C Hot '$HELPERS/layouts-cxx' | jq -c '[.types[0].members[] | .atomic]'"
+	assert_output "[true,true,false]"
+}
+
+@test "structpad: Go structs, from Go's DWARF" {
+	[ -x "$HELPERS/layouts-go" ] || fail "no Go helper: go is installed by make deps"
+	compiler_matches "$HELPERS/layouts-go" "$HELPERS/layouts-go"
+	run -0 bash -c "structpad --json -C main.Guarded '$HELPERS/layouts-go' | jq -r '.types[0].members[0] | \"\(.name) \(.lock)\"'"
+	assert_output "Mu true"
+}
+
+@test "structpad: -C takes several names and globs; --holes and --min-waste filter" {
+	run -0 structpad -C 'se*' -C point "$LAYOUTS"
+	assert_line "struct seed {"
+	assert_line "struct point {"
+	assert_equal "$(grep -c '^struct' <<< "$output")" 2
+	run -0 bash -c "structpad -s --no-header --holes 2 '$LAYOUTS' | awk '{ print \$7 }' | sort | tr '\n' ' '"
+	assert_output "atomics big bits "
+	run -0 bash -c "structpad -s --no-header --min-waste 15 '$LAYOUTS' | awk '{ print \$7 }' | sort | tr '\n' ' '"
+	assert_output "aligned bits "
+}
+
+@test "structpad: --summary sorts by waste and gives the size after reordering" {
+	run -0 structpad -s -C seed -C reorder -C point -C bits "$LAYOUTS"
+	assert_line --index 0 --regexp '^ +SIZE +WASTE +WASTE% +BEST +SAVES +TYPE$'
+	assert_line --index 1 --regexp '^ +32 +17 +53.1% +24 +8  struct bits$'
+	assert_line --index 2 --regexp '^ +40 +14 +35.0% +32 +8  struct reorder$'
+	assert_line --index 3 --regexp '^ +24 +14 +58.3% +16 +8  struct seed$'
+	assert_line --index 4 --regexp '^ +8 +2 +25.0% +8 +0  struct point$'
+	run -0 structpad -s --no-header -C seed "$LAYOUTS"
+	assert_equal "${#lines[@]}" 1
+}
+
+# compile_suggestion FILE TYPE: compile structpad -R's order of TYPE and
+# print sizeof and offsets of the members named after it
+compile_suggestion() {
+	local f=$1 t=$2 c=$BATS_TEST_TMPDIR/sugg.c
+	shift 2
+	{
+		printf '#include <pthread.h>\n#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdio.h>\n#define _Bool _Bool\n'
+		structpad -R "${SUGGEST_OPTS[@]}" -C "$t" "$f"
+		printf 'int main(void) { printf("%%zu\\n", sizeof(struct %s));' "$t"
+		for m in "$@"; do
+			printf ' printf("%%zu\\n", offsetof(struct %s, %s));' "$t" "$m"
+		done
+		printf ' return 0; }\n'
+	} > "$c"
+	cc -o "$c.bin" "$c" || fail "the suggestion does not compile: $(cat "$c")"
+	"$c.bin"
+}
+
+@test "structpad: --suggest predicts the size the compiler gives, never larger" {
+	local t want
+	SUGGEST_OPTS=()
+	for t in seed reorder bits nested shapes; do
+		want=$(structpad -R -C "$t" "$LAYOUTS" | sed -n 's/^\t\/\* size: \([0-9]*\),.*/\1/p')
+		if [ -z "$want" ]; then
+			run -0 structpad -R -C "$t" "$LAYOUTS"
+			assert_output --partial "no member order is smaller"
+			continue
+		fi
+		run -0 compile_suggestion "$LAYOUTS" "$t"
+		assert_equal "${lines[0]}" "$want"
+	done
+	run -0 compile_suggestion "$LAYOUTS" seed
+	assert_equal "${lines[0]}" 16
+	# never larger, over every type of the helper and of glibc
+	for f in "$LAYOUTS" "$(libc_debug)"; do
+		run -0 bash -c "structpad --json '$f' | jq '[.types[] | select(.best_size > .size)] | length'"
+		assert_output 0
+	done
+}
+
+@test "structpad: --hot fields that share a line are flagged, and --suggest pads them apart" {
+	run -1 structpad --check --hot reads,writes -C counters "$LAYOUTS"
+	assert_output "struct counters: hot members reads and writes share a cache line"
+	run -0 structpad --hot reads,writes -C counters "$LAYOUTS"
+	assert_line $'\t/* XXX hot members reads and writes share a cache line (false sharing) */'
+	SUGGEST_OPTS=(--hot reads,writes --false-sharing --cacheline 64)
+	run -0 compile_suggestion "$LAYOUTS" counters reads writes lock
+	# each hot member (and the lock) on a 64-byte line of its own
+	local r=$((lines[1] / 64)) w=$((lines[2] / 64)) l=$((lines[3] / 64))
+	[ "$r" != "$w" ] && [ "$r" != "$l" ] && [ "$w" != "$l" ] || fail "shared lines: $output"
+	run -0 structpad -R --hot reads,writes -C counters "$LAYOUTS"
+	assert_line --regexp $'^\tchar +__pad[0-9]+\\[56\\]; /\\* [0-9]+, to the next cache line \\*/$'
+	# two atomics on one line are found from their types alone
+	run -1 structpad --check --false-sharing -C atomics "$LAYOUTS"
+	assert_output "struct atomics: hot members count and flags share a cache line"
+}
+
+@test "structpad: --check --max-waste exits 1 and lists the offenders" {
+	run -1 structpad --check --max-waste 14 "$LAYOUTS"
+	assert_line "struct bits: 17 bytes of holes and padding (limit 14); 24 bytes after reordering, 32 now"
+	assert_line --partial "struct aligned: 58 bytes"
+	refute_line --partial "struct seed"
+	run -0 structpad --check --max-waste 100 -C seed "$LAYOUTS"
+	assert_output ""
+	run -2 --separate-stderr structpad --check "$LAYOUTS"
+	[[ ${stderr_lines[0]} == "structpad: --check needs --max-waste, --hot or --false-sharing" ]] || fail "$stderr"
+}
+
+@test "structpad: --json is the layout model" {
+	run -0 structpad --json -C seed -C bits "$LAYOUTS"
+	assert_equal "$(jq -r .schema <<< "$output")" "triage.structpad/1"
+	assert_equal "$(jq -c '.types[] | select(.name == "seed") | [.size, .nr_holes, .sum_holes, .padding, .waste, .best_size]' <<< "$output")" "[24,1,7,7,14,16]"
+	assert_equal "$(jq -c '.types[] | select(.name == "bits") | .members[0] | [.name, .bit_offset, .bit_size]' <<< "$output")" '["a",0,3]'
+	assert_equal "$(jq -c '.types[] | select(.name == "seed") | .holes' <<< "$output")" '[{"after":"a","bytes":7,"bits":0}]'
+}
+
+@test "structpad: --baseline exits 1 when a type grew, gained a hole or put hot fields on one line" {
+	local d=$BATS_TEST_TMPDIR
+	cat > "$d/v1.c" <<-'EOF'
+	struct conn { long id; int fd; int port; long hits; char pad[48]; long misses; };
+	struct conn c;
+	int main(void) { return 0; }
+	EOF
+	cat > "$d/v2.c" <<-'EOF'
+	struct conn { long id; int fd; char flag; int port; long hits; long misses; char pad[48]; };
+	struct conn c;
+	int main(void) { return 0; }
+	EOF
+	cc -g -o "$d/v1" "$d/v1.c"
+	cc -g -o "$d/v2" "$d/v2.c"
+	structpad --json --hot hits,misses -C conn "$d/v1" > "$d/base.json"
+	run -0 structpad --baseline "$d/base.json" -C conn "$d/v1"
+	assert_output ""
+	run -1 structpad --baseline "$d/base.json" -C conn "$d/v2"
+	assert_line "struct conn: grew from 80 to 88 bytes"
+	assert_line "struct conn: gained a hole (0 -> 2 holes, 7 bytes)"
+	assert_line "struct conn: hot members hits and misses moved onto one cache line"
+	echo '{"not": "structpad"}' > "$d/bad.json"
+	run -2 --separate-stderr structpad --baseline "$d/bad.json" "$d/v1"
+	assert_equal "$stderr" "structpad: $d/bad.json: not a structpad --json file"
+}
+
+@test "structpad: --cacheline sets the line size; boundaries are marked where pahole marks them" {
+	local cl
+	for cl in 32 64 128; do
+		diff <(structpad --cacheline $cl -C big "$LAYOUTS" | grep cacheline) \
+			<(pahole --cacheline $cl -C big "$LAYOUTS" 2>/dev/null | grep cacheline) ||
+			fail "--cacheline $cl differs from pahole"
+	done
+	run -0 structpad --cacheline 32 -C big "$LAYOUTS"
+	assert_line $'\t/* size: 152, cachelines: 5, members: 5 */'
+	assert_line $'\t/* --- cacheline 2 boundary (64 bytes) was 4 bytes ago --- */'
+	run -2 --separate-stderr structpad --cacheline x "$LAYOUTS"
+	assert_equal "$stderr" "structpad: --cacheline x: not a number of bytes (at least 1)"
+}
+
+@test "structpad: bad input gives one line and exit 2, never a crash" {
+	local d=$BATS_TEST_TMPDIR
+	echo "hello" > "$d/text"
+	head -c 3000 "$LAYOUTS" > "$d/truncated"
+	{ printf '\177ELF\002\001\001'; head -c 5000 /dev/urandom; } > "$d/garbage"
+	cp "$LAYOUTS" "$d/nodebug"
+	strip "$d/nodebug"
+	local f
+	for f in text truncated garbage nodebug; do
+		run -2 --separate-stderr structpad "$d/$f"
+		assert_output ""
+		[ "${#stderr_lines[@]}" -eq 1 ] || fail "$f: $stderr"
+	done
+	run -2 --separate-stderr structpad "$d/text"
+	assert_equal "$stderr" "structpad: $d/text: not an ELF file"
+	run -2 --separate-stderr structpad "$d/truncated"
+	[[ $stderr == "structpad: $d/truncated: truncated or corrupt "* ]] || fail "$stderr"
+	run -2 --separate-stderr structpad "$d/nodebug"
+	assert_equal "$stderr" "structpad: $d/nodebug: no debug info: build with -g, or install its debug symbols package"
+	run -2 --separate-stderr structpad "$d"
+	assert_equal "$stderr" "structpad: $d: is a directory"
+	run -2 --separate-stderr structpad "$d/none"
+	assert_equal "$stderr" "structpad: $d/none: No such file or directory"
+	run -2 --separate-stderr structpad -C no_such_type "$LAYOUTS"
+	assert_equal "$stderr" "structpad: $LAYOUTS: no type matches no_such_type"
+	run -2 --separate-stderr structpad
+	[[ ${stderr_lines[0]} == "structpad: a FILE is required" ]] || fail "$stderr"
+}
+
+@test "structpad: hostile names are escaped" {
+	local f=$BATS_TEST_TMPDIR/$'\e]0;pwned\a'
+	echo x > "$f"
+	run -2 --separate-stderr structpad "$f"
+	output=$stderr
+	no_raw_escapes
+	assert_output --partial 'structpad: '
+	assert_output --partial '\e]0;pwned\x07: not an ELF file'
+	run -2 --separate-stderr structpad -C $'\e[31m' "$LAYOUTS"
+	output=$stderr
+	no_raw_escapes
+}
