@@ -74,6 +74,12 @@ field() {
 	[ "$harmed" -le 33 ] || fail "$harmed of 100 harmed"
 }
 
+sigint_blocked() {
+	local mask
+	mask=$(awk '/^SigBlk:/ { print $2 }' "/proc/$1/status")
+	[ -n "$mask" ] && (( 0x$mask & 2 ))
+}
+
 # A parent whose SIGCHLD handler does not wait gets 0.2 s of grace after
 # the SIGCHLD; an interrupt then ends the reap before any wait4.
 @test "an interrupted --reap lists what it did and left, and exits 130" {
@@ -82,7 +88,8 @@ field() {
 	"$TRIAGE_BIN/zombies" --reap --min-age 0 -p "$parent" \
 	    > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
 	local z=$!
-	sleep 0.05
+	# the reap has begun once zombies blocks SIGINT (its guard)
+	wait_until sigint_blocked "$z"
 	kill -INT "$z"
 	local st=0
 	wait "$z" || st=$?

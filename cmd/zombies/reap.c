@@ -267,6 +267,11 @@ reap_parent(struct reap *rp, struct scan *s, const struct tri_zparent *par,
 
 	if (n == 0)
 		return;
+	if (tri_ptrace_interrupted()) {
+		for (i = 0; i < n; i++)
+			add(rp, pending[i], "left", "-", "interrupted");
+		return;
+	}
 	if (par->gone || tri_proc_open(&pp, par->pid) < 0 ||
 	    pp.starttime != par->start) {
 		if (!par->gone)
@@ -386,8 +391,7 @@ reap_run(const struct ctl *ctl, struct scan *s)
 	/* Guarded from the first parent to the last (lib/ptrace): a ^C
 	 * ends the reap between two zombies, never inside a parent. */
 	tri_ptrace_guard();
-	for (i = 0; i < s->np && rp.fail_errno == 0 &&
-	    !tri_ptrace_interrupted(); i++)
+	for (i = 0; i < s->np && rp.fail_errno == 0; i++)
 		reap_parent(&rp, s, &s->p[i], pending);
 	sig = tri_ptrace_unguard();
 	if (rp.fail_errno != 0) {
