@@ -18,6 +18,8 @@
 
 #define DEBUGDIR	"/usr/lib/debug"
 
+static uint64_t fnv(uint64_t h, const void *p, size_t n);
+
 struct chunk {
 	struct chunk	*next;
 	size_t		 used, size;
@@ -60,6 +62,62 @@ tri_dwarf_strdup(struct tri_dwarf *d, const char *s)
 		return "";
 	memcpy(p, s, n + 1);
 	return p;
+}
+
+/* Member names and type spellings repeat: keep each once. */
+const char *
+tri_dwarf_intern(struct tri_dwarf *d, const char *s, size_t n)
+{
+	uint64_t h = fnv(0xcbf29ce484222325ULL, s, n);
+	const char **v;
+	size_t i, j, size;
+	char *p;
+
+	if (n == 0 || (n == 1 && s[0] == '\0'))
+		return "";
+	if ((d->nstrs + 1) * 2 > d->strsize) {
+		size = d->strsize ? d->strsize * 2 : 1024;
+		if ((v = calloc(size, sizeof(*v))) == NULL)
+			return "";
+		for (i = 0; i < d->strsize; i++) {
+			const char *o = d->strs[i];
+			size_t on;
+
+			if (o == NULL)
+				continue;
+			on = strlen(o) + 1;
+			on += strlen(o + on);
+			for (j = fnv(0xcbf29ce484222325ULL, o, on) & (size - 1);
+			    v[j]; j = (j + 1) & (size - 1))
+				;
+			v[j] = o;
+		}
+		free(d->strs);
+		d->strs = v;
+		d->strsize = size;
+	}
+	for (j = h & (d->strsize - 1); d->strs[j]; j = (j + 1) &
+	    (d->strsize - 1)) {
+		const char *o = d->strs[j];
+		size_t on = strlen(o) + 1;
+
+		on += strlen(o + on);
+		if (on == n && memcmp(o, s, n) == 0)
+			return o;
+	}
+	if ((p = tri_dwarf_alloc(d, n + 2)) == NULL)
+		return "";
+	memcpy(p, s, n);
+	p[n] = p[n + 1] = '\0';
+	d->strs[j] = p;
+	d->nstrs++;
+	return p;
+}
+
+const char *
+tri_dwarf_dims(const struct tri_dwarf_member *m)
+{
+	return m->name + strlen(m->name) + 1;
 }
 
 void
@@ -560,5 +618,6 @@ tri_dwarf_free(struct tri_dwarf *d)
 	free(d->types);
 	free(d->hash);
 	free(d->hkey);
+	free(d->strs);
 	memset(d, 0, sizeof(*d));
 }

@@ -29,18 +29,19 @@ enum {
 	TRI_DWARF_ALIGNAS = 1 << 6,	/* DW_AT_alignment on the member */
 };
 
+/* 40 bytes: glibc's debug info alone has tens of thousands of members. */
 struct tri_dwarf_member {
-	const char	*name;		/* "" when anonymous */
+	const char	*name;		/* "" when anonymous; its array
+					 * dimensions follow the NUL */
 	const char	*type;		/* C spelling: "struct foo *" */
-	const char	*dims;		/* array dimensions "[4][2]", or "" */
 	uint64_t	 offset;	/* bytes from the start of the type; of
 					 * the storage unit for a bit-field */
-	uint64_t	 size;		/* bytes; the storage unit's for a
+	uint32_t	 size;		/* bytes; the storage unit's for a
 					 * bit-field */
-	uint32_t	 bit_offset;	/* bits from offset (bit-fields) */
-	uint32_t	 bit_size;	/* bits; 0 when not a bit-field */
-	uint32_t	 align;		/* alignment of the member, bytes */
-	uint32_t	 flags;
+	uint16_t	 bit_offset;	/* bits from offset (bit-fields) */
+	uint16_t	 bit_size;	/* bits; 0 when not a bit-field */
+	uint16_t	 align;		/* alignment of the member, bytes */
+	uint16_t	 flags;
 	uint32_t	 nested;	/* TRI_DWARF_NESTED: index in types */
 };
 
@@ -75,6 +76,8 @@ struct tri_dwarf {
 	uint32_t		*hash;		/* index+1 of the types, by key */
 	size_t			 hsize;
 	uint64_t		*hkey;
+	const char		**strs;		/* interned strings */
+	size_t			 nstrs, strsize;
 };
 
 /*
@@ -93,6 +96,8 @@ int	tri_dwarf_load(const char *path, struct tri_dwarf *d);
 int	tri_dwarf_load_mem(const void *buf, size_t len, struct tri_dwarf *d);
 void	tri_dwarf_free(struct tri_dwarf *d);
 
+/* A member's array dimensions, "[4][2]", or "". */
+const char *tri_dwarf_dims(const struct tri_dwarf_member *m);
 /* "struct", "class" or "union". */
 const char *tri_dwarf_kind_name(enum tri_dwarf_kind k);
 const char *tri_dwarf_lang_name(enum tri_dwarf_lang l);

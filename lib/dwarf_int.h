@@ -10,6 +10,8 @@
 void	*tri_dwarf_alloc(struct tri_dwarf *d, size_t n);
 /* A copy of s in d's arena ("" on ENOMEM). */
 const char *tri_dwarf_strdup(struct tri_dwarf *d, const char *s);
+/* One shared copy of the n bytes at s (which may hold NULs) and a NUL. */
+const char *tri_dwarf_intern(struct tri_dwarf *d, const char *s, size_t n);
 void	 tri_dwarf_why(struct tri_dwarf *d, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /*

@@ -369,9 +369,34 @@ bitfield(Dwarf_Die *c, struct tri_dwarf_member *m, Dwarf_Word bits)
 	if (abs - byte * 8 + bits > ub)
 		byte = abs / 8;		/* packed across units */
 	m->offset = byte;
-	m->size = storage;
-	m->bit_offset = (uint32_t)(abs - byte * 8);
-	m->bit_size = (uint32_t)bits;
+	m->size = (uint32_t)storage;
+	m->bit_offset = (uint16_t)(abs - byte * 8);
+	m->bit_size = (uint16_t)bits;
+}
+
+static uint32_t
+clamp32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* The name, a NUL and the array dimensions, interned. */
+static void
+set_name(struct tri_dwarf *d, struct tri_dwarf_member *m, const char *name,
+    const char *dims)
+{
+	char buf[640];
+	size_t n = 0;
+
+	if (name)
+		n = (size_t)snprintf(buf, sizeof(buf) - 130, "%s", name);
+	if (n > sizeof(buf) - 131)
+		n = sizeof(buf) - 131;
+	buf[n++] = '\0';
+	n += (size_t)snprintf(buf + n, 128, "%s", dims);
+	m->name = tri_dwarf_intern(d, buf, n);
+	if (*m->name == '\0' && *dims == '\0')
+		m->name = "\0";
 }
 
 static int
@@ -387,7 +412,7 @@ build_member(struct tri_dwarf *d, Dwarf_Die *c, enum tri_dwarf_lang lang,
 
 	memset(m, 0, sizeof(*m));
 	has_t = type_of(c, &t);
-	m->name = name ? tri_dwarf_strdup(d, name) : "";
+	m->name = "\0";
 	if (dwarf_tag(c) == DW_TAG_inheritance)
 		m->flags |= TRI_DWARF_BASE;
 	if (name && strncmp(name, "_vptr", 5) == 0 &&
@@ -396,13 +421,14 @@ build_member(struct tri_dwarf *d, Dwarf_Die *c, enum tri_dwarf_lang lang,
 	if (dwarf_hasattr(c, DW_AT_alignment))
 		m->flags |= TRI_DWARF_ALIGNAS;
 	m->offset = member_location(c);
-	m->size = has_t ? size_of(&t) : 0;
-	m->align = field_align(c, lang, depth);
-	if (udata(c, DW_AT_bit_size, &bits) && bits > 0 && bits <= 1024)
+	m->size = clamp32(has_t ? size_of(&t) : 0);
+	m->align = (uint16_t)(field_align(c, lang, depth) > 32768 ? 32768 :
+	    field_align(c, lang, depth));
+	if (udata(c, DW_AT_bit_size, &bits) && bits > 0 && bits <= 128)
 		bitfield(c, m, bits);
 	if (!has_t) {
 		m->type = "void";
-		m->dims = "";
+		set_name(d, m, name, "");
 		return 0;
 	}
 	m->flags |= sharing_flags(&t, lang, 0);
@@ -417,7 +443,7 @@ build_member(struct tri_dwarf *d, Dwarf_Die *c, enum tri_dwarf_lang lang,
 	}
 	if (flex && m->size == 0)
 		m->flags |= TRI_DWARF_FLEX;
-	m->dims = tri_dwarf_strdup(d, dims);
+	set_name(d, m, name, dims);
 	if (has_t && aggregate_word(dwarf_tag(&e)) &&
 	    dwarf_tag(&e) != DW_TAG_enumeration_type &&
 	    dwarf_diename(&e) == NULL && !dwarf_hasattr(&e, DW_AT_declaration) &&
@@ -428,7 +454,7 @@ build_member(struct tri_dwarf *d, Dwarf_Die *c, enum tri_dwarf_lang lang,
 		m->nested = (uint32_t)idx;
 	}
 	spell(has_t ? &e : NULL, lang, type, sizeof(type), depth);
-	m->type = tri_dwarf_strdup(d, type);
+	m->type = tri_dwarf_intern(d, type, strlen(type) + 1);
 	return 0;
 }
 

@@ -81,7 +81,7 @@ json_members(const struct ctl *ctl, struct tri_json *j,
 		tri_json_kstr(j, "name", m->name);
 		tri_json_key(j, "type");
 		tri_json_str(j, m->type);
-		tri_json_kstr(j, "dims", m->dims);
+		tri_json_kstr(j, "dims", tri_dwarf_dims(m));
 		tri_json_kuint(j, "offset", off);
 		tri_json_kuint(j, "size", m->size);
 		if (m->bit_size) {

@@ -284,6 +284,16 @@ output(const struct ctl *ctl, const char *file, const struct tri_dwarf *d,
 	return TRI_EXIT_OK;
 }
 
+/*
+ * The text views print each type as soon as its layout is known, so that
+ * only one layout is in memory at a time; the others need them all.
+ */
+static bool
+streams(const struct ctl *ctl)
+{
+	return !ctl->json && !ctl->baseline && !ctl->check && !ctl->summary;
+}
+
 static int
 run_file(const struct ctl *ctl, const char *file)
 {
@@ -301,19 +311,23 @@ run_file(const struct ctl *ctl, const char *file)
 		tri_dwarf_free(&d);
 		return TRI_EXIT_FAIL;
 	}
-	if ((l = calloc(d.ntypes ? d.ntypes : 1, sizeof(*l))) == NULL)
+	if ((l = calloc(streams(ctl) || d.ntypes == 0 ? 1 : d.ntypes,
+	    sizeof(*l))) == NULL)
 		err(TRI_EXIT_FAIL, "calloc");
 	for (i = 0; i < d.ntypes; i++) {
 		if (d.types[i].nested || !select_name_matches(ctl, &d.types[i]))
 			continue;
 		if (layout_compute(ctl, &d.types[i], &l[n]) < 0)
 			err(TRI_EXIT_FAIL, "layout");
-		if (select_wanted(ctl, &l[n]))
-			n++;
-		else
+		if (!select_wanted(ctl, &l[n]))
 			layout_free(&l[n]);
+		else if (streams(ctl)) {
+			output(ctl, file, &d, &l[n], 1);
+			layout_free(&l[n]);
+		} else
+			n++;
 	}
-	status = output(ctl, file, &d, l, n);
+	status = streams(ctl) ? TRI_EXIT_OK : output(ctl, file, &d, l, n);
 	for (i = 0; i < n; i++)
 		layout_free(&l[i]);
 	free(l);

@@ -44,7 +44,7 @@ name_part(const struct tri_dwarf_member *m, char *buf, size_t size)
 	if (m->bit_size)
 		snprintf(buf, size, "%s:%u;", n, m->bit_size);
 	else
-		snprintf(buf, size, "%s%s;", n, m->dims);
+		snprintf(buf, size, "%s%s;", n, tri_dwarf_dims(m));
 	return buf;
 }
 
@@ -140,7 +140,7 @@ members(FILE *f, struct cursor *c, const struct layout *l, uint64_t base,
 			}
 			tri_out_escape(nm, sizeof(nm), m->name, strlen(m->name));
 			snprintf(close, sizeof(close), "}%s%s%s;", *nm ? " " : "",
-			    nm, m->dims);
+			    nm, tri_dwarf_dims(m));
 			tabs(f, indent);
 			fprintf(f, "%-*s %s\n", COMMENT_COL - 8 * indent,
 			    close, cm);
@@ -229,5 +229,5 @@ view_decl(FILE *f, const struct tri_dwarf *d,
 		view_decl(f, d, &t->members[i], indent + 1);
 	tri_out_escape(esc, sizeof(esc), m->name, strlen(m->name));
 	tabs(f, indent);
-	fprintf(f, "}%s%s%s;\n", *esc ? " " : "", esc, m->dims);
+	fprintf(f, "}%s%s%s;\n", *esc ? " " : "", esc, tri_dwarf_dims(m));
 }

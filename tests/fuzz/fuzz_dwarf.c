@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (k = 0; k < d.types[i].nmembers; k++)
 				n += strlen(d.types[i].members[k].type) +
 				    strlen(d.types[i].members[k].name) +
-				    strlen(d.types[i].members[k].dims);
+				    strlen(tri_dwarf_dims(&d.types[i].members[k]));
 		}
 	}
 	tri_dwarf_free(&d);

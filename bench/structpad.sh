@@ -1,0 +1,77 @@
+#!/bin/bash
+# bench/structpad.sh - structpad against pahole, in the same run, on every
+# type of glibc's debug info (libc6-dbg) and on a generated file of 5,000
+# structs built with -g: wall time and peak RSS (/usr/bin/time -f '%e %M'),
+# median of the runs, as ratios.
+set -u
+cd "$(dirname "$0")/.."
+: "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
+STRUCTPAD=$TRIAGE_BIN/structpad
+N=${STRUCTPAD_BENCH_STRUCTS:-5000}
+RUNS=${STRUCTPAD_BENCH_RUNS:-5}
+
+id=$(readelf -n /lib/x86_64-linux-gnu/libc.so.6 | awk '/Build ID/ { print $3 }')
+LIBC=/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug
+[ -f "$LIBC" ] || { echo "bench: no $LIBC (install libc6-dbg)" >&2; exit 2; }
+
+tmp=$(mktemp -d /tmp/structpad-bench.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+# N structs of 3 to 12 members of mixed types, some with bit-fields
+awk -v n="$N" 'BEGIN {
+	split("char short int long double void* _Bool float", ty, " ")
+	srand(42)
+	for (i = 0; i < n; i++) {
+		printf "struct s%d {", i
+		m = 3 + int(rand() * 10)
+		for (k = 0; k < m; k++) {
+			t = ty[1 + int(rand() * 8)]
+			if (t == "int" && rand() < 0.2)
+				printf " unsigned int f%d:%d;", k, 1 + int(rand() * 12)
+			else
+				printf " %s f%d;", t, k
+		}
+		printf " };\nstruct s%d v%d;\n", i, i
+	}
+	print "int main(void) { return 0; }"
+}' > "$tmp/gen.c"
+cc -g -O0 -o "$tmp/gen" "$tmp/gen.c" || exit 2
+
+# one FILE TOOL...: "seconds kilobytes" of one run
+one() {
+	local f=$1
+	shift
+	/usr/bin/time -f '%e %M' -o "$tmp/t" "$@" "$f" > /dev/null 2>&1
+	cat "$tmp/t"
+}
+
+# med FILE COLUMN: the median of a column
+med() {
+	awk -v c="$2" '{ print $c }' "$1" | sort -n |
+		awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+
+report() {	# report NAME TARGET-FILE
+	local name=$1 s=$tmp/$1.sp p=$tmp/$1.pa
+	local st sm pt pm
+	st=$(med "$s" 1) sm=$(med "$s" 2) pt=$(med "$p" 1) pm=$(med "$p" 2)
+	awk -v n="$name" -v st="$st" -v sm="$sm" -v pt="$pt" -v pm="$pm" 'BEGIN {
+		printf "%s: structpad %.2f s %.1f MiB, pahole %.2f s %.1f MiB; time ratio %.3f (target <= 0.6), memory ratio %.3f (target <= 0.4)\n",
+		    n, st, sm / 1024, pt, pm / 1024, (pt > 0 ? st / pt : 0), sm / pm }'
+}
+
+types=$("$STRUCTPAD" -s --no-header "$LIBC" | wc -l)
+gtypes=$("$STRUCTPAD" -s --no-header "$tmp/gen" | wc -l)
+# interleaved, so that machine noise hits both alike
+for ((i = 0; i < RUNS; i++)); do
+	one "$LIBC" "$STRUCTPAD" >> "$tmp/glibc.sp"
+	one "$LIBC" pahole >> "$tmp/glibc.pa"
+	one "$tmp/gen" "$STRUCTPAD" >> "$tmp/generated.sp"
+	one "$tmp/gen" pahole >> "$tmp/generated.pa"
+done
+echo "structpad bench: median of $RUNS runs, every type printed"
+echo "glibc debug info: $LIBC ($types types)"
+report glibc
+echo "generated: $N structs compiled with -g ($gtypes types)"
+report "generated"
