@@ -9,22 +9,21 @@
 #include "out.h"
 
 /*
- * Length of the valid, printable UTF-8 sequence at s (2-4 bytes), or 0.
- * Hand-written rather than mbrtowc(): it must not depend on the locale,
- * and it runs once per byte of every name printed.
+ * Length of the valid UTF-8 sequence at s (2-4 bytes) with its code point
+ * in *cp, or 0.  Hand-written rather than mbrtowc(): it must not depend
+ * on the locale, and it runs once per byte of every name printed.
  */
 static size_t
-utf8_len(const unsigned char *s, size_t len)
+utf8_decode(const unsigned char *s, size_t len, unsigned int *cp)
 {
-	unsigned int cp;
 	size_t n, i;
 
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
+		n = 2, *cp = s[0] & 0x1f;
 	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
+		n = 3, *cp = s[0] & 0x0f;
 	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
+		n = 4, *cp = s[0] & 0x07;
 	else
 		return 0;
 	if (n > len)
@@ -32,15 +31,31 @@ utf8_len(const unsigned char *s, size_t len)
 	for (i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
+		*cp = (*cp << 6) | (s[i] & 0x3f);
 	}
-	/* overlong, surrogates, beyond U+10FFFF, C1 controls, bidi overrides */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ||
-	    (cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069))
+	/* overlong, surrogates, beyond U+10FFFF */
+	if ((n == 3 && *cp < 0x800) || (n == 4 && *cp < 0x10000) ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
 		return 0;
 	return n;
+}
+
+/* C1 controls and the bidi overrides and isolates: never shown raw. */
+static bool
+unprintable_cp(unsigned int cp)
+{
+	return (cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Length of the valid, printable UTF-8 sequence at s (2-4 bytes), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t len)
+{
+	unsigned int cp;
+	size_t n = utf8_decode(s, len, &cp);
+
+	return n > 0 && !unprintable_cp(cp) ? n : 0;
 }
 
 /* The escape of one byte that cannot pass, into out (at most 5 bytes). */
@@ -207,37 +222,53 @@ tri_out_width(const char *s)
 	return w;
 }
 
+/*
+ * JSON strings decode to the bytes themselves where JSON can say them
+ * (control characters as \uXXXX, so none is raw in the output); a byte
+ * that is not UTF-8 becomes the text backslash-x-HH, and so that this
+ * cannot be taken for a name that holds those four characters, a
+ * backslash becomes two.  man 7 triage documents it.
+ */
 int
 tri_out_json_str(FILE *f, const char *src, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)src;
+	unsigned int cp;
 	size_t i = 0, n;
 
 	putc('"', f);
 	while (i < len) {
 		unsigned char c = s[i];
 
-		if (c >= 0x80) {
-			if ((n = utf8_len(s + i, len - i)) > 0) {
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			for (n = i + 1; n < len && s[n] >= 0x20 && s[n] < 0x7f &&
+			    s[n] != '"' && s[n] != '\\'; n++)
+				;
+			fwrite(s + i, 1, n - i, f);
+			i = n;
+		} else if (c >= 0x80 && (n = utf8_decode(s + i, len - i,
+		    &cp)) > 0) {
+			if (unprintable_cp(cp))
+				fprintf(f, "\\u%04x", cp);
+			else
 				fwrite(s + i, 1, n, f);
-				i += n;
-			} else {
-				fprintf(f, "\\\\x%02x", c);
-				i++;
-			}
-			continue;
+			i += n;
+		} else if (c >= 0x80) {
+			fprintf(f, "\\\\x%02x", c);
+			i++;
+		} else {
+			i++;
+			if (c == '"')
+				fputs("\\\"", f);
+			else if (c == '\\')
+				fputs("\\\\\\\\", f);
+			else if (c == '\n')
+				fputs("\\n", f);
+			else if (c == '\t')
+				fputs("\\t", f);
+			else
+				fprintf(f, "\\u%04x", c);
 		}
-		i++;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			putc(c, f);
 	}
 	return putc('"', f) == EOF ? -1 : 0;
 }
@@ -349,11 +380,20 @@ tri_json_uint(struct tri_json *j, unsigned long long v)
 void
 tri_json_double(struct tri_json *j, double v)
 {
+	char t[32];
+
 	before(j);
-	if (isfinite(v))
-		fprintf(j->f, "%.6g", v);
-	else
+	if (!isfinite(v)) {
 		fputs("null", j->f);
+		return;
+	}
+	/* The shortest of 15 or 17 digits that reads back as v: full
+	 * precision (a Unix time, a byte count) without 0.1 turning into
+	 * 0.10000000000000001. */
+	snprintf(t, sizeof(t), "%.15g", v);
+	if (strtod(t, NULL) != v)
+		snprintf(t, sizeof(t), "%.17g", v);
+	fputs(t, j->f);
 }
 
 void
@@ -645,4 +685,29 @@ const char *
 tri_out_reset(void)
 {
 	return color_on ? "\033[0m" : "";
+}
+
+void
+tri_json_kfixed(struct tri_json *j, const char *k, double v, int decimals)
+{
+	tri_json_key(j, k);
+	before(j);
+	if (isfinite(v))
+		fprintf(j->f, "%.*f", decimals, v);
+	else
+		fputs("null", j->f);
+}
+
+void
+tri_json_schema(struct tri_json *j, const char *name)
+{
+	tri_json_key(j, "schema");
+	before(j);
+	fprintf(j->f, "\"triage.%s/1\"", name);
+}
+
+void
+tri_json_ktime_unix(struct tri_json *j, double t)
+{
+	tri_json_kfixed(j, "time_unix", t, 3);
 }

@@ -43,8 +43,14 @@ char	*tri_out_put_word(char *p, const char *s, size_t width);
 /* The number of decimal digits of v. */
 size_t	tri_out_digits(unsigned long long v);
 
-/* Write src as a JSON string literal, quotes included; invalid UTF-8
- * bytes become the six characters "\\xHH" so nothing is lost. */
+/*
+ * Write src as a JSON string literal, quotes included.  It decodes to the
+ * bytes themselves where JSON can hold them (control characters, C1 and
+ * bidi controls written as \uXXXX escapes, never raw); a byte that is not
+ * UTF-8 decodes to the four characters backslash, x and two hex digits,
+ * and a backslash to two backslashes, so the byte 0xff and a name that
+ * holds the text of its escape never decode alike (man 7 triage).
+ */
 int	tri_out_json_str(FILE *f, const char *src, size_t len);
 
 /*
@@ -73,6 +79,13 @@ void	tri_json_uint(struct tri_json *j, unsigned long long v);
 void	tri_json_double(struct tri_json *j, double v);
 void	tri_json_bool(struct tri_json *j, bool v);
 void	tri_json_null(struct tri_json *j);
+/*
+ * "schema": "triage.NAME/1", the first key of a command's top-level
+ * object (man 7 triage).
+ */
+void	tri_json_schema(struct tri_json *j, const char *name);
+/* "time_unix": seconds since the epoch, to the millisecond. */
+void	tri_json_ktime_unix(struct tri_json *j, double t);
 /* End a document: a newline after the top-level value. */
 void	tri_json_end(struct tri_json *j);
 
@@ -82,6 +95,10 @@ void	tri_json_kint(struct tri_json *j, const char *k, long long v);
 void	tri_json_kuint(struct tri_json *j, const char *k, unsigned long long v);
 void	tri_json_kdouble(struct tri_json *j, const char *k, double v);
 void	tri_json_kbool(struct tri_json *j, const char *k, bool v);
+/* k: v with a fixed number of decimals (a Unix time to the microsecond,
+ * which %.6g would round to ten seconds). */
+void	tri_json_kfixed(struct tri_json *j, const char *k, double v,
+	    int decimals);
 /* k: v when known, else null (a value the kernel did not give) */
 void	tri_json_kint_or_null(struct tri_json *j, const char *k, bool known,
 	    long long v);

@@ -88,6 +88,52 @@ json_writer(void)
 }
 
 static void
+ambiguous_doc(struct tri_json *j)
+{
+	tri_json_arr_begin(j);
+	tri_json_strn(j, "\xff", 1);		/* the byte 0xff */
+	tri_json_str(j, "\\xff");		/* the four characters \xff */
+	tri_json_str(j, "a\\b");
+	tri_json_str(j, "\xe2\x80\xae" "rtl\xc2\x9b");	/* U+202E, C1 CSI */
+	tri_json_arr_end(j);
+	tri_json_end(j);
+}
+
+/* The byte and the text of its escape must not decode alike. */
+static void
+json_unambiguous(void)
+{
+	CHECK_STR(json_of(ambiguous_doc),
+	    "[\"\\\\xff\",\"\\\\\\\\xff\",\"a\\\\\\\\b\","
+	    "\"\\u202ertl\\u009b\"]\n");
+}
+
+static void
+numbers_doc(struct tri_json *j)
+{
+	tri_json_obj_begin(j);
+	tri_json_schema(j, "test");
+	tri_json_ktime_unix(j, 1796110123.4567);
+	tri_json_kdouble(j, "t", 1796110123.4567);
+	tri_json_kdouble(j, "tenth", 0.1);
+	tri_json_kdouble(j, "big", 123456789012345.0);
+	tri_json_kdouble(j, "nan", 0.0 / 0.0);
+	tri_json_kint(j, "i", -9007199254740993LL);
+	tri_json_obj_end(j);
+	tri_json_end(j);
+}
+
+/* Full precision: a Unix time keeps its milliseconds, integers stay exact. */
+static void
+json_numbers(void)
+{
+	CHECK_STR(json_of(numbers_doc), "{\"schema\":\"triage.test/1\","
+	    "\"time_unix\":1796110123.457,\"t\":1796110123.4567,"
+	    "\"tenth\":0.1,\"big\":123456789012345,\"nan\":null,"
+	    "\"i\":-9007199254740993}\n");
+}
+
+static void
 argv_doc(struct tri_json *j)
 {
 	tri_json_obj_begin(j);
@@ -187,6 +233,8 @@ main(void)
 	RUN(escape_utf8);
 	RUN(escape_sizes);
 	RUN(json_writer);
+	RUN(json_unambiguous);
+	RUN(json_numbers);
 	RUN(json_argv);
 	RUN(json_or_null);
 	RUN(hand_cells);
