@@ -1,0 +1,456 @@
+/* cmd/systrace/decode_struct.c - structures: sockaddr, stat, sigaction, argv... */
+#include <arpa/inet.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+
+#include "systrace.h"
+
+#define MAX_ITEMS	32	/* array elements shown, as strace's -s */
+
+/* The kernel's struct sigaction (x86-64 and asm-generic order). */
+struct ksigaction {
+	unsigned long	 handler;
+	unsigned long	 flags;
+	unsigned long	 restorer;
+	uint64_t	 mask;
+};
+
+static int
+peek(pid_t pid, unsigned long addr, void *buf, size_t n)
+{
+	return tri_ptrace_read_mem(pid, addr, buf, n) == (ssize_t)n ? 0 : -1;
+}
+
+static void
+sb_set(struct sbuf *b, const char *set, unsigned long long v)
+{
+	const char *names[64];
+	unsigned long long rest;
+	size_t n, i;
+
+	n = tri_syscalls_flags(tri_syscalls_set_id(set), v, names, 64, &rest);
+	for (i = 0; i < n; i++) {
+		if (i)
+			sb_add(b, "|", 1);
+		sb_puts(b, names[i]);
+	}
+	if (rest || n == 0) {
+		if (n)
+			sb_add(b, "|", 1);
+		if (rest)
+			sb_hex(b, rest);
+		else
+			sb_add(b, "0", 1);
+	}
+}
+
+void
+sb_signal(struct sbuf *b, int sig)
+{
+	const char *n = tri_syscalls_signal_name(sig);
+
+	if (n)
+		sb_puts(b, n);
+	else
+		sb_int(b, sig);
+}
+
+static void
+sb_sigmask(struct sbuf *b, uint64_t m)
+{
+	int sig, first = 1;
+
+	sb_add(b, "[", 1);
+	for (sig = 1; sig <= 64; sig++) {
+		const char *n;
+
+		if (!(m & (1ULL << (sig - 1))))
+			continue;
+		if (!first)
+			sb_add(b, " ", 1);
+		first = 0;
+		n = tri_syscalls_signal_name(sig);
+		if (n && strncmp(n, "SIG", 3) == 0)
+			sb_puts(b, n + 3);
+		else
+			sb_int(b, sig);
+	}
+	sb_add(b, "]", 1);
+}
+
+static void
+sb_sockaddr(struct sbuf *b, pid_t pid, unsigned long addr, size_t len)
+{
+	struct sockaddr_storage ss;
+	char ip[INET6_ADDRSTRLEN];
+	const char *fam;
+
+	if (len > sizeof(ss))
+		len = sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	if (len < sizeof(sa_family_t) || peek(pid, addr, &ss, len) < 0) {
+		sb_hex(b, addr);
+		return;
+	}
+	fam = tri_syscalls_xlat(tri_syscalls_set_id("socket_domains"),
+	    ss.ss_family);
+	sb_printf(b, "{sa_family=%s", fam ? fam : "?");
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		inet_ntop(AF_INET, &in->sin_addr, ip, sizeof(ip));
+		sb_printf(b, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}",
+		    ntohs(in->sin_port), ip);
+	} else if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip));
+		sb_printf(b, ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), "
+		    "inet_pton(AF_INET6, \"%s\", &sin6_addr), sin6_scope_id=%u}",
+		    ntohs(in6->sin6_port), ntohl(in6->sin6_flowinfo), ip,
+		    in6->sin6_scope_id);
+	} else if (ss.ss_family == AF_UNIX) {
+		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
+		size_t n = len - offsetof(struct sockaddr_un, sun_path);
+		size_t l = strnlen(un->sun_path, n);
+
+		sb_puts(b, ", sun_path=");
+		if (n > 0 && un->sun_path[0] == '\0') {
+			sb_puts(b, "@");
+			sb_quote(b, (unsigned char *)un->sun_path + 1, n - 1);
+		} else {
+			sb_quote(b, (unsigned char *)un->sun_path, l);
+		}
+		sb_puts(b, "}");
+	} else {
+		sb_puts(b, ", ...}");
+	}
+}
+
+static void
+sb_stat(struct ctl *ctl, struct sbuf *b, pid_t pid, unsigned long addr)
+{
+	struct stat st;
+	const char *type;
+
+	if (peek(pid, addr, &st, sizeof(st)) < 0) {
+		sb_hex(b, addr);
+		return;
+	}
+	type = tri_syscalls_xlat(tri_syscalls_set_id("stat_modes"),
+	    st.st_mode & S_IFMT);
+	sb_printf(b, "{st_mode=%s|%#04o", type ? type : "0",
+	    (unsigned)(st.st_mode & 07777));
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		sb_printf(b, ", st_rdev=makedev(%#x, %#x)",
+		    major(st.st_rdev), minor(st.st_rdev));
+	else
+		sb_printf(b, ", st_size=%lld", (long long)st.st_size);
+	if (ctl->verbose)
+		sb_printf(b, ", st_dev=makedev(%#x, %#x), st_ino=%llu, "
+		    "st_nlink=%lu, st_uid=%u, st_gid=%u, st_blksize=%ld, "
+		    "st_blocks=%lld", major(st.st_dev), minor(st.st_dev),
+		    (unsigned long long)st.st_ino, (unsigned long)st.st_nlink,
+		    st.st_uid, st.st_gid, (long)st.st_blksize,
+		    (long long)st.st_blocks);
+	else
+		sb_puts(b, ", ...");
+	sb_puts(b, "}");
+}
+
+static void
+sb_timespec(struct sbuf *b, pid_t pid, unsigned long addr)
+{
+	struct timespec ts;
+
+	if (peek(pid, addr, &ts, sizeof(ts)) < 0)
+		sb_hex(b, addr);
+	else
+		sb_printf(b, "{tv_sec=%lld, tv_nsec=%ld}", (long long)ts.tv_sec,
+		    ts.tv_nsec);
+}
+
+static void
+sb_sigaction(struct sbuf *b, pid_t pid, unsigned long addr)
+{
+	struct ksigaction sa;
+
+	if (peek(pid, addr, &sa, sizeof(sa)) < 0) {
+		sb_hex(b, addr);
+		return;
+	}
+	sb_puts(b, "{sa_handler=");
+	if (sa.handler == 0)
+		sb_puts(b, "SIG_DFL");
+	else if (sa.handler == 1)
+		sb_puts(b, "SIG_IGN");
+	else
+		sb_hex(b, sa.handler);
+	sb_puts(b, ", sa_mask=");
+	sb_sigmask(b, sa.mask);
+	sb_puts(b, ", sa_flags=");
+	sb_set(b, "sa_flags", sa.flags);
+	if (sa.flags & 0x04000000) {
+		sb_puts(b, ", sa_restorer=");
+		sb_hex(b, sa.restorer);
+	}
+	sb_puts(b, "}");
+}
+
+/* argv as ["ls", "-l"]; envp likewise with -v, else a count. */
+static void
+sb_argv(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
+    unsigned long addr, bool env)
+{
+	struct task *k = t->user;
+	unsigned long p;
+	size_t n;
+	struct sbuf save;
+
+	if (env && !ctl->verbose) {
+		for (n = 0; n < 100000; n++)
+			if (peek(t->tid, addr + n * sizeof(p), &p, sizeof(p)) < 0 ||
+			    p == 0)
+				break;
+		sb_hex(b, addr);
+		sb_printf(b, " /* %zu var%s */", n, n == 1 ? "" : "s");
+		return;
+	}
+	/* the strings go through emit_cstr, which writes to the line */
+	save = k->line;
+	k->line = *b;
+	sb_add(&k->line, "[", 1);
+	for (n = 0; ; n++) {
+		if (peek(t->tid, addr + n * sizeof(p), &p, sizeof(p)) < 0 ||
+		    p == 0)
+			break;
+		if (n)
+			sb_add(&k->line, ", ", 2);
+		if (n >= MAX_ITEMS && !ctl->verbose) {
+			sb_add(&k->line, "...", 3);
+			break;
+		}
+		{
+			bool json = ctl->json;
+
+			ctl->json = false;
+			emit_cstr(ctl, t, p, false);
+			ctl->json = json;
+		}
+	}
+	sb_add(&k->line, "]", 1);
+	*b = k->line;
+	k->line = save;
+}
+
+static void
+sb_iovec(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
+    unsigned long addr, unsigned long long cnt, long total)
+{
+	struct task *k = t->user;
+	struct iovec iov;
+	struct sbuf save = k->line;
+	unsigned long long i;
+	bool json = ctl->json;
+
+	k->line = *b;
+	ctl->json = false;
+	sb_add(&k->line, "[", 1);
+	for (i = 0; i < cnt && i < MAX_ITEMS; i++) {
+		if (peek(t->tid, addr + i * sizeof(iov), &iov, sizeof(iov)) < 0)
+			break;
+		if (i)
+			sb_add(&k->line, ", ", 2);
+		sb_puts(&k->line, "{iov_base=");
+		long n = (long)iov.iov_len;
+
+		if (total >= 0 && n > total)
+			n = total;
+		emit_buf(ctl, t, (unsigned long)iov.iov_base, n);
+		if (total >= 0)
+			total -= n;
+		sb_printf(&k->line, ", iov_len=%zu}", iov.iov_len);
+	}
+	sb_add(&k->line, "]", 1);
+	ctl->json = json;
+	*b = k->line;
+	k->line = save;
+}
+
+static void
+sb_pollfds(struct sbuf *b, pid_t pid, unsigned long addr,
+    unsigned long long n)
+{
+	struct pollfd p;
+	unsigned long long i;
+
+	sb_add(b, "[", 1);
+	for (i = 0; i < n && i < MAX_ITEMS; i++) {
+		if (peek(pid, addr + i * sizeof(p), &p, sizeof(p)) < 0)
+			break;
+		sb_printf(b, "%s{fd=%d, events=", i ? ", " : "", p.fd);
+		sb_set(b, "poll_events", (unsigned short)p.events);
+		sb_add(b, "}", 1);
+	}
+	sb_add(b, "]", 1);
+}
+
+static void
+sb_epevent(struct sbuf *b, const struct epoll_event *e)
+{
+	sb_puts(b, "{events=");
+	sb_set(b, "epoll_events", e->events);
+	sb_printf(b, ", data={u32=%u, u64=%llu}}", (unsigned)e->data.u32,
+	    (unsigned long long)e->data.u64);
+}
+
+static void
+sb_epevents(struct sbuf *b, pid_t pid, unsigned long addr, long n)
+{
+	struct epoll_event e;
+	long i;
+
+	sb_add(b, "[", 1);
+	for (i = 0; i < n && i < MAX_ITEMS; i++) {
+		if (peek(pid, addr + (unsigned long)i * sizeof(e), &e,
+		    sizeof(e)) < 0)
+			break;
+		if (i)
+			sb_add(b, ", ", 2);
+		sb_epevent(b, &e);
+	}
+	sb_add(b, "]", 1);
+}
+
+static void
+sb_wstatus(struct sbuf *b, pid_t pid, unsigned long addr)
+{
+	int s;
+
+	if (peek(pid, addr, &s, sizeof(s)) < 0) {
+		sb_hex(b, addr);
+		return;
+	}
+	if (WIFEXITED(s))
+		sb_printf(b, "[{WIFEXITED(s) && WEXITSTATUS(s) == %d}]",
+		    WEXITSTATUS(s));
+	else if (WIFSIGNALED(s)) {
+		sb_puts(b, "[{WIFSIGNALED(s) && WTERMSIG(s) == ");
+		sb_signal(b, WTERMSIG(s));
+		sb_puts(b, WCOREDUMP(s) ? " && WCOREDUMP(s)}]" : "}]");
+	} else if (WIFSTOPPED(s)) {
+		sb_puts(b, "[{WIFSTOPPED(s) && WSTOPSIG(s) == ");
+		sb_signal(b, WSTOPSIG(s));
+		sb_puts(b, "}]");
+	} else {
+		sb_printf(b, "[%#x]", s);
+	}
+}
+
+static void
+structure(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
+    int kind, unsigned long addr, unsigned long long len, long ret)
+{
+	pid_t pid = t->tid;
+	int fds[2], v;
+	uint64_t m;
+	uint32_t sl;
+	struct epoll_event e;
+
+	switch (kind) {
+	case TRI_SC_K_SOCKADDR:
+		sb_sockaddr(b, pid, addr, (size_t)len);
+		break;
+	case TRI_SC_K_SOCKADDROUT:
+		/* len is the address of the socklen_t the kernel updated */
+		if (len == 0 || peek(pid, (unsigned long)len, &sl, sizeof(sl)) < 0)
+			sb_hex(b, addr);
+		else
+			sb_sockaddr(b, pid, addr, sl);
+		break;
+	case TRI_SC_K_STAT:
+		sb_stat(ctl, b, pid, addr);
+		break;
+	case TRI_SC_K_TIMESPEC:
+	case TRI_SC_K_TIMESPECOUT:
+		sb_timespec(b, pid, addr);
+		break;
+	case TRI_SC_K_SIGACTION:
+	case TRI_SC_K_SIGACTIONOUT:
+		sb_sigaction(b, pid, addr);
+		break;
+	case TRI_SC_K_SIGSET:
+	case TRI_SC_K_SIGSETOUT:
+		if (peek(pid, addr, &m, sizeof(m)) < 0)
+			sb_hex(b, addr);
+		else
+			sb_sigmask(b, m);
+		break;
+	case TRI_SC_K_ARGV:
+	case TRI_SC_K_ENVP:
+		sb_argv(ctl, b, t, addr, kind == TRI_SC_K_ENVP);
+		break;
+	case TRI_SC_K_FDPAIR:
+		if (peek(pid, addr, fds, sizeof(fds)) < 0)
+			sb_hex(b, addr);
+		else
+			sb_printf(b, "[%d, %d]", fds[0], fds[1]);
+		break;
+	case TRI_SC_K_IOVEC:
+		sb_iovec(ctl, b, t, addr, len, -1);
+		break;
+	case TRI_SC_K_IOVECOUT:
+		sb_iovec(ctl, b, t, addr, len, ret);
+		break;
+	case TRI_SC_K_POLLFD:
+		sb_pollfds(b, pid, addr, len);
+		break;
+	case TRI_SC_K_EPEVENT:
+		if (peek(pid, addr, &e, sizeof(e)) < 0)
+			sb_hex(b, addr);
+		else
+			sb_epevent(b, &e);
+		break;
+	case TRI_SC_K_EPEVENTSOUT:
+		sb_epevents(b, pid, addr, ret);
+		break;
+	case TRI_SC_K_INTPTR:
+		if (peek(pid, addr, &v, sizeof(v)) < 0)
+			sb_hex(b, addr);
+		else
+			sb_printf(b, "[%d]", v);
+		break;
+	case TRI_SC_K_WSTATUS:
+		sb_wstatus(b, pid, addr);
+		break;
+	default:
+		sb_hex(b, addr);
+	}
+}
+
+/* A structure: strace's text, or that text as a JSON string. */
+void
+decode_struct(struct ctl *ctl, struct tri_ptrace_task *t, int kind,
+    unsigned long addr, unsigned long long len, long ret)
+{
+	struct task *k = t->user;
+	struct sbuf b = { 0 };
+
+	structure(ctl, &b, t, kind, addr, len, ret);
+	if (ctl->json)
+		tri_json_str(&k->j, b.p ? b.p : "");
+	else
+		sb_add(&k->line, b.p ? b.p : "", b.len);
+	free(b.p);
+}

@@ -1,0 +1,142 @@
+/* cmd/systrace/systrace.h - what the files of systrace share. */
+#ifndef SYSTRACE_H
+#define SYSTRACE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "cli.h"
+#include "out.h"
+#include "ptrace.h"
+#include "sock.h"
+#include "syscalls.h"
+
+/* A growing byte buffer: the line being built for one call. */
+struct sbuf {
+	char	*p;
+	size_t	 len, cap;
+};
+
+void	sb_add(struct sbuf *b, const char *s, size_t n);
+void	sb_puts(struct sbuf *b, const char *s);
+void	sb_printf(struct sbuf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	sb_uint(struct sbuf *b, unsigned long long v);
+void	sb_int(struct sbuf *b, long long v);
+void	sb_hex(struct sbuf *b, unsigned long long v);
+/* Bytes quoted and escaped as strace does ("\n", "\33", octal). */
+void	sb_quote(struct sbuf *b, const unsigned char *s, size_t n);
+
+enum by { BY_NONE, BY_FD, BY_PATH };
+enum sortkey { SORT_TIME, SORT_CALLS, SORT_ERRORS, SORT_NAME, SORT_AVG,
+	SORT_P99, SORT_MAX, SORT_NONE };
+
+struct ctl {
+	struct tri_targets	 targets;	/* -p */
+	char			**argv;		/* the program after -- */
+	const char		*outfile;	/* -o */
+	FILE			*out;
+	bool			 follow;	/* -f */
+	bool			 summary;	/* -c */
+	bool			 summary_too;	/* -C */
+	bool			 json;		/* --json */
+	int			 yfd;		/* -y (1), -yy (2) */
+	bool			 verbose;	/* -v */
+	unsigned		 strsize;	/* -s */
+	int			 tstamp;	/* -t, -tt, -ttt */
+	bool			 relative;	/* -r */
+	bool			 timing;	/* -T */
+	bool			 wall;		/* -w */
+	enum sortkey		 sort;		/* -S */
+	enum by			 by;		/* --by */
+	bool			 only_ok;	/* -z */
+	bool			 only_fail;	/* -Z */
+	double			 slower;	/* --slower-than, seconds */
+	bool			*want;		/* per syscall nr; NULL: all */
+	bool			 want_set;
+	char			**paths;	/* -P */
+	size_t			 npaths;
+	bool			 seccomp;	/* launched with a kernel filter */
+	bool			 no_seccomp;	/* --no-seccomp */
+	enum tri_color_mode	 color;
+	/* state while tracing */
+	bool			 trace_lines;	/* print each call */
+	bool			 delayed;	/* lines wait for the exit */
+	bool			 to_file;	/* -o */
+	bool			 multi;		/* more than one task seen */
+	struct tri_ptrace_task	*printing;	/* whose line is open */
+	struct timespec		 last;		/* for -r */
+	struct tri_ptrace_loop	 loop;
+	volatile sig_atomic_t	 stop;
+};
+
+/* What systrace keeps per thread (tri_ptrace_task.user). */
+struct task {
+	struct sbuf		 line;		/* entry part of the call */
+	long			 nr;
+	unsigned long long	 args[6];
+	struct timespec		 t0;		/* entry, monotonic */
+	struct timespec		 t0_real;	/* entry, wall clock */
+	struct timeval		 st0;		/* entry, system time */
+	bool			 active;	/* an entry was seen */
+	bool			 want;		/* it passed the name filter */
+	bool			 shown;		/* the entry part went out */
+	bool			 pathhit;	/* -P matched at entry */
+	int			 next;		/* first argument not shown */
+	bool			 sep;		/* its ", " is already out */
+	char			*fdpath;	/* --by path: the fd's target */
+	FILE			*jf;		/* JSON into line */
+	struct tri_json		 j;
+	struct tri_socktab	 socks;		/* -yy */
+	bool			 socks_loaded;
+};
+
+/* trace.c: the callback of the stop loop. */
+void	trace_event(struct tri_ptrace_ev *ev, void *arg);
+void	task_free(struct tri_ptrace_task *t);
+
+/* decode.c: arguments by kind; true when arg i is shown only at exit. */
+bool	arg_at_exit(const struct tri_sc_desc *d, int i);
+void	decode_args(struct ctl *ctl, struct tri_ptrace_task *t, bool exiting,
+	    long ret);
+void	decode_ret(struct ctl *ctl, struct task *k, const struct tri_sc_desc *d,
+	    long ret, pid_t pid);
+/* The target of fd in pid ("/etc/hosts", "socket:[123]"); static or NULL. */
+const char *fd_target(pid_t pid, long fd);
+void	emit_fd(struct ctl *ctl, struct tri_ptrace_task *t, long fd);
+/* The string at addr of pid, escaped and cut at -s, into b. */
+void	emit_cstr(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
+	    bool path);
+void	emit_buf(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
+	    long len);
+void	emit_text(struct ctl *ctl, struct task *k, const char *s);
+
+/* decode_struct.c: structures. */
+void	decode_struct(struct ctl *ctl, struct tri_ptrace_task *t, int kind,
+	    unsigned long addr, unsigned long long len, long ret);
+void	sb_signal(struct sbuf *b, int sig);
+
+/* output.c: the output stream and line prefixes. */
+FILE	*out_open(const char *path);
+void	out_prefix(struct ctl *ctl, struct sbuf *b, pid_t tid,
+	    const struct timespec *real);
+void	out_line(struct ctl *ctl, const struct sbuf *b);
+void	out_close_open_line(struct ctl *ctl);
+void	out_signal(struct ctl *ctl, struct tri_ptrace_task *t, const siginfo_t *si);
+void	out_exit(struct ctl *ctl, struct tri_ptrace_task *t, int status);
+
+/* filter.c: -e trace=, -P. */
+int	filter_trace(struct ctl *ctl, const char *spec);
+int	filter_expr(struct ctl *ctl, const char *expr);
+bool	filter_path_match(const struct ctl *ctl, const char *path, size_t n);
+
+/* summary.c: -c and --by. */
+void	summary_add(struct ctl *ctl, struct tri_ptrace_task *t, long nr,
+	    long ret, double secs, double wall, long bytes_in, long bytes_out);
+void	summary_print(struct ctl *ctl);
+int	summary_sort_key(const char *s, enum sortkey *k);
+
+#endif /* SYSTRACE_H */

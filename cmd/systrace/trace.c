@@ -1,0 +1,363 @@
+/* cmd/systrace/trace.c - what to do at each stop: entry, exit, signal, exit. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+
+#include "systrace.h"
+
+static ssize_t
+line_write(void *c, const char *buf, size_t n)
+{
+	sb_add(c, buf, n);
+	return (ssize_t)n;
+}
+
+static struct task *
+task_of(struct ctl *ctl, struct tri_ptrace_task *t)
+{
+	cookie_io_functions_t io = { NULL, line_write, NULL, NULL };
+	struct task *k = t->user;
+
+	if (k)
+		return k;
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return NULL;
+	if (ctl->json) {
+		/* JSON of one call goes to its line, written out at the exit */
+		if ((k->jf = fopencookie(&k->line, "w", io)) == NULL) {
+			free(k);
+			return NULL;
+		}
+		setvbuf(k->jf, NULL, _IONBF, 0);
+	}
+	t->user = k;
+	return k;
+}
+
+void
+task_free(struct tri_ptrace_task *t)
+{
+	struct task *k = t->user;
+
+	if (k == NULL)
+		return;
+	if (k->jf)
+		fclose(k->jf);
+	if (k->socks_loaded)
+		tri_sock_free(&k->socks);
+	free(k->fdpath);
+	free(k->line.p);
+	free(k);
+	t->user = NULL;
+}
+
+static double
+since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static bool
+wanted(const struct ctl *ctl, long nr)
+{
+	if (ctl->want == NULL)
+		return true;
+	return nr >= 0 && nr < tri_syscalls_count() && ctl->want[nr];
+}
+
+/* --by: the fd a call works on (its first fd argument), or -1. */
+static int
+fd_arg(const struct tri_sc_desc *d)
+{
+	int i;
+
+	if (d == NULL)
+		return -1;
+	for (i = 0; i < d->nargs; i++)
+		if (d->args[i].kind == TRI_SC_K_FD)
+			return i;
+	return -1;
+}
+
+static void
+json_head(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k)
+{
+	tri_json_init(&k->j, k->jf, false);
+	tri_json_obj_begin(&k->j);
+	tri_json_kstr(&k->j, "type", "syscall");
+	tri_json_kfixed(&k->j, "time_unix", (double)k->t0_real.tv_sec +
+	    (double)k->t0_real.tv_nsec / 1e9, 6);
+	tri_json_kint(&k->j, "pid", t->tgid);
+	tri_json_kint(&k->j, "tid", t->tid);
+	tri_json_kstr(&k->j, "name", tri_syscalls_name(k->nr));
+	tri_json_kint(&k->j, "nr", k->nr);
+	tri_json_key(&k->j, "args");
+	tri_json_arr_begin(&k->j);
+}
+
+static void
+on_entry(struct ctl *ctl, struct tri_ptrace_ev *ev)
+{
+	struct tri_ptrace_task *t = ev->task;
+	struct task *k = task_of(ctl, t);
+	const struct tri_sc_desc *d;
+	int i, fa;
+
+	if (k == NULL)
+		return;
+	k->nr = (long)ev->info->entry.nr;
+	k->active = true;
+	k->want = wanted(ctl, k->nr);
+	if (!k->want)
+		return;
+	for (i = 0; i < 6; i++)
+		k->args[i] = ev->info->entry.args[i];
+	k->next = 0;
+	k->sep = false;
+	k->shown = k->pathhit = false;
+	k->line.len = 0;
+	k->st0 = ev->stime;
+	clock_gettime(CLOCK_MONOTONIC, &k->t0);
+	if (ctl->tstamp || ctl->json)
+		clock_gettime(CLOCK_REALTIME, &k->t0_real);
+	d = tri_syscalls_desc(k->nr);
+	if (ctl->by != BY_NONE) {
+		const char *p;
+
+		free(k->fdpath);
+		k->fdpath = NULL;
+		if ((fa = fd_arg(d)) >= 0 &&
+		    (p = fd_target(t->tgid, (int)k->args[fa])) != NULL)
+			k->fdpath = strdup(p);
+	}
+	if (!ctl->trace_lines)
+		return;
+	if (ctl->json) {
+		json_head(ctl, t, k);
+	} else {
+		out_prefix(ctl, &k->line, t->tid, &k->t0_real);
+		sb_puts(&k->line, tri_syscalls_name(k->nr));
+		sb_add(&k->line, "(", 1);
+	}
+	decode_args(ctl, t, false, 0);
+	if (ctl->delayed || ctl->json || (ctl->npaths && !k->pathhit))
+		return;
+	out_line(ctl, &k->line);
+	ctl->printing = t;
+	k->shown = true;
+	k->line.len = 0;
+}
+
+static bool
+keep(const struct ctl *ctl, const struct task *k, long ret, double wall)
+{
+	bool failed = ret < 0 && ret > -4096;
+
+	if (ctl->only_ok && failed)
+		return false;
+	if (ctl->only_fail && !failed)
+		return false;
+	if (ctl->slower > 0 && wall < ctl->slower)
+		return false;
+	if (ctl->npaths && !k->pathhit)
+		return false;
+	return true;
+}
+
+/* "<... read resumed>" when another line came between entry and exit. */
+static void
+resumed(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k)
+{
+	struct sbuf h = { 0 };
+	struct timespec rt;
+
+	if (ctl->printing == t)
+		return;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	out_prefix(ctl, &h, t->tid, &rt);
+	sb_printf(&h, "<... %s resumed>", tri_syscalls_name(k->nr));
+	out_line(ctl, &h);
+	free(h.p);
+}
+
+static void
+json_tail(struct ctl *ctl, struct task *k, const struct tri_sc_desc *d,
+    long ret, bool known, double wall)
+{
+	int i, n = d ? d->nargs : 6;
+	const char *en;
+
+	tri_json_arr_end(&k->j);
+	tri_json_key(&k->j, "raw");
+	tri_json_arr_begin(&k->j);
+	for (i = 0; i < n; i++)
+		tri_json_uint(&k->j, k->args[i]);
+	tri_json_arr_end(&k->j);
+	en = known && ret < 0 && ret > -4096 &&
+	    (d == NULL || d->ret != TRI_SC_R_HEX) ?
+	    tri_syscalls_errno_name((int)-ret) : NULL;
+	/* as the text: -1 and the errno's name */
+	tri_json_kint_or_null(&k->j, "return", known, en ? -1 : ret);
+	if (en)
+		tri_json_kstr(&k->j, "errno", en);
+	else {
+		tri_json_key(&k->j, "errno");
+		tri_json_null(&k->j);
+	}
+	tri_json_kfixed(&k->j, "duration_seconds", wall, 9);
+	tri_json_obj_end(&k->j);
+	tri_json_end(&k->j);
+}
+
+/* Finish the line of t's call: ret known, or "= ?" when it never returned. */
+static void
+finish(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k, long ret,
+    bool known, double wall)
+{
+	const struct tri_sc_desc *d = tri_syscalls_desc(k->nr);
+
+	decode_args(ctl, t, true, known ? ret : -38);
+	if (ctl->json) {
+		json_tail(ctl, k, d, ret, known, wall);
+		out_line(ctl, &k->line);
+		k->line.len = 0;
+		return;
+	}
+	if (k->shown)
+		resumed(ctl, t, k);
+	sb_puts(&k->line, known ? ") = " : ") = ?");
+	if (known)
+		decode_ret(ctl, k, d, ret, t->tgid);
+	if (ctl->timing && known)
+		sb_printf(&k->line, " <%.6f>", wall);
+	sb_add(&k->line, "\n", 1);
+	if (ctl->printing == t)
+		fwrite(k->line.p, 1, k->line.len, ctl->out);
+	else
+		out_line(ctl, &k->line);
+	ctl->printing = NULL;
+	k->line.len = 0;
+}
+
+static void
+on_return(struct ctl *ctl, struct tri_ptrace_ev *ev)
+{
+	struct tri_ptrace_task *t = ev->task;
+	struct task *k = t->user;
+	long ret = (long)ev->info->exit.rval;
+	long in = 0, out = 0;
+	double wall, secs;
+
+	if (k == NULL || !k->active)
+		return;			/* the first stop after we attached */
+	k->active = false;
+	if (!k->want)
+		return;
+	wall = since(&k->t0);
+	if (ctl->summary) {
+		secs = wall;
+		if (!ctl->wall)
+			secs = (double)(ev->stime.tv_sec - k->st0.tv_sec) +
+			    (double)(ev->stime.tv_usec - k->st0.tv_usec) / 1e6;
+		if (ret > 0) {
+			unsigned c = tri_syscalls_classes(k->nr);
+			const char *n = tri_syscalls_name(k->nr);
+
+			if ((c & (TRI_SC_C_DESC | TRI_SC_C_NETWORK)) &&
+			    (strstr(n, "read") || strstr(n, "recv")))
+				in = ret;
+			else if ((c & (TRI_SC_C_DESC | TRI_SC_C_NETWORK)) &&
+			    (strstr(n, "write") || strstr(n, "send")))
+				out = ret;
+		}
+		summary_add(ctl, t, k->nr, ret, secs, wall, in, out);
+	}
+	if (!ctl->trace_lines)
+		return;
+	if (!keep(ctl, k, ret, wall)) {
+		k->line.len = 0;
+		if (ctl->printing == t) {
+			/* shown at entry (-P matched): it must end */
+			finish(ctl, t, k, ret, true, wall);
+		}
+		return;
+	}
+	finish(ctl, t, k, ret, true, wall);
+}
+
+static void
+on_exited(struct ctl *ctl, struct tri_ptrace_ev *ev)
+{
+	struct tri_ptrace_task *t = ev->task;
+	struct task *k = t->user;
+
+	if (k && k->active && k->want) {
+		/* a call that never returned is not counted, as in strace -c */
+		if (ctl->trace_lines && (k->shown || keep(ctl, k, 0,
+		    since(&k->t0))))
+			finish(ctl, t, k, 0, false, since(&k->t0));
+	}
+	if (ctl->trace_lines)
+		out_exit(ctl, t, ev->status);
+	if (ctl->printing == t)
+		ctl->printing = NULL;
+	task_free(t);
+}
+
+static void
+on_superseded(struct ctl *ctl, struct tri_ptrace_ev *ev)
+{
+	struct tri_ptrace_task *t = ev->task;
+	struct task *k = t->user;
+	struct sbuf l = { 0 };
+	struct timespec rt;
+
+	if (k && k->active && k->want && ctl->trace_lines)
+		finish(ctl, t, k, 0, false, since(&k->t0));
+	if (ctl->trace_lines && !ctl->json) {
+		clock_gettime(CLOCK_REALTIME, &rt);
+		out_prefix(ctl, &l, t->tid, &rt);
+		sb_printf(&l, "+++ superseded by execve in pid %d +++\n",
+		    (int)ev->old_tid);
+		out_line(ctl, &l);
+		free(l.p);
+	}
+	if (ctl->printing == t)
+		ctl->printing = NULL;
+	task_free(t);
+}
+
+void
+trace_event(struct tri_ptrace_ev *ev, void *arg)
+{
+	struct ctl *ctl = arg;
+
+	ctl->multi = (ctl->to_file && ctl->follow) || ctl->loop.ntasks > 1;
+	switch (ev->type) {
+	case TRI_PTRACE_EV_ENTRY:
+		on_entry(ctl, ev);
+		break;
+	case TRI_PTRACE_EV_EXIT:
+		on_return(ctl, ev);
+		break;
+	case TRI_PTRACE_EV_SIGNAL:
+		if (ctl->trace_lines && !ctl->npaths && !ctl->only_fail &&
+		    !ctl->only_ok)
+			out_signal(ctl, ev->task, ev->si);
+		break;
+	case TRI_PTRACE_EV_EXITED:
+		on_exited(ctl, ev);
+		break;
+	case TRI_PTRACE_EV_SUPERSEDED:
+		on_superseded(ctl, ev);
+		break;
+	case TRI_PTRACE_EV_NEW:
+	case TRI_PTRACE_EV_EXEC:
+		break;
+	}
+}

@@ -1,0 +1,254 @@
+/* tests/helpers/systrace-seq.c - make a known sequence of syscalls, then
+ * print to stdout the lines systrace should have traced for them (after
+ * the calls, so the printing is not among them).  Modes: file DIR, fail,
+ * socket, signal, fork, threads, hostile, slow, exit N, segv, getppid N,
+ * getppid-go N (prints "ready PID", waits for a byte on stdin first). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static char	 out[16384];
+static size_t	 outn;
+
+#define EXPECT(...) (outn += (size_t)snprintf(out + outn, sizeof(out) - outn, \
+	__VA_ARGS__))
+
+static void
+file(const char *dir)
+{
+	char path[512], buf[64];
+	struct stat st;
+	long fd;
+
+	snprintf(path, sizeof(path), "%s/seq-file", dir);
+	fd = syscall(SYS_openat, AT_FDCWD, path,
+	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	EXPECT("openat(AT_FDCWD, \"%s\", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, "
+	    "0644) = %ld\n", path, fd);
+	EXPECT("write(%ld, \"hello\\n\", 6) = %ld\n", fd,
+	    syscall(SYS_write, fd, "hello\n", 6));
+	EXPECT("close(%ld) = %ld\n", fd, syscall(SYS_close, fd));
+	fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
+	EXPECT("openat(AT_FDCWD, \"%s\", O_RDONLY) = %ld\n", path, fd);
+	EXPECT("read(%ld, \"hello\\n\", 64) = %ld\n", fd,
+	    syscall(SYS_read, fd, buf, 64));
+	EXPECT("lseek(%ld, 0, SEEK_SET) = %ld\n", fd,
+	    syscall(SYS_lseek, fd, 0, SEEK_SET));
+	EXPECT("pread64(%ld, \"hel\", 3, 0) = %ld\n", fd,
+	    syscall(SYS_pread64, fd, buf, 3, 0));
+	EXPECT("fstat(%ld, {st_mode=S_IFREG|0644, st_size=6, ...}) = %ld\n",
+	    fd, syscall(SYS_fstat, fd, &st));
+	EXPECT("close(%ld) = %ld\n", fd, syscall(SYS_close, fd));
+	EXPECT("unlink(\"%s\") = %ld\n", path, syscall(SYS_unlink, path));
+}
+
+static void
+fail(void)
+{
+	syscall(SYS_openat, AT_FDCWD, "/nonexistent/systrace", O_RDONLY);
+	EXPECT("openat(AT_FDCWD, \"/nonexistent/systrace\", O_RDONLY) = -1 "
+	    "ENOENT (No such file or directory)\n");
+	syscall(SYS_close, -1);
+	EXPECT("close(-1) = -1 EBADF (Bad file descriptor)\n");
+	syscall(SYS_mkdir, "/proc/1/systrace", 0755);
+	EXPECT("mkdir(\"/proc/1/systrace\", 0755) = -1 ENOENT (No such file or "
+	    "directory)\n");
+}
+
+static void
+sock(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sockaddr_un u = { .sun_family = AF_UNIX };
+	socklen_t len = sizeof(a);
+	long l, c, s, x;
+	char buf[16];
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	EXPECT("socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = %ld\n", l);
+	x = syscall(SYS_bind, l, &a, sizeof(a));
+	EXPECT("bind(%ld, {sa_family=AF_INET, sin_port=htons(0), "
+	    "sin_addr=inet_addr(\"127.0.0.1\")}, 16) = %ld\n", l, x);
+	EXPECT("listen(%ld, 4) = %ld\n", l, syscall(SYS_listen, l, 4));
+	getsockname((int)l, (struct sockaddr *)&a, &len);
+	c = syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+	EXPECT("socket(AF_INET, SOCK_STREAM, 0) = %ld\n", c);
+	x = syscall(SYS_connect, c, &a, sizeof(a));
+	EXPECT("connect(%ld, {sa_family=AF_INET, sin_port=htons(%u), "
+	    "sin_addr=inet_addr(\"127.0.0.1\")}, 16) = %ld\n", c,
+	    ntohs(a.sin_port), x);
+	s = syscall(SYS_accept4, l, NULL, NULL, SOCK_CLOEXEC);
+	EXPECT("accept4(%ld, NULL, NULL, SOCK_CLOEXEC) = %ld\n", l, s);
+	x = syscall(SYS_sendto, c, "ping", 4, MSG_NOSIGNAL, NULL, 0);
+	EXPECT("sendto(%ld, \"ping\", 4, MSG_NOSIGNAL, NULL, 0) = %ld\n", c, x);
+	x = syscall(SYS_recvfrom, s, buf, sizeof(buf), 0, NULL, NULL);
+	EXPECT("recvfrom(%ld, \"ping\", 16, 0, NULL, NULL) = %ld\n", s, x);
+	x = syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0);
+	strcpy(u.sun_path, "/nonexistent/systrace.sock");
+	syscall(SYS_connect, x, &u, sizeof(u));
+	EXPECT("connect(%ld, {sa_family=AF_UNIX, sun_path=\"%s\"}, %zu) = -1 "
+	    "ENOENT (No such file or directory)\n", x, u.sun_path, sizeof(u));
+}
+
+static volatile sig_atomic_t got;
+
+static void
+on_usr1(int sig)
+{
+	got = sig;
+}
+
+static void
+sig(void)
+{
+	pid_t me = getpid();
+
+	signal(SIGUSR1, on_usr1);
+	syscall(SYS_kill, me, SIGUSR1);
+	EXPECT("kill(%d, SIGUSR1) = 0\n", (int)me);
+	EXPECT("--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER, si_pid=%d, "
+	    "si_uid=%u} ---\n", (int)me, (unsigned)getuid());
+}
+
+static void
+forkexec(void)
+{
+	char *argv[] = { "true", NULL };
+	pid_t me = getpid(), c;
+	int st;
+
+	if ((c = fork()) == 0) {
+		execve("/bin/true", argv, environ);
+		_exit(127);
+	}
+	waitpid(c, &st, 0);
+	/* the signal is delivered once wait4 has returned */
+	/* with -f -o FILE every line starts with the pid */
+	EXPECT("%-5d execve(\"/bin/true\", [\"true\"], ADDR /* N vars */) = 0\n",
+	    (int)c);
+	EXPECT("%-5d exit_group(0) = ?\n", (int)c);
+	EXPECT("%-5d +++ exited with 0 +++\n", (int)c);
+	EXPECT("%-5d <... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 0}], "
+	    "0, NULL) = %d\n", (int)me, (int)c);
+	EXPECT("%-5d --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, "
+	    "si_pid=%d, si_uid=%u, si_status=0, si_utime=N, si_stime=N} ---\n",
+	    (int)me, (int)c, (unsigned)getuid());
+}
+
+static void *
+thread(void *arg)
+{
+	long n = (long)arg;
+
+	syscall(SYS_close, -100 - n);
+	EXPECT("[pid %5ld] close(%ld) = -1 EBADF (Bad file descriptor)\n",
+	    syscall(SYS_gettid), -100 - n);
+	return NULL;
+}
+
+static void
+threads(void)
+{
+	pthread_t t;
+	long i;
+
+	/* one after the other: their lines cannot interleave */
+	for (i = 1; i <= 3; i++) {
+		pthread_create(&t, NULL, thread, (void *)i);
+		pthread_join(t, NULL);
+	}
+}
+
+static void
+hostile(void)
+{
+	syscall(SYS_openat, AT_FDCWD, "/nonexistent/\033]0;pwned\a\033[31m\n",
+	    O_RDONLY);
+	EXPECT("openat(AT_FDCWD, \"/nonexistent/\\33]0;pwned\\7\\33[31m\\n\", "
+	    "O_RDONLY) = -1 ENOENT (No such file or directory)\n");
+}
+
+static void
+slow(void)
+{
+	struct timespec ts = { 0, 60000000 };
+
+	syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &ts, NULL);
+	EXPECT("clock_nanosleep(CLOCK_MONOTONIC, 0, {tv_sec=0, "
+	    "tv_nsec=60000000}, NULL) = 0\n");
+	EXPECT("getppid() = %ld\n", syscall(SYS_getppid));
+}
+
+/* Wait for a byte on stdin (a bench attaches first), then n getppid. */
+static void
+getppids(long n)
+{
+	char c;
+	long i;
+
+	printf("ready %d\n", (int)getpid());
+	fflush(stdout);
+	if (read(0, &c, 1) < 0)
+		return;
+	for (i = 0; i < n; i++)
+		syscall(SYS_getppid);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *m = argc > 1 ? argv[1] : "";
+	long i, n;
+
+	if (strcmp(m, "file") == 0 && argc > 2)
+		file(argv[2]);
+	else if (strcmp(m, "fail") == 0)
+		fail();
+	else if (strcmp(m, "socket") == 0)
+		sock();
+	else if (strcmp(m, "signal") == 0)
+		sig();
+	else if (strcmp(m, "fork") == 0)
+		forkexec();
+	else if (strcmp(m, "threads") == 0)
+		threads();
+	else if (strcmp(m, "hostile") == 0)
+		hostile();
+	else if (strcmp(m, "exit") == 0 && argc > 2)
+		return atoi(argv[2]);
+	else if (strcmp(m, "segv") == 0)
+		raise(SIGSEGV);
+	else if (strcmp(m, "slow") == 0)
+		slow();
+	else if (strcmp(m, "getppid") == 0 && argc > 2) {
+		n = atol(argv[2]);
+		for (i = 0; i < n; i++)
+			syscall(SYS_getppid);
+		return 0;
+	} else if (strcmp(m, "getppid-go") == 0 && argc > 2) {
+		getppids(atol(argv[2]));
+		return 0;
+	} else {
+		fprintf(stderr, "usage: systrace-seq file DIR|fail|socket|signal|"
+		    "fork|threads|hostile|slow|exit N|segv|getppid[-go] N\n");
+		return 2;
+	}
+	fwrite(out, 1, outn, stdout);
+	return 0;
+}

@@ -1,0 +1,295 @@
+#!/usr/bin/env bats
+# systrace.bats - systrace against real processes: helpers make known
+# syscalls and print the lines they expect; strace -c is the oracle for
+# counts; attach, interrupt and detach leave the target running.
+
+bats_require_minimum_version 1.5.0
+load common
+
+SEQ=$HELPERS/systrace-seq
+
+# Addresses, environment sizes and CPU times vary from run to run.
+norm() {
+	sed -E 's/0x[0-9a-f]+/ADDR/g; s|/\* [0-9]+ vars \*/|/* N vars */|;
+		s/si_utime=[0-9]+/si_utime=N/; s/si_stime=[0-9]+/si_stime=N/' "$@"
+}
+
+# expect_in TRACE EXPECTED: every line of EXPECTED is in TRACE, in order.
+expect_in() {
+	awk 'NR == FNR { want[++n] = $0; next }
+		i < n && $0 == want[i + 1] { i++ }
+		END { if (n == 0) { print "nothing expected"; exit 1 }
+		      if (i < n) { print "missing: " want[i + 1]; exit 1 } }' \
+		<(norm "$2") <(norm "$1")
+}
+
+# trace_seq MODE [ARGS] with systrace options in OPTS: the trace in
+# $T/trace, what the helper expects in $T/expected.
+trace_seq() {
+	T=$BATS_TEST_TMPDIR
+	run -0 systrace ${OPTS:-} -o "$T/trace" -- "$SEQ" "$@"
+	printf '%s\n' "$output" > "$T/expected"
+	run -0 expect_in "$T/trace" "$T/expected"
+}
+
+@test "file calls are traced as the helper made them" {
+	trace_seq file "$BATS_TEST_TMPDIR"
+	# argv strings are cut at -s as strace cuts them
+	grep -q '^execve(".*systrace-seq", \["/.*"\.\.\., "file", ' "$T/trace"
+}
+
+@test "failing calls: -1, the errno name and its text" {
+	trace_seq fail
+	grep -qx 'close(-1) = -1 EBADF (Bad file descriptor)' "$T/trace"
+}
+
+@test "socket calls with inet and unix addresses" {
+	trace_seq socket
+}
+
+@test "a signal is shown with its siginfo" {
+	trace_seq signal
+}
+
+@test "-f follows fork and exec; wait4 resumes after the child's lines" {
+	OPTS=-f trace_seq fork
+	grep -q ' <unfinished \.\.\.>$' "$T/trace"
+}
+
+@test "every thread is traced, each line with its tid" {
+	T=$BATS_TEST_TMPDIR
+	run -0 --separate-stderr systrace -- "$SEQ" threads
+	printf '%s\n' "$output" > "$T/expected"
+	printf '%s\n' "$stderr" > "$T/trace"
+	[ "$(wc -l < "$T/expected")" -eq 3 ]
+	run -0 expect_in "$T/trace" "$T/expected"
+}
+
+@test "hostile bytes in a path are escaped as strace does" {
+	trace_seq hostile
+	run -0 cat "$T/trace"
+	no_raw_escapes
+	assert_output --partial '\33]0;pwned\7\33[31m\n"'
+}
+
+@test "-c counts the same calls as strace -c" {
+	local m T=$BATS_TEST_TMPDIR
+	for m in "file $T" fail socket signal fork threads; do
+		# shellcheck disable=SC2086
+		strace -f -c -o "$T/strace" "$SEQ" $m > /dev/null
+		# shellcheck disable=SC2086
+		systrace -f -c -o "$T/systrace" "$SEQ" $m > /dev/null
+		counts() { awk '/^---/ { n++; next } n == 1 { print $NF, $4 }' "$1" | sort; }
+		diff <(counts "$T/strace") <(counts "$T/systrace") ||
+			fail "$m: counts differ from strace -c"
+		[ "$(counts "$T/systrace" | wc -l)" -gt 5 ]
+	done
+	grep -q 'p50-us.*p99-us.*max-us syscall$' "$T/systrace"
+}
+
+@test "the program's exit status, 128+N for a signal, 127 when not found" {
+	run -7 systrace -o /dev/null -- "$SEQ" exit 7
+	run -139 --separate-stderr systrace -- "$SEQ" segv
+	[[ $stderr == *"+++ killed by SIGSEGV"* ]] || fail "$stderr"
+	[[ $stderr == *"--- SIGSEGV {si_signo=SIGSEGV, si_code=SI_TKILL,"* ]] ||
+		fail "$stderr"
+	run -127 --separate-stderr systrace -- /nonexistent/program
+	assert_equal "$stderr" "systrace: /nonexistent/program: command not found"
+}
+
+# The state letter of every thread of $1.
+thread_states() {
+	local t
+	for t in /proc/"$1"/task/*/stat; do
+		sed -E 's/.*\) (.).*/\1/' "$t"
+	done
+}
+
+progress_after() {	# progress_after FILE N: the counter in FILE passed N
+	local v
+	v=$(cat "$1" 2>/dev/null) || return 1
+	[ -n "$v" ] && [ "$v" -gt "$2" ]
+}
+
+attach_and_interrupt() {	# attach_and_interrupt SIGNAL
+	local T=$BATS_TEST_TMPDIR tid before
+	start_helper systrace-spin 3 "$T/progress"
+	local tids=${HELPER_READY#* }
+	systrace -p "$HELPER_PID" -o "$T/trace" 2> "$T/err" &
+	local tracer=$!
+	track_pid $tracer
+	wait_until grep -q 'attached with 4 threads' "$T/err"
+	# every thread shows up in the trace
+	for tid in ${tids//,/ }; do
+		wait_until grep -q "^$tid " "$T/trace" ||
+			fail "thread $tid not traced: $(head -c 300 "$T/trace")"
+	done
+	kill "-$1" $tracer
+	wait $tracer || fail "systrace exited $? on SIG$1"
+	grep -q "Process $HELPER_PID detached" "$T/err"
+	# left running: not stopped, not traced, still making progress
+	run -0 thread_states "$HELPER_PID"
+	refute_output --regexp '[tT]'
+	grep -q '^TracerPid:[[:space:]]*0$' "/proc/$HELPER_PID/status"
+	for tid in ${tids//,/ }; do
+		grep -q '^TracerPid:[[:space:]]*0$' "/proc/$HELPER_PID/task/$tid/status"
+	done
+	before=$(cat "$T/progress")
+	wait_until progress_after "$T/progress" $((before + 20))
+	run -0 thread_states "$HELPER_PID"
+	refute_output --regexp '[tT]'
+}
+
+@test "attach to every thread; SIGINT detaches and the helper keeps running" {
+	attach_and_interrupt INT
+}
+
+@test "SIGTERM and SIGHUP detach too" {
+	attach_and_interrupt TERM
+	kill_helpers || true
+	attach_and_interrupt HUP
+}
+
+@test "--json: one object per event that jq reads, the same calls as text" {
+	local T=$BATS_TEST_TMPDIR
+	systrace -o "$T/text" -- "$SEQ" file "$T" > /dev/null
+	systrace --json -o "$T/json" -- "$SEQ" file "$T" > /dev/null
+	run -0 jq -e -s 'length > 20 and all(.type == "syscall" or
+		.type == "exit" or .type == "signal")' "$T/json"
+	diff <(sed -E 's/\(.*//' "$T/text" | grep -v '^+++') \
+		<(jq -r 'select(.type == "syscall") | .name' "$T/json")
+	run -0 jq -c 'select(.name == "openat" and (.args[1] | endswith("seq-file")))
+		| [.args[0], .args[2], .errno == null, (.return | type),
+		   (.duration_seconds | type), (.time_unix > 1e9), .nr, .pid == .tid]' \
+		"$T/json"
+	assert_line --index 0 '["AT_FDCWD",["O_WRONLY","O_CREAT","O_TRUNC","O_CLOEXEC"],true,"number","number",true,257,true]'
+	run -0 jq -c 'select(.name == "unlink") | [(.args[0] | endswith("seq-file")), .return]' "$T/json"
+	assert_output '[true,0]'
+	systrace --json -o "$T/json2" -- "$SEQ" fail > /dev/null
+	run -0 jq -r 'select(.name == "close" and .raw[0] == 4294967295) | "\(.return) \(.errno)"' "$T/json2"
+	assert_output '-1 EBADF'
+	run -0 jq -r 'select(.type == "exit") | .exit_status' "$T/json2"
+	assert_output 0
+}
+
+@test "-e trace= names, %classes and ! negation" {
+	local T=$BATS_TEST_TMPDIR
+	systrace -o "$T/t" -e trace=openat,close -- "$SEQ" fail > /dev/null
+	run -0 sed -E 's/\(.*//' "$T/t"
+	refute_output --regexp '^(read|mmap|write|execve)$'
+	assert_line openat
+	assert_line close
+	systrace -o "$T/t" -e trace=%network -- "$SEQ" socket > /dev/null
+	run -0 sed -E 's/\(.*//' "$T/t"
+	assert_line socket
+	assert_line accept4
+	refute_line openat
+	refute_line close
+	systrace -o "$T/t" -e 'trace=!%file,%memory' -- "$SEQ" fail > /dev/null
+	run -0 sed -E 's/\(.*//' "$T/t"
+	refute_line openat
+	refute_line mmap
+	assert_line close
+	run -2 --separate-stderr systrace -e trace=nosuchcall -- true
+	assert_equal "$stderr" "systrace: -e trace=nosuchcall: no such system call or class"
+}
+
+@test "-z shows only successes, -Z only failures" {
+	local T=$BATS_TEST_TMPDIR
+	systrace -Z -o "$T/t" -- "$SEQ" fail > /dev/null
+	run -0 grep -v -e '^+++' "$T/t"
+	refute_output --regexp '= [0-9]'
+	assert_output --partial 'close(-1) = -1 EBADF'
+	systrace -z -o "$T/t" -- "$SEQ" fail > /dev/null
+	run -0 cat "$T/t"
+	refute_output --partial '= -1 '
+	assert_output --partial 'execve('
+}
+
+@test "-P shows only the calls on a path, through its fds too" {
+	local T=$BATS_TEST_TMPDIR
+	systrace -P "$T/seq-file" -o "$T/t" -- "$SEQ" file "$T" > /dev/null
+	run -0 sed -E '/^\+\+\+/d; s/\(.*//' "$T/t"
+	assert_output "$(printf '%s\n' openat write close openat read lseek \
+		pread64 fstat close unlink)"
+}
+
+@test "--slower-than shows only the slow call; -T its time" {
+	local T=$BATS_TEST_TMPDIR
+	systrace -T --slower-than 0.03 -o "$T/t" -- "$SEQ" slow > /dev/null
+	run -0 grep -v '^+++ exited with 0 +++$' "$T/t"
+	assert_output --regexp '^clock_nanosleep\(CLOCK_MONOTONIC, 0, \{tv_sec=0, tv_nsec=60000000\}, NULL\) = 0 <[0-9]+\.[0-9]{6}>$'
+	# it slept 60 ms at least
+	awk -F'[<>]' '{ exit !($2 >= 0.06) }' <<< "$output"
+	run -2 --separate-stderr systrace --slower-than abc -- true
+	assert_equal "$stderr" "systrace: --slower-than abc: not a positive number of seconds"
+}
+
+@test "-y shows paths, -s cuts strings, -t stamps the time" {
+	local T=$BATS_TEST_TMPDIR
+	systrace -y -s 3 -tt -o "$T/t" -- "$SEQ" file "$T" > /dev/null
+	run -0 grep -E "^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} write\([0-9]+<$T/seq-file>, \"hel\"\.\.\., 6\) = 6$" "$T/t"
+	run -0 grep -E "openat\(AT_FDCWD, \"$T/seq-file\", O_RDONLY\) = [0-9]+<$T/seq-file>$" "$T/t"
+}
+
+@test "-c --by path: calls and bytes per file" {
+	local T=$BATS_TEST_TMPDIR
+	systrace -c --by path -o "$T/t" -- "$SEQ" file "$T" > /dev/null
+	# write 6, read 6 + pread 3, close twice, lseek, fstat
+	run -0 awk -v p="$T/seq-file" '$NF == p { print $1, $3, $4 }' "$T/t"
+	assert_output '7 9 6'
+}
+
+@test "launched with -f and a filter, the kernel filters; the program runs" {
+	local T=$BATS_TEST_TMPDIR
+	run -0 --separate-stderr systrace -f -e trace=openat,exit_group -- \
+		sh -c "'$SEQ' fail > /dev/null; exit 0"
+	[[ $stderr == *'openat(AT_FDCWD, "/nonexistent/systrace", O_RDONLY) = -1 ENOENT'* ]] ||
+		fail "$stderr"
+	[[ $stderr != *"close("* ]] || fail "$stderr"
+	run -3 systrace -f -e trace=openat -o /dev/null -- sh -c 'exit 3'
+}
+
+@test "a stopped tracee stays stopped until SIGCONT, as without a tracer" {
+	local T=$BATS_TEST_TMPDIR
+	mkfifo "$T/fifo"
+	systrace -o /dev/null -- "$HELPERS/systrace-spin" 1 "$T/progress" > "$T/fifo" &
+	track_pid $!
+	exec {fd}< "$T/fifo"
+	read -r -t 20 -u $fd word pid rest
+	wait_until [ -s "$T/progress" ]
+	kill -STOP "$pid"
+	# every thread stops (a tracee in a group stop reads t or T)
+	all_stopped() { ! thread_states "$pid" | grep -qv '[tT]'; }
+	wait_until all_stopped
+	local before
+	before=$(cat "$T/progress")
+	kill -CONT "$pid"
+	wait_until progress_after "$T/progress" $((before + 10))
+	run -0 thread_states "$pid"
+	refute_output --regexp '[tT]'
+}
+
+@test "no such pid; self and ancestors are refused" {
+	run -2 --separate-stderr systrace -p 4000000
+	assert_equal "$stderr" "systrace: pid 4000000: no such process"
+	run -2 --separate-stderr systrace -p $$
+	assert_equal "$stderr" "systrace: attach $$: refusing to trace systrace itself or an ancestor"
+}
+
+@test "attaching as nobody to a root process names CAP_SYS_PTRACE" {
+	start_helper systrace-spin 1
+	run -2 --separate-stderr setpriv --reuid=nobody --regid=nogroup \
+		--clear-groups "$TRIAGE_BIN/systrace" -p "$HELPER_PID"
+	assert_equal "$stderr" "systrace: attach $HELPER_PID: Operation not permitted (needs CAP_SYS_PTRACE; run as root)"
+	grep -q '^TracerPid:[[:space:]]*0$' "/proc/$HELPER_PID/status"
+}
+
+@test "usage errors exit 2 with one line" {
+	run -2 --separate-stderr systrace
+	[[ $stderr == "systrace: a command to run or -p PID is required"* ]]
+	run -2 --separate-stderr systrace -S bogus -- true
+	assert_equal "$stderr" "systrace: -S bogus: not time, calls, errors, name, avg, p99, max or nothing"
+	run -2 --separate-stderr systrace --by fd -- true
+	[[ $stderr == "systrace: --by goes with -c or -C"* ]]
+}
