@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,118 +16,6 @@
 #include "dwarf_int.h"
 
 #define DEBUGDIR	"/usr/lib/debug"
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n);
-
-struct chunk {
-	struct chunk	*next;
-	size_t		 used, size;
-	char		 mem[];
-};
-
-struct tri_dwarf_arena {
-	struct chunk	*head;
-};
-
-void *
-tri_dwarf_alloc(struct tri_dwarf *d, size_t n)
-{
-	struct chunk *c = d->arena->head;
-	size_t size;
-
-	n = (n + 7) & ~(size_t)7;
-	if (c == NULL || c->size - c->used < n) {
-		size = n > 60000 ? n : 60000;
-		if ((c = malloc(sizeof(*c) + size)) == NULL)
-			return NULL;
-		c->used = 0;
-		c->size = size;
-		c->next = d->arena->head;
-		d->arena->head = c;
-	}
-	c->used += n;
-	return c->mem + c->used - n;
-}
-
-const char *
-tri_dwarf_strdup(struct tri_dwarf *d, const char *s)
-{
-	size_t n = strlen(s);
-	char *p;
-
-	if (n == 0)
-		return "";
-	if ((p = tri_dwarf_alloc(d, n + 1)) == NULL)
-		return "";
-	memcpy(p, s, n + 1);
-	return p;
-}
-
-/* Member names and type spellings repeat: keep each once. */
-const char *
-tri_dwarf_intern(struct tri_dwarf *d, const char *s, size_t n)
-{
-	uint64_t h = fnv(0xcbf29ce484222325ULL, s, n);
-	const char **v;
-	size_t i, j, size;
-	char *p;
-
-	if (n == 0 || (n == 1 && s[0] == '\0'))
-		return "";
-	if ((d->nstrs + 1) * 2 > d->strsize) {
-		size = d->strsize ? d->strsize * 2 : 1024;
-		if ((v = calloc(size, sizeof(*v))) == NULL)
-			return "";
-		for (i = 0; i < d->strsize; i++) {
-			const char *o = d->strs[i];
-			size_t on;
-
-			if (o == NULL)
-				continue;
-			on = strlen(o) + 1;
-			on += strlen(o + on);
-			for (j = fnv(0xcbf29ce484222325ULL, o, on) & (size - 1);
-			    v[j]; j = (j + 1) & (size - 1))
-				;
-			v[j] = o;
-		}
-		free(d->strs);
-		d->strs = v;
-		d->strsize = size;
-	}
-	for (j = h & (d->strsize - 1); d->strs[j]; j = (j + 1) &
-	    (d->strsize - 1)) {
-		const char *o = d->strs[j];
-		size_t on = strlen(o) + 1;
-
-		on += strlen(o + on);
-		if (on == n && memcmp(o, s, n) == 0)
-			return o;
-	}
-	if ((p = tri_dwarf_alloc(d, n + 2)) == NULL)
-		return "";
-	memcpy(p, s, n);
-	p[n] = p[n + 1] = '\0';
-	d->strs[j] = p;
-	d->nstrs++;
-	return p;
-}
-
-const char *
-tri_dwarf_dims(const struct tri_dwarf_member *m)
-{
-	return m->name + strlen(m->name) + 1;
-}
-
-void
-tri_dwarf_why(struct tri_dwarf *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(d->why, sizeof(d->why), fmt, ap);
-	va_end(ap);
-}
 
 const char *
 tri_dwarf_kind_name(enum tri_dwarf_kind k)
@@ -165,20 +52,10 @@ lang_of(Dwarf_Die *cu)
 }
 
 /*
- * The identity of a layout: name, kind, size, and every member's name,
- * offset and bits.  64-bit FNV-1a; two layouts that differ only in the
- * names of member types are one layout.
+ * A layout is known by its name, kind, size, and every member's name,
+ * offset and bits: two layouts that differ only in the names of member
+ * types are one.
  */
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	while (n--)
-		h = (h ^ *s++) * 0x100000001b3ULL;
-	return h;
-}
-
 static uint64_t
 layout_key(Dwarf_Die *die, const char *name, uint64_t size)
 {
@@ -189,9 +66,9 @@ layout_key(Dwarf_Die *die, const char *name, uint64_t size)
 	const char *n;
 	int tag = dwarf_tag(die), guard = 0;
 
-	h = fnv(h, name, strlen(name) + 1);
-	h = fnv(h, &tag, sizeof(tag));
-	h = fnv(h, &size, sizeof(size));
+	h = tri_dwarf_fnv(h, name, strlen(name) + 1);
+	h = tri_dwarf_fnv(h, &tag, sizeof(tag));
+	h = tri_dwarf_fnv(h, &size, sizeof(size));
 	if (dwarf_child(die, &c) != 0)
 		return h;
 	do {
@@ -211,8 +88,8 @@ layout_key(Dwarf_Die *die, const char *name, uint64_t size)
 			v[2] = w;
 		if (dwarf_formudata(dwarf_attr(&c, DW_AT_bit_size, &a), &w) == 0)
 			v[3] = w;
-		h = fnv(h, n ? n : "", n ? strlen(n) + 1 : 1);
-		h = fnv(h, v, sizeof(v));
+		h = tri_dwarf_fnv(h, n ? n : "", n ? strlen(n) + 1 : 1);
+		h = tri_dwarf_fnv(h, v, sizeof(v));
 	} while (++guard < 100000 && dwarf_siblingof(&c, &c) == 0);
 	return h;
 }
@@ -546,7 +423,7 @@ begin(struct tri_dwarf *d)
 {
 	memset(d, 0, sizeof(*d));
 	elf_version(EV_CURRENT);
-	if ((d->arena = calloc(1, sizeof(*d->arena))) == NULL)
+	if (tri_dwarf_mem_init(d) < 0)
 		return -1;
 	return 0;
 }
@@ -606,18 +483,9 @@ tri_dwarf_load_mem(const void *buf, size_t len, struct tri_dwarf *d)
 void
 tri_dwarf_free(struct tri_dwarf *d)
 {
-	struct chunk *c, *n;
-
-	if (d->arena) {
-		for (c = d->arena->head; c; c = n) {
-			n = c->next;
-			free(c);
-		}
-		free(d->arena);
-	}
+	tri_dwarf_mem_free(d);
 	free(d->types);
 	free(d->hash);
 	free(d->hkey);
-	free(d->strs);
 	memset(d, 0, sizeof(*d));
 }

@@ -6,6 +6,11 @@
 
 #include <dwarf.h>	/* lib/dwarf.h, found on -Ilib so that it can include_next */
 
+/* 64-bit FNV-1a of n bytes at p, continuing from h. */
+uint64_t tri_dwarf_fnv(uint64_t h, const void *p, size_t n);
+/* Set up and release d's arena and string table: 0, or -1 ENOMEM. */
+int	 tri_dwarf_mem_init(struct tri_dwarf *d);
+void	 tri_dwarf_mem_free(struct tri_dwarf *d);
 /* Memory that lives as long as d: NULL on ENOMEM. */
 void	*tri_dwarf_alloc(struct tri_dwarf *d, size_t n);
 /* A copy of s in d's arena ("" on ENOMEM). */

@@ -308,8 +308,13 @@ compare(const struct ctl *ctl, const struct tri_jval *old,
 			    t->members[a].name, t->members[b].name))
 				continue;
 			put_title(l);
-			printf(": hot members %s and %s moved onto one cache "
-			    "line\n", t->members[a].name, t->members[b].name);
+			printf(": hot members ");
+			tri_out_fescape(stdout, t->members[a].name,
+			    strlen(t->members[a].name));
+			printf(" and ");
+			tri_out_fescape(stdout, t->members[b].name,
+			    strlen(t->members[b].name));
+			printf(" moved onto one cache line\n");
 			bad++;
 		}
 	}

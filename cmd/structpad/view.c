@@ -184,13 +184,19 @@ footer(FILE *f, const struct ctl *ctl, const struct layout *l)
 		fprintf(f, "\t/* last cacheline: %llu bytes */\n",
 		    (unsigned long long)(t->size % cl));
 	for (i = 0; l->nshared && i < t->nmembers; i++)
-		for (j = i + 1; l->hot[i] && j < t->nmembers; j++)
-			if (l->hot[j] && layout_share_line(ctl, &t->members[i],
-			    &t->members[j]))
-				fprintf(f, "\t%s/* XXX hot members %s and %s share "
-				    "a cache line (false sharing) */%s\n",
-				    tri_out_sgr("31"), t->members[i].name,
-				    t->members[j].name, tri_out_reset());
+		for (j = i + 1; l->hot[i] && j < t->nmembers; j++) {
+			if (!l->hot[j] || !layout_share_line(ctl,
+			    &t->members[i], &t->members[j]))
+				continue;
+			fprintf(f, "\t%s/* XXX hot members ", tri_out_sgr("31"));
+			tri_out_fescape(f, t->members[i].name,
+			    strlen(t->members[i].name));
+			fputs(" and ", f);
+			tri_out_fescape(f, t->members[j].name,
+			    strlen(t->members[j].name));
+			fprintf(f, " share a cache line (false sharing) */%s\n",
+			    tri_out_reset());
+		}
 }
 
 void
