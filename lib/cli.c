@@ -2,8 +2,10 @@
 #include <ctype.h>
 #include <err.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,7 +295,7 @@ add_token(struct tri_targets *t, const char *tok)
 int
 tri_targets_add(struct tri_targets *t, const char *arg, char **bad)
 {
-	char *copy, *tok, *save = NULL;
+	char *copy, *tok, *save;
 	int e;
 
 	*bad = NULL;
@@ -304,8 +306,15 @@ tri_targets_add(struct tri_targets *t, const char *arg, char **bad)
 	}
 	if ((copy = strdup(arg)) == NULL)
 		return -1;
-	for (tok = strtok_r(copy, ",", &save); tok;
-	    tok = strtok_r(NULL, ",", &save)) {
+	save = copy;
+	/* strsep, not strtok: "1,,2" and "5," hold an empty item, an error */
+	while ((tok = strsep(&save, ",")) != NULL) {
+		if (*tok == '\0') {
+			free(copy);
+			*bad = strdup(arg);
+			errno = EINVAL;
+			return -1;
+		}
 		if (add_token(t, tok) < 0) {
 			e = errno;
 			*bad = strdup(tok);
@@ -383,4 +392,119 @@ tri_cli_wait_tick(const struct tri_sample *s, double *next)
 	ts.tv_sec = (time_t)d;
 	ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
 	return nanosleep(&ts, NULL) == 0;
+}
+
+/* == -u/--user and -S/--sort, spelt the same in every command == */
+
+int
+tri_users_add(struct tri_users *u, const char *arg, char **bad)
+{
+	char *copy, *tok, *save;
+	unsigned long long v = 0;
+	struct passwd *pw = NULL;
+	uid_t *nv, uid;
+
+	*bad = NULL;
+	if ((copy = strdup(arg)) == NULL)
+		return -1;
+	save = copy;
+	while ((tok = strsep(&save, ",")) != NULL) {
+		pw = NULL;
+		if (*tok == '\0' || (tri_cli_is_number(tok) ?
+		    tri_cli_parse_ull(tok, 0, UINT32_MAX - 1, &v) < 0 :
+		    (pw = getpwnam(tok)) == NULL)) {
+			*bad = strdup(*tok ? tok : arg);
+			free(copy);
+			errno = ENOENT;
+			return -1;
+		}
+		uid = pw != NULL ? pw->pw_uid : (uid_t)v;
+		if ((nv = realloc(u->uids, (u->n + 1) * sizeof(*nv))) == NULL) {
+			free(copy);
+			return -1;
+		}
+		u->uids = nv;
+		u->uids[u->n++] = uid;
+	}
+	free(copy);
+	return 0;
+}
+
+void
+tri_users_add_or_exit(struct tri_users *u, const char *arg)
+{
+	char *bad = NULL, *esc;
+
+	if (tri_users_add(u, arg, &bad) == 0)
+		return;
+	if (errno != ENOENT)
+		err(TRI_EXIT_FAIL, "-u");
+	esc = tri_out_escape_dup(bad ? bad : arg, strlen(bad ? bad : arg));
+	errx(TRI_EXIT_FAIL, "-u %s: no such user", esc ? esc : "?");
+}
+
+bool
+tri_users_match(const struct tri_users *u, uid_t uid)
+{
+	size_t i;
+
+	if (u->n == 0)
+		return true;
+	for (i = 0; i < u->n; i++)
+		if (u->uids[i] == uid)
+			return true;
+	return false;
+}
+
+void
+tri_users_free(struct tri_users *u)
+{
+	free(u->uids);
+	u->uids = NULL;
+	u->n = 0;
+}
+
+int
+tri_cli_sort_or_exit(const char *arg, const char *const *keys)
+{
+	char list[256] = "", *esc;
+	size_t i, o = 0;
+
+	for (i = 0; keys[i] != NULL; i++)
+		if (strcmp(arg, keys[i]) == 0)
+			return (int)i;
+	for (i = 0; keys[i] != NULL && o < sizeof(list); i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+		    i ? ", " : "", keys[i]);
+	esc = tri_out_escape_dup(arg, strlen(arg));
+	errx(TRI_EXIT_FAIL, "-S %s: not a sort key (one of: %s)",
+	    esc ? esc : "?", list);
+}
+
+void
+tri_cli_bad_option(char **argv, const char *shortopts)
+{
+	const char *arg = argv[optind - 1], *name = program_invocation_short_name;
+	const char *p;
+	char *esc;
+
+	if (optopt != 0 && optopt < 0x100 && arg[0] == '-' && arg[1] != '-') {
+		p = strchr(shortopts, optopt);
+		if (p != NULL && p[1] == ':')
+			warnx("option requires an argument -- '%c'", optopt);
+		else if (optopt > 0x20 && optopt < 0x7f)
+			warnx("invalid option -- '%c'", optopt);
+		else
+			warnx("invalid option -- '\\x%02x'", optopt & 0xff);
+	} else {
+		/* a long option: unknown, or without its argument */
+		esc = tri_out_escape_dup(arg, strlen(arg));
+		if (optopt != 0)
+			warnx("option '%s' requires an argument", esc ? esc : "?");
+		else
+			warnx("unrecognized option '%s'", esc ? esc : "?");
+		free(esc);
+	}
+	fprintf(stderr, "Try '%s --help'.\n", name);
+	exit(TRI_EXIT_FAIL);
 }

@@ -107,4 +107,36 @@ bool	tri_cli_wait_tick(const struct tri_sample *s, double *next);
 /* A monotonic clock in seconds. */
 double	tri_cli_now(void);
 
+/*
+ * -u/--user USER[,USER...]: user names or uids.  A process list shows
+ * the processes whose effective uid is one of them (as ps -u and pgrep
+ * -u); an empty list matches everyone.  tri_users_add returns 0, or -1
+ * with errno ENOENT and *bad a malloc'd copy of the user that does not
+ * exist; the _or_exit form prints "NAME: -u bob: no such user", exit 2.
+ */
+struct tri_users {
+	uid_t	*uids;
+	size_t	 n;
+};
+int	tri_users_add(struct tri_users *u, const char *arg, char **bad);
+void	tri_users_add_or_exit(struct tri_users *u, const char *arg);
+bool	tri_users_match(const struct tri_users *u, uid_t uid);
+void	tri_users_free(struct tri_users *u);
+
+/*
+ * -S/--sort KEY: the index of arg in keys (NULL-terminated), or one line,
+ * "NAME: -S foo: not a sort key (one of: rss, pss, size)", and exit 2.
+ */
+int	tri_cli_sort_or_exit(const char *arg, const char *const *keys)
+	    __attribute__((nonnull));
+
+/*
+ * After getopt_long returned '?' (with opterr = 0): the one line every
+ * command prints, "NAME: unrecognized option '--x'" (escaped), "invalid
+ * option -- 'x'" or "option requires an argument -- 'x'", then
+ * "Try 'NAME --help'.", and exit 2.  shortopts is the getopt string.
+ */
+void	tri_cli_bad_option(char **argv, const char *shortopts)
+	    __attribute__((noreturn));
+
 #endif /* TRI_CLI_H */

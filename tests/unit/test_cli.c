@@ -61,7 +61,46 @@ targets(void)
 	free(bad);
 	CHECK(tri_targets_add(&t, "", &bad) == -1);
 	free(bad);
+	/* an empty item is an error, not skipped */
+	CHECK(tri_targets_add(&t, "1,,1", &bad) == -1 && errno == EINVAL);
+	CHECK_STR(bad, "1,,1");
+	free(bad);
+	CHECK(tri_targets_add(&t, "1,", &bad) == -1 && errno == EINVAL);
+	free(bad);
+	CHECK(tri_targets_add(&t, ",1", &bad) == -1 && errno == EINVAL);
+	free(bad);
 	tri_targets_free(&t);
+}
+
+static void
+users(void)
+{
+	struct tri_users u = { 0 };
+	char *bad;
+
+	CHECK(tri_users_match(&u, 1234));	/* no -u: everyone */
+	CHECK(tri_users_add(&u, "root,65534", &bad) == 0);
+	CHECK(u.n == 2 && u.uids[0] == 0 && u.uids[1] == 65534);
+	CHECK(tri_users_match(&u, 0) && tri_users_match(&u, 65534));
+	CHECK(!tri_users_match(&u, 1234));
+	CHECK(tri_users_add(&u, "no-such-user-here", &bad) == -1 &&
+	    errno == ENOENT);
+	CHECK_STR(bad, "no-such-user-here");
+	free(bad);
+	CHECK(tri_users_add(&u, "root,", &bad) == -1 && errno == ENOENT);
+	free(bad);
+	CHECK(tri_users_add(&u, "-1", &bad) == -1);
+	free(bad);
+	tri_users_free(&u);
+}
+
+static void
+sort_keys(void)
+{
+	static const char *const keys[] = { "rss", "pss", "size", NULL };
+
+	CHECK(tri_cli_sort_or_exit("rss", keys) == 0);
+	CHECK(tri_cli_sort_or_exit("size", keys) == 2);
 }
 
 static void
@@ -81,6 +120,8 @@ main(void)
 	RUN(pids);
 	RUN(numbers);
 	RUN(targets);
+	RUN(users);
+	RUN(sort_keys);
 	RUN(pidof_self_excluded);
 	return UNIT_END();
 }
