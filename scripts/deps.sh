@@ -5,11 +5,11 @@ set -u
 
 # Libraries and build tools; test tools (clang and its runtime for the
 # libFuzzer targets, Go for structpad's Go layouts, real shells for the
-# completions); the anchor tools compared against.
+# completions, promtool for --prom); the anchor tools compared against.
 PKGS="build-essential pkg-config libproc2-dev libncurses-dev libcap-dev
 libseccomp-dev libdw-dev libelf-dev
 bats bats-assert bats-support bats-file jq mandoc tmux
-clang libclang-rt-14-dev golang-go zsh bash-completion
+clang libclang-rt-14-dev golang-go zsh bash-completion prometheus
 procps psmisc strace lsof dwarves linux-perf sysstat hyperfine time
 iproute2 util-linux libc6-dbg"
 # DEPS_EXTRA adds names (the tests use it to see the "missing" path).
