@@ -92,3 +92,16 @@ wait_until() {
 	done
 	return 1
 }
+
+# json_vocab CMD [stream]: $output follows man 7 triage's JSON vocabulary
+# (top-level "schema": "triage.CMD/1", "type" on every stream line, key
+# names and units); prints each problem and fails.
+json_vocab() {
+	local problems
+	problems=$(jq -n -r --arg cmd "$1" --arg stream "${2:+1}" \
+	    -f "$TRIAGE_ROOT/tests/jsonvocab.jq" <<< "$output") ||
+	    { echo "json_vocab: not JSON" >&2; return 1; }
+	[ -z "$problems" ] && return 0
+	printf '%s --json: %s\n' "$1" "$problems" >&2
+	return 1
+}
