@@ -135,8 +135,9 @@ struct run_report {
 	const struct detector		*det;
 	const struct child		*child;
 	bool				 bomb;
-	double				 t_detect;
+	double				 t_detect;	/* from t0 */
 	double				 t_end;
+	double				 t0;		/* CLOCK_MONOTONIC at the start */
 	bool				 has_peak;	/* pids.peak */
 	uint64_t			 peak;
 	const struct lineage		*lin;

@@ -232,6 +232,9 @@ json(FILE *f, const struct run_report *rr)
 	}
 	tri_json_kdouble_or_null(&j, "detected_after_s", rr->bomb,
 	    rr->t_detect);
+	/* on CLOCK_MONOTONIC, to compare with the time a bomb started */
+	tri_json_kdouble_or_null(&j, "detected_at_mono_s", rr->bomb,
+	    rr->t0 + rr->t_detect);
 	tri_json_kdouble(&j, "elapsed_s", rr->t_end);
 	tri_json_kuint(&j, "peak_tasks", rr->peak);
 	tri_json_kstr(&j, "peak_source", rr->has_peak ? "pids.peak" :

@@ -166,6 +166,7 @@ finish(struct run *r, FILE *out)
 	rr.bomb = r->bomb;
 	rr.t_detect = r->t_detect;
 	rr.t_end = since();
+	rr.t0 = t_start;
 	rr.peak = r->d.peak;
 	if (r->fenced && tri_cgroup_fence_read(&r->f, &p) == 0 && p.has_peak) {
 		rr.has_peak = true;

@@ -6,8 +6,8 @@
  * (EAGAIN at pids.max) is retried every millisecond, so the bomb keeps
  * pressing on its fence.  It refuses to start unless its own cgroup (or
  * one above) has a pids.max of at most 20000.  Prints "ready <pid>" just
- * before the first fork; -t FILE writes the CLOCK_MONOTONIC time of that
- * fork (ns) to FILE; -n NAME names the bomb (PR_SET_NAME) first; -w
+ * before the first fork; -t FILE writes the CLOCK_MONOTONIC and the
+ * CLOCK_REALTIME time of that fork (ns) to FILE; -n NAME names the bomb (PR_SET_NAME) first; -w
  * waits for a line on stdin before forking.  Every process dies with its
  * parent (PR_SET_PDEATHSIG).
  */
@@ -88,7 +88,7 @@ int
 main(int argc, char **argv)
 {
 	const char *tfile = NULL, *name = NULL;
-	struct timespec ts;
+	struct timespec ts, rt;
 	bool wait_line = false;
 	char line[16];
 	FILE *f;
@@ -117,9 +117,11 @@ main(int argc, char **argv)
 	if (wait_line && !fgets(line, sizeof(line), stdin))
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_REALTIME, &rt);
 	if (tfile && (f = fopen(tfile, "w")) != NULL) {
-		fprintf(f, "%lld\n", (long long)ts.tv_sec * 1000000000LL +
-		    ts.tv_nsec);
+		fprintf(f, "%lld %lld\n", (long long)ts.tv_sec * 1000000000LL +
+		    ts.tv_nsec, (long long)rt.tv_sec * 1000000000LL +
+		    rt.tv_nsec);
 		fclose(f);
 	}
 	bomb();
