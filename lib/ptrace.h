@@ -112,6 +112,7 @@ struct tri_ptrace_task {
 	pid_t	 tgid;
 	bool	 hide;		/* the launched child before its execve */
 	bool	 in_syscall;	/* between entry and exit */
+	bool	 skip_exit;	/* set at entry: the exit needs no event */
 	bool	 detaching;
 	void	*user;
 };

@@ -316,6 +316,14 @@ syscall_stop(struct tri_ptrace_loop *l, struct tri_ptrace_ev *ev,
 	struct __ptrace_syscall_info info;
 	struct tri_ptrace_task *t = ev->task;
 
+	/* the exit of a call the caller filtered out: not even a look */
+	if (t->in_syscall && t->skip_exit &&
+	    WSTOPSIG(ev->status) == STOP_SYSCALL) {
+		t->in_syscall = t->skip_exit = false;
+		resume(l, t, 0);
+		return;
+	}
+	t->skip_exit = false;
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info), &info) <= 0)
 		info.op = PTRACE_SYSCALL_INFO_NONE;
 	ev->info = &info;
@@ -473,8 +481,10 @@ dispatch(struct tri_ptrace_loop *l, pid_t tid, int status,
 	}
 	if (!WIFSTOPPED(status))
 		return;
-	if (WSTOPSIG(status) == STOP_SYSCALL)
+	if (WSTOPSIG(status) == STOP_SYSCALL) {
+		ev.status = status;
 		syscall_stop(l, &ev, fn, arg);
+	}
 	else if (status >> 16)
 		event_stop(l, &ev, status, fn, arg);
 	else

@@ -293,3 +293,10 @@ attach_and_interrupt() {	# attach_and_interrupt SIGNAL
 	run -2 --separate-stderr systrace --by fd -- true
 	[[ $stderr == "systrace: --by goes with -c or -C"* ]]
 }
+
+@test "-yy shows socket endpoints, on arguments and on returned fds" {
+	local T=$BATS_TEST_TMPDIR
+	systrace -yy -o "$T/t" -- "$SEQ" socket > /dev/null
+	run -0 grep -E '^accept4\([0-9]+<TCP:\[127\.0\.0\.1:[0-9]+\]>, NULL, NULL, SOCK_CLOEXEC\) = [0-9]+<TCP:\[127\.0\.0\.1:[0-9]+->127\.0\.0\.1:[0-9]+\]>$' "$T/t"
+	run -0 grep -E '^recvfrom\([0-9]+<TCP:\[127\.0\.0\.1:[0-9]+->127\.0\.0\.1:[0-9]+\]>, "ping", 16, 0, NULL, NULL\) = 4$' "$T/t"
+}

@@ -290,13 +290,7 @@ emit_fd(struct ctl *ctl, struct tri_ptrace_task *t, long fd)
 		emit_int(ctl, k, fd);
 		return;
 	}
-	if (ctl->yfd < 2 || !sock_name(t, target, &name)) {
-		/* a path is bytes the process chose: escape it strace's way */
-		sb_quote(&name, (const unsigned char *)target, strlen(target));
-		memmove(name.p, name.p + 1, name.len - 2);
-		name.len -= 2;
-		name.p[name.len] = '\0';
-	}
+	fd_label(ctl, t, target, &name);
 	if (ctl->json) {
 		tri_json_obj_begin(&k->j);
 		tri_json_kint(&k->j, "fd", fd);
@@ -308,6 +302,20 @@ emit_fd(struct ctl *ctl, struct tri_ptrace_task *t, long fd)
 		sb_add(&k->line, ">", 1);
 	}
 	free(name.p);
+}
+
+/* What -y shows inside <>: the escaped path, or with -yy the endpoints. */
+void
+fd_label(struct ctl *ctl, struct tri_ptrace_task *t, const char *target,
+    struct sbuf *name)
+{
+	if (ctl->yfd < 2 || !sock_name(t, target, name)) {
+		/* a path is bytes the process chose: escape it strace's way */
+		sb_quote(name, (const unsigned char *)target, strlen(target));
+		memmove(name->p, name->p + 1, name->len - 2);
+		name->len -= 2;
+		name->p[name->len] = '\0';
+	}
 }
 
 static void
@@ -429,9 +437,10 @@ restart_text(long e)
 }
 
 void
-decode_ret(struct ctl *ctl, struct task *k, const struct tri_sc_desc *d,
-    long ret, pid_t pid)
+decode_ret(struct ctl *ctl, struct tri_ptrace_task *t,
+    const struct tri_sc_desc *d, long ret)
 {
+	struct task *k = t->user;
 	int kind = d ? d->ret : TRI_SC_R_INT;
 	const char *en;
 
@@ -462,15 +471,14 @@ decode_ret(struct ctl *ctl, struct task *k, const struct tri_sc_desc *d,
 		break;
 	case TRI_SC_R_FD:
 		if (ctl->yfd) {
-			const char *tg = fd_target(pid, ret);
+			const char *tg = fd_target(t->tgid, ret);
+			struct sbuf q = { 0 };
 
 			sb_int(&k->line, ret);
 			if (tg) {
-				struct sbuf q = { 0 };
-
-				sb_quote(&q, (const unsigned char *)tg, strlen(tg));
+				fd_label(ctl, t, tg, &q);
 				sb_add(&k->line, "<", 1);
-				sb_add(&k->line, q.p + 1, q.len - 2);
+				sb_add(&k->line, q.p, q.len);
 				sb_add(&k->line, ">", 1);
 				free(q.p);
 			}

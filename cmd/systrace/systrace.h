@@ -102,8 +102,10 @@ void	task_free(struct tri_ptrace_task *t);
 bool	arg_at_exit(const struct tri_sc_desc *d, int i);
 void	decode_args(struct ctl *ctl, struct tri_ptrace_task *t, bool exiting,
 	    long ret);
-void	decode_ret(struct ctl *ctl, struct task *k, const struct tri_sc_desc *d,
-	    long ret, pid_t pid);
+void	decode_ret(struct ctl *ctl, struct tri_ptrace_task *t,
+	    const struct tri_sc_desc *d, long ret);
+void	fd_label(struct ctl *ctl, struct tri_ptrace_task *t, const char *target,
+	    struct sbuf *name);
 /* The target of fd in pid ("/etc/hosts", "socket:[123]"); static or NULL. */
 const char *fd_target(pid_t pid, long fd);
 void	emit_fd(struct ctl *ctl, struct tri_ptrace_task *t, long fd);

@@ -113,8 +113,10 @@ on_entry(struct ctl *ctl, struct tri_ptrace_ev *ev)
 	k->nr = (long)ev->info->entry.nr;
 	k->active = true;
 	k->want = wanted(ctl, k->nr);
-	if (!k->want)
+	if (!k->want) {
+		t->skip_exit = true;
 		return;
+	}
 	for (i = 0; i < 6; i++)
 		k->args[i] = ev->info->entry.args[i];
 	k->next = 0;
@@ -232,7 +234,7 @@ finish(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k, long ret,
 		resumed(ctl, t, k);
 	sb_puts(&k->line, known ? ") = " : ") = ?");
 	if (known)
-		decode_ret(ctl, k, d, ret, t->tgid);
+		decode_ret(ctl, t, d, ret);
 	if (ctl->timing && known)
 		sb_printf(&k->line, " <%.6f>", wall);
 	sb_add(&k->line, "\n", 1);
