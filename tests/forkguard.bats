@@ -313,6 +313,18 @@ fenced_child() {
 	assert_failure
 }
 
+@test "--watch without the proc connector finds and kills the bomb by /proc scans" {
+	FORKGUARD_SCAN=1 start_watcher --kill
+	run -0 jq -r 'select(.type == "start") | .source' "$T/w.out"
+	assert_output scan
+	in_fence "$BOMB" > /dev/null &
+	track_pid $!
+	watcher_exit 1
+	run -0 jq -r 'select(.type == "bomb") | [.lineage.exe, .action, .empty] | @tsv' "$T/w.out"
+	assert_output "$(printf '%s\tkill\ttrue' "$BOMB")"
+	assert_equal "$(bombers)" 0
+}
+
 @test "--watch --kill --dry-run reports the bomb and touches nothing" {
 	start_watcher --kill --dry-run
 	in_fence "$BOMB" > /dev/null &

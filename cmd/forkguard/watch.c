@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -193,6 +194,7 @@ watch_mode(const struct ctl *ctl)
 {
 	struct pollfd pfd[2];
 	double next_scan = 0;
+	const char *scan_env;
 	int sfd, timeout;
 
 	setvbuf(stdout, outbuf, _IOLBF, sizeof(outbuf));
@@ -201,12 +203,16 @@ watch_mode(const struct ctl *ctl)
 	protect_ancestors();
 	w.ctl = ctl;
 	scope_open(ctl);
-	w.nlfd = tri_procconn_open(1 << 22);
-	if (w.nlfd < 0)
-		warn("proc connector (needs CAP_NET_ADMIN); scanning /proc "
-		    "instead");
-	else
+	w.nlfd = -1;
+	scan_env = getenv("FORKGUARD_SCAN");
+	if ((scan_env == NULL || *scan_env == '\0') &&
+	    (w.nlfd = tri_procconn_open(1 << 22)) < 0)
+		warn("proc connector (older kernels need CAP_NET_ADMIN); "
+		    "scanning /proc instead");
+	if (w.nlfd >= 0)
 		fcntl(w.nlfd, F_SETFL, O_NONBLOCK);
+	/* A bomb's hundreds of runnable tasks must not starve the watcher. */
+	setpriority(PRIO_PROCESS, 0, -10);
 	quarantine_open(ctl);
 	if ((sfd = signals_open()) < 0)
 		err(TRI_EXIT_FAIL, "signalfd");

@@ -57,6 +57,35 @@ comm_of(pid_t pid, char *buf, size_t size)
 	tri_proc_close(&p);
 }
 
+/* Learn of processes born meanwhile: connector events, else a scan. */
+static void
+refresh(struct watch *w)
+{
+	if (w->nlfd >= 0)
+		track_drain(w, tri_cli_now());
+	else
+		scan_proc(w, tri_cli_now(), false);
+}
+
+/* Members that are not yet dead (a zombie waits for its parent). */
+static size_t
+living(struct watch *w, int lin)
+{
+	size_t n = lin_members(w, lin), i, k = 0;
+	struct tri_stat st;
+	struct tri_proc p;
+
+	for (i = 0; i < n; i++) {
+		if (tri_proc_open(&p, w->members[i]) < 0)
+			continue;
+		if (tri_proc_read_stat(&p, &st) == 0 && st.state != 'Z' &&
+		    st.state != 'X')
+			w->members[k++] = w->members[i];
+		tri_proc_close(&p);
+	}
+	return k;
+}
+
 /*
  * SIGSTOP every member, again until a pass finds none new (children born
  * meanwhile arrive as fork events): then nothing of the lineage forks.
@@ -70,7 +99,7 @@ stop_all(struct watch *w, int lin)
 
 	for (pass = 0; pass < MOVE_PASSES && n != prev; pass++) {
 		prev = n;
-		track_drain(w, tri_cli_now());
+		refresh(w);
 		n = lin_members(w, lin);
 		for (i = 0; i < n; i++)
 			kill(w->members[i], SIGSTOP);
@@ -122,14 +151,20 @@ contain_lineage(struct watch *w, int lin, double t0, struct outcome *o)
 	o->killed = n;
 	if (o->frozen)
 		tri_cgroup_fence_freeze(&w->q, false, 0);
-	while (w->have_q && !(o->empty = q_empty(w)) &&
-	    tri_cli_now() - t0 < EMPTY_WAIT)
-		nap_us(500);
-	if (!w->have_q)
-		o->empty = true;	/* as far as signals tell */
+	/* Until nothing of the lineage lives, in or out of the quarantine. */
+	while (tri_cli_now() - t0 < EMPTY_WAIT) {
+		refresh(w);
+		if ((k = living(w, lin)) == 0 && (!w->have_q || q_empty(w))) {
+			o->empty = true;
+			break;
+		}
+		for (i = 0; i < k; i++)
+			kill(w->members[i], SIGKILL);
+		nap_us(1000);
+	}
 	if (!o->empty && !o->failure)
-		o->failure = "the quarantine was not empty after 3 s (zombies "
-		    "whose parent does not reap them?)";
+		o->failure = "not empty after 3 s (zombies whose parent "
+		    "does not reap them?)";
 }
 
 static void
