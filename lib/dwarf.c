@@ -57,40 +57,33 @@ lang_of(Dwarf_Die *cu)
  * types are one.
  */
 static uint64_t
-layout_key(Dwarf_Die *die, const char *name, uint64_t size)
+layout_key(Dwarf_Die *die, const char *name, uint64_t size,
+    const struct tri_dwarf_src *src, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ULL, v[4];
-	Dwarf_Attribute a;
 	Dwarf_Word w;
-	Dwarf_Die c;
-	const char *n;
-	int tag = dwarf_tag(die), guard = 0;
+	size_t i;
+	int tag = dwarf_tag(die);
 
 	h = tri_dwarf_fnv(h, name, strlen(name) + 1);
 	h = tri_dwarf_fnv(h, &tag, sizeof(tag));
 	h = tri_dwarf_fnv(h, &size, sizeof(size));
-	if (dwarf_child(die, &c) != 0)
-		return h;
-	do {
-		tag = dwarf_tag(&c);
-		if (tag != DW_TAG_member && tag != DW_TAG_inheritance)
-			continue;
-		n = dwarf_diename(&c);
+	for (i = 0; i < n; i++) {
+		const struct tri_dwarf_mattr *a = &src[i].a;
+
 		memset(v, 0, sizeof(v));
-		if (dwarf_formudata(dwarf_attr(&c, DW_AT_data_member_location,
-		    &a), &w) == 0)
+		if (tri_dwarf_mattr_udata(a, TRI_MA_LOC, &w) == 0)
 			v[0] = w;
-		if (dwarf_formudata(dwarf_attr(&c, DW_AT_data_bit_offset, &a),
-		    &w) == 0)
+		if (tri_dwarf_mattr_udata(a, TRI_MA_DATA_BIT_OFFSET, &w) == 0)
 			v[1] = w;
-		if (dwarf_formudata(dwarf_attr(&c, DW_AT_bit_offset, &a),
-		    &w) == 0)
+		if (tri_dwarf_mattr_udata(a, TRI_MA_BIT_OFFSET, &w) == 0)
 			v[2] = w;
-		if (dwarf_formudata(dwarf_attr(&c, DW_AT_bit_size, &a), &w) == 0)
+		if (tri_dwarf_mattr_udata(a, TRI_MA_BIT_SIZE, &w) == 0)
 			v[3] = w;
-		h = tri_dwarf_fnv(h, n ? n : "", n ? strlen(n) + 1 : 1);
+		h = tri_dwarf_fnv(h, a->name ? a->name : "",
+		    a->name ? strlen(a->name) + 1 : 1);
 		h = tri_dwarf_fnv(h, v, sizeof(v));
-	} while (++guard < 100000 && dwarf_siblingof(&c, &c) == 0);
+	}
 	return h;
 }
 
@@ -143,20 +136,23 @@ add_type(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang)
 	uint64_t key;
 	Dwarf_Word size;
 	size_t slot;
-	long idx;
+	long idx, n;
 
 	if (name == NULL || dwarf_hasattr(die, DW_AT_declaration) ||
 	    dwarf_formudata(dwarf_attr(die, DW_AT_byte_size, &a), &size) != 0)
 		return 0;
 	if ((d->ntypes + 1) * 2 >= d->hsize && hash_grow(d) < 0)
 		return -1;
-	key = layout_key(die, name, size);
+	if ((n = tri_dwarf_gather(die, &d->src, &d->srccap)) < 0)
+		return -1;
+	key = layout_key(die, name, size, d->src, (size_t)n);
 	slot = hash_slot(d, key);
 	if (d->hash[slot]) {
 		d->types[d->hash[slot] - 1].ncu++;
 		return 0;
 	}
-	if ((idx = tri_dwarf_build(d, die, lang, false, 0)) < 0)
+	if ((idx = tri_dwarf_build(d, die, lang, false, 0, d->src,
+	    (size_t)n)) < 0)
 		return -1;
 	/* building may have added nested types, which do not move slots */
 	d->hash[slot] = (uint32_t)idx + 1;
@@ -484,6 +480,8 @@ void
 tri_dwarf_free(struct tri_dwarf *d)
 {
 	tri_dwarf_mem_free(d);
+	free(d->tinfo);
+	free(d->src);
 	free(d->types);
 	free(d->hash);
 	free(d->hkey);

@@ -59,6 +59,8 @@ struct tri_dwarf_type {
 };
 
 struct tri_dwarf_arena;
+struct tri_dwarf_tinfo;
+struct tri_dwarf_src;
 
 /*
  * Every named struct, class and union with a definition, once per
@@ -78,6 +80,10 @@ struct tri_dwarf {
 	uint64_t		*hkey;
 	const char		**strs;		/* interned strings */
 	size_t			 nstrs, strsize;
+	struct tri_dwarf_tinfo	*tinfo;		/* member types seen, by DIE */
+	size_t			 ntinfo, tinfosize;
+	struct tri_dwarf_src	*src;		/* members of the type at hand */
+	size_t			 srccap;
 };
 
 /*

@@ -7,15 +7,24 @@
 #include <dwarf.h>	/* lib/dwarf.h, found on -Ilib so that it can include_next */
 #include "dwarf_int.h"
 
-/* The identity of a layout, or of a string: 64-bit FNV-1a. */
+/*
+ * The identity of a layout, or of a string: a 64-bit hash taken eight
+ * bytes at a time (byte-wise FNV-1a was a twentieth of a run).
+ */
 uint64_t
 tri_dwarf_fnv(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *s = p;
+	uint64_t w;
 
-	while (n--)
+	for (; n >= 8; n -= 8, s += 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	for (; n; n--)
 		h = (h ^ *s++) * 0x100000001b3ULL;
-	return h;
+	return h ^ (h >> 32);
 }
 
 struct chunk {

@@ -36,31 +36,119 @@ size_of(Dwarf_Die *t)
 	return dwarf_aggregate_size(t, &w) == 0 ? w : 0;
 }
 
+static int
+mattr_cb(Dwarf_Attribute *at, void *arg)
+{
+	struct tri_dwarf_mattr *a = arg;
+
+	switch (dwarf_whatattr(at)) {
+	case DW_AT_name:
+		a->name = dwarf_formstring(at);
+		break;
+	case DW_AT_type:
+		a->type = *at;
+		a->have |= TRI_MA_TYPE;
+		break;
+	case DW_AT_data_member_location:
+		a->loc = *at;
+		a->have |= TRI_MA_LOC;
+		break;
+	case DW_AT_bit_size:
+		a->bit_size = *at;
+		a->have |= TRI_MA_BIT_SIZE;
+		break;
+	case DW_AT_byte_size:
+		a->byte_size = *at;
+		a->have |= TRI_MA_BYTE_SIZE;
+		break;
+	case DW_AT_data_bit_offset:
+		a->data_bit_offset = *at;
+		a->have |= TRI_MA_DATA_BIT_OFFSET;
+		break;
+	case DW_AT_bit_offset:
+		a->bit_offset = *at;
+		a->have |= TRI_MA_BIT_OFFSET;
+		break;
+	case DW_AT_alignment:
+		a->alignment = *at;
+		a->have |= TRI_MA_ALIGNMENT;
+		break;
+	case DW_AT_artificial:
+		a->artificial = true;
+		break;
+	case DW_AT_external:
+		a->external = true;
+		break;
+	case DW_AT_declaration:
+		a->declaration = true;
+		break;
+	default:
+		break;
+	}
+	return DWARF_CB_OK;
+}
+
+/*
+ * One pass over a member's attributes: each dwarf_attr() call scans them
+ * all again, and a member is asked for up to ten.
+ */
+void
+tri_dwarf_mattr(Dwarf_Die *c, struct tri_dwarf_mattr *a)
+{
+	memset(a, 0, sizeof(*a));
+	(void)dwarf_getattrs(c, mattr_cb, a, 0);
+}
+
+int
+tri_dwarf_mattr_udata(const struct tri_dwarf_mattr *a, unsigned bit,
+    Dwarf_Word *w)
+{
+	Dwarf_Attribute at;
+
+	if (!(a->have & bit))
+		return -1;
+	switch (bit) {
+	case TRI_MA_LOC:		at = a->loc; break;
+	case TRI_MA_BIT_SIZE:		at = a->bit_size; break;
+	case TRI_MA_BYTE_SIZE:		at = a->byte_size; break;
+	case TRI_MA_DATA_BIT_OFFSET:	at = a->data_bit_offset; break;
+	case TRI_MA_BIT_OFFSET:		at = a->bit_offset; break;
+	case TRI_MA_ALIGNMENT:		at = a->alignment; break;
+	default:			return -1;
+	}
+	return dwarf_formudata(&at, w) == 0 ? 0 : -1;
+}
+
+static bool
+mattr_type(const struct tri_dwarf_mattr *a, Dwarf_Die *t)
+{
+	Dwarf_Attribute at = a->type;
+
+	return (a->have & TRI_MA_TYPE) && dwarf_formref_die(&at, t) != NULL;
+}
+
 /* Static data members are declarations (DWARF 4) or variables (DWARF 5). */
 static bool
-is_field(Dwarf_Die *c)
+is_field(int tag, const struct tri_dwarf_mattr *a)
 {
-	int tag = dwarf_tag(c);
-
 	if (tag == DW_TAG_inheritance)
 		return true;
-	return tag == DW_TAG_member && !dwarf_hasattr(c, DW_AT_external) &&
-	    !dwarf_hasattr(c, DW_AT_declaration);
+	return tag == DW_TAG_member && !a->external && !a->declaration;
 }
 
 static uint64_t
-member_location(Dwarf_Die *c)
+member_location(const struct tri_dwarf_mattr *a)
 {
-	Dwarf_Attribute a;
+	Dwarf_Attribute at = a->loc;
 	Dwarf_Op *ops;
 	Dwarf_Word w;
 	size_t n;
 
-	if (dwarf_attr(c, DW_AT_data_member_location, &a) == NULL)
+	if (!(a->have & TRI_MA_LOC))
 		return 0;
-	if (dwarf_formudata(&a, &w) == 0)
+	if (dwarf_formudata(&at, &w) == 0)
 		return w;
-	if (dwarf_getlocation(&a, &ops, &n) == 0 && n == 1 &&
+	if (dwarf_getlocation(&at, &ops, &n) == 0 && n == 1 &&
 	    ops[0].atom == DW_OP_plus_uconst)
 		return ops[0].number;
 	return 0;	/* a virtual base: its place is computed at run time */
@@ -80,15 +168,17 @@ scalar_align(uint64_t size, enum tri_dwarf_lang lang)
 
 static uint32_t type_align(Dwarf_Die *, enum tri_dwarf_lang, int);
 
-static uint32_t
-field_align(Dwarf_Die *c, enum tri_dwarf_lang lang, int depth)
+/* DW_AT_alignment of a member, when it has a sane one. */
+static bool
+explicit_align(const struct tri_dwarf_mattr *a, uint32_t *align)
 {
 	Dwarf_Word w;
-	Dwarf_Die t;
 
-	if (udata(c, DW_AT_alignment, &w) && w > 0 && w <= 1u << 20)
-		return (uint32_t)w;
-	return type_of(c, &t) ? type_align(&t, lang, depth + 1) : 1;
+	if (tri_dwarf_mattr_udata(a, TRI_MA_ALIGNMENT, &w) < 0 || w == 0 ||
+	    w > 1u << 20)
+		return false;
+	*align = (uint32_t)w;
+	return true;
 }
 
 /*
@@ -99,23 +189,29 @@ field_align(Dwarf_Die *c, enum tri_dwarf_lang lang, int depth)
 static uint32_t
 struct_align(Dwarf_Die *s, enum tri_dwarf_lang lang, int depth)
 {
-	uint32_t max = 1, a;
+	struct tri_dwarf_mattr a;
+	uint32_t max = 1, al;
 	Dwarf_Word size = 0;
-	Dwarf_Die c;
-	int n = 0;
+	Dwarf_Die c, t;
+	int n = 0, tag;
 
 	udata(s, DW_AT_byte_size, &size);
 	if (dwarf_child(s, &c) != 0)
 		return 1;
 	do {
-		if (!is_field(&c))
+		tag = dwarf_tag(&c);
+		if (tag != DW_TAG_member && tag != DW_TAG_inheritance)
 			continue;
-		a = field_align(&c, lang, depth);
-		if (!dwarf_hasattr(&c, DW_AT_bit_size) &&
-		    member_location(&c) % a != 0)
+		tri_dwarf_mattr(&c, &a);
+		if (!is_field(tag, &a))
+			continue;
+		if (!explicit_align(&a, &al))
+			al = mattr_type(&a, &t) ?
+			    type_align(&t, lang, depth + 1) : 1;
+		if (!(a.have & TRI_MA_BIT_SIZE) && member_location(&a) % al != 0)
 			return 1;
-		if (a > max)
-			max = a;
+		if (al > max)
+			max = al;
 	} while (++n < MAXMEMBERS && dwarf_siblingof(&c, &c) == 0);
 	return size % max == 0 ? max : 1;
 }
@@ -347,18 +443,20 @@ sharing_flags(Dwarf_Die *t, enum tri_dwarf_lang lang, int depth)
 
 /* Bits of a bit-field member: its storage unit and place in it. */
 static void
-bitfield(Dwarf_Die *c, struct tri_dwarf_member *m, Dwarf_Word bits)
+bitfield(const struct tri_dwarf_mattr *a, struct tri_dwarf_member *m,
+    Dwarf_Word bits)
 {
 	uint64_t storage = m->size, abs, ub, byte;
 	Dwarf_Word w;
 
-	if (udata(c, DW_AT_byte_size, &w))
+	if (tri_dwarf_mattr_udata(a, TRI_MA_BYTE_SIZE, &w) == 0)
 		storage = w;		/* DWARF 2/3 give the unit's size */
 	if (storage == 0 || storage > 16)
 		storage = (bits + 7) / 8;
-	if (udata(c, DW_AT_data_bit_offset, &w))
+	if (tri_dwarf_mattr_udata(a, TRI_MA_DATA_BIT_OFFSET, &w) == 0)
 		abs = w;
-	else if (udata(c, DW_AT_bit_offset, &w) && w + bits <= storage * 8)
+	else if (tri_dwarf_mattr_udata(a, TRI_MA_BIT_OFFSET, &w) == 0 &&
+	    w + bits <= storage * 8)
 		/* DWARF 2/3 count from the unit's most significant bit */
 		abs = m->offset * 8 + storage * 8 - w - bits;
 	else
@@ -386,75 +484,162 @@ set_name(struct tri_dwarf *d, struct tri_dwarf_member *m, const char *name,
     const char *dims)
 {
 	char buf[640];
-	size_t n = 0;
+	size_t n = name ? strlen(name) : 0, k = strlen(dims);
 
-	if (name)
-		n = (size_t)snprintf(buf, sizeof(buf) - 130, "%s", name);
-	if (n > sizeof(buf) - 131)
-		n = sizeof(buf) - 131;
-	buf[n++] = '\0';
-	n += (size_t)snprintf(buf + n, 128, "%s", dims);
-	m->name = tri_dwarf_intern(d, buf, n);
-	if (*m->name == '\0' && *dims == '\0')
+	if (n == 0 && k == 0) {
 		m->name = "\0";
+		return;
+	}
+	if (n > 500)
+		n = 500;
+	if (k > 127)
+		k = 127;
+	if (n)
+		memcpy(buf, name, n);
+	buf[n] = '\0';
+	memcpy(buf + n + 1, dims, k);
+	m->name = tri_dwarf_intern(d, buf, n + 1 + k);
+}
+
+struct tri_dwarf_tinfo {
+	Dwarf_Off	 key;		/* DIE offset + 1; 0: a free slot */
+	const char	*type, *dims;	/* interned */
+	uint32_t	 size, align;
+	uint16_t	 flags;
+	bool		 nested;	/* an anonymous struct or union */
+};
+
+static size_t
+tinfo_slot(const struct tri_dwarf *d, Dwarf_Off key)
+{
+	size_t j = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20);
+
+	for (j &= d->tinfosize - 1; d->tinfo[j].key && d->tinfo[j].key != key;
+	    j = (j + 1) & (d->tinfosize - 1))
+		;
+	return j;
 }
 
 static int
-build_member(struct tri_dwarf *d, Dwarf_Die *c, enum tri_dwarf_lang lang,
-    int depth, struct tri_dwarf_member *m)
+tinfo_grow(struct tri_dwarf *d)
+{
+	struct tri_dwarf_tinfo *old = d->tinfo, *v;
+	size_t n = d->tinfosize, i;
+
+	if ((d->ntinfo + 1) * 2 <= d->tinfosize)
+		return 0;
+	if ((v = calloc(n ? n * 2 : 1024, sizeof(*v))) == NULL)
+		return -1;
+	d->tinfo = v;
+	d->tinfosize = n ? n * 2 : 1024;
+	for (i = 0; i < n; i++)
+		if (old[i].key)
+			d->tinfo[tinfo_slot(d, old[i].key)] = old[i];
+	free(old);
+	return 0;
+}
+
+/*
+ * What a member type gives every member of that type: its spelling, array
+ * dimensions, size, alignment and sharing flags.  Members repeat a few
+ * types, so each type DIE is looked at once.  NULL on ENOMEM.
+ */
+static const struct tri_dwarf_tinfo *
+type_info(struct tri_dwarf *d, Dwarf_Die *t, enum tri_dwarf_lang lang,
+    int depth)
 {
 	char type[512], dims[128] = "";
-	const char *name = dwarf_diename(c);
-	bool flex = false, has_t;
-	Dwarf_Die t, e;
-	Dwarf_Word bits;
-	long idx;
+	Dwarf_Off key = dwarf_dieoffset(t) + 1;
+	struct tri_dwarf_tinfo *ti;
+	bool flex = false, has_e = true;
+	Dwarf_Die e = *t;
+	int tag;
 
-	memset(m, 0, sizeof(*m));
-	has_t = type_of(c, &t);
-	m->name = "\0";
-	if (dwarf_tag(c) == DW_TAG_inheritance)
-		m->flags |= TRI_DWARF_BASE;
-	if (name && strncmp(name, "_vptr", 5) == 0 &&
-	    dwarf_hasattr(c, DW_AT_artificial))
-		m->flags |= TRI_DWARF_VPTR;
-	if (dwarf_hasattr(c, DW_AT_alignment))
-		m->flags |= TRI_DWARF_ALIGNAS;
-	m->offset = member_location(c);
-	m->size = clamp32(has_t ? size_of(&t) : 0);
-	m->align = (uint16_t)(field_align(c, lang, depth) > 32768 ? 32768 :
-	    field_align(c, lang, depth));
-	if (udata(c, DW_AT_bit_size, &bits) && bits > 0 && bits <= 128)
-		bitfield(c, m, bits);
-	if (!has_t) {
-		m->type = "void";
-		set_name(d, m, name, "");
-		return 0;
-	}
-	m->flags |= sharing_flags(&t, lang, 0);
-	e = t;
+	if (tinfo_grow(d) < 0)
+		return NULL;
+	ti = &d->tinfo[tinfo_slot(d, key)];
+	if (ti->key == key)
+		return ti;
+	ti->key = key;
+	ti->size = clamp32(size_of(t));
+	ti->align = type_align(t, lang, depth + 1);
+	ti->flags = (uint16_t)sharing_flags(t, lang, 0);
 	while (dwarf_tag(&e) == DW_TAG_array_type && strlen(dims) < 100 &&
 	    !(dwarf_diename(&e) && lang == TRI_DWARF_GO)) {
 		array_dims(&e, dims, sizeof(dims), &flex);
 		if (!type_of(&e, &e)) {
-			has_t = false;
+			has_e = false;
 			break;
 		}
 	}
-	if (flex && m->size == 0)
-		m->flags |= TRI_DWARF_FLEX;
-	set_name(d, m, name, dims);
-	if (has_t && aggregate_word(dwarf_tag(&e)) &&
-	    dwarf_tag(&e) != DW_TAG_enumeration_type &&
-	    dwarf_diename(&e) == NULL && !dwarf_hasattr(&e, DW_AT_declaration) &&
-	    depth < MAXDEPTH / 2 && dims[0] == '\0') {
-		if ((idx = tri_dwarf_build(d, &e, lang, true, depth + 1)) < 0)
+	if (flex && ti->size == 0)
+		ti->flags |= TRI_DWARF_FLEX;
+	tag = has_e ? dwarf_tag(&e) : 0;
+	ti->nested = has_e && aggregate_word(tag) &&
+	    tag != DW_TAG_enumeration_type && dwarf_diename(&e) == NULL &&
+	    !dwarf_hasattr(&e, DW_AT_declaration) && dims[0] == '\0';
+	spell(has_e ? &e : NULL, lang, type, sizeof(type), depth);
+	ti->type = tri_dwarf_intern(d, type, strlen(type) + 1);
+	ti->dims = tri_dwarf_intern(d, dims, strlen(dims) + 1);
+	d->ntinfo++;
+	return ti;
+}
+
+static int
+build_member(struct tri_dwarf *d, int tag, const struct tri_dwarf_mattr *a,
+    enum tri_dwarf_lang lang, int depth, struct tri_dwarf_member *m)
+{
+	const struct tri_dwarf_tinfo *ti;
+	const char *dims = "";
+	bool nested = false;
+	Dwarf_Word bits;
+	uint32_t align = 1;
+	Dwarf_Die t;
+	long idx;
+
+	memset(m, 0, sizeof(*m));
+	m->name = "\0";
+	m->type = "void";
+	if (tag == DW_TAG_inheritance)
+		m->flags |= TRI_DWARF_BASE;
+	if (a->name && strncmp(a->name, "_vptr", 5) == 0 && a->artificial)
+		m->flags |= TRI_DWARF_VPTR;
+	if (a->have & TRI_MA_ALIGNMENT)
+		m->flags |= TRI_DWARF_ALIGNAS;
+	m->offset = member_location(a);
+	if (mattr_type(a, &t)) {
+		if ((ti = type_info(d, &t, lang, depth)) == NULL)
 			return -1;
+		/* copies: building a nested type may move the table */
+		m->size = ti->size;
+		m->flags |= ti->flags;
+		m->type = ti->type;
+		dims = ti->dims;
+		nested = ti->nested;
+		align = ti->align;
+	}
+	explicit_align(a, &align);
+	m->align = (uint16_t)(align > 32768 ? 32768 : align);
+	if (tri_dwarf_mattr_udata(a, TRI_MA_BIT_SIZE, &bits) == 0 && bits > 0 &&
+	    bits <= 128)
+		bitfield(a, m, bits);
+	set_name(d, m, a->name, dims);
+	if (nested && depth < MAXDEPTH / 2) {
+		struct tri_dwarf_src *src = NULL;
+		size_t cap = 0;
+		long n;
+
+		/* not d->src: the outer type is being built from it */
+		if ((n = tri_dwarf_gather(&t, &src, &cap)) < 0 ||
+		    (idx = tri_dwarf_build(d, &t, lang, true, depth + 1, src,
+		    (size_t)n)) < 0) {
+			free(src);
+			return -1;
+		}
+		free(src);
 		m->flags |= TRI_DWARF_NESTED;
 		m->nested = (uint32_t)idx;
 	}
-	spell(has_t ? &e : NULL, lang, type, sizeof(type), depth);
-	m->type = tri_dwarf_intern(d, type, strlen(type) + 1);
 	return 0;
 }
 
@@ -481,31 +666,68 @@ grow_types(struct tri_dwarf *d)
 	return 0;
 }
 
+/* struct_align's answer from the members already read. */
+static uint32_t
+members_align(const struct tri_dwarf_type *t)
+{
+	uint32_t max = 1;
+	size_t i;
+
+	for (i = 0; i < t->nmembers; i++) {
+		const struct tri_dwarf_member *m = &t->members[i];
+
+		if (!m->bit_size && m->align && m->offset % m->align != 0)
+			return 1;
+		if (m->align > max)
+			max = m->align;
+	}
+	return t->size % max == 0 ? max : 1;
+}
+
+long
+tri_dwarf_gather(Dwarf_Die *die, struct tri_dwarf_src **v, size_t *cap)
+{
+	struct tri_dwarf_src *nv;
+	Dwarf_Die c;
+	size_t n = 0, ncap;
+	int tag;
+
+	if (dwarf_child(die, &c) != 0)
+		return 0;
+	do {
+		tag = dwarf_tag(&c);
+		if (tag != DW_TAG_member && tag != DW_TAG_inheritance)
+			continue;
+		if (n == *cap) {
+			ncap = *cap ? *cap * 2 : 64;
+			if ((nv = realloc(*v, ncap * sizeof(*nv))) == NULL)
+				return -1;
+			*v = nv;
+			*cap = ncap;
+		}
+		(*v)[n].tag = tag;
+		tri_dwarf_mattr(&c, &(*v)[n].a);
+		n++;
+	} while (n < MAXMEMBERS && dwarf_siblingof(&c, &c) == 0);
+	return (long)n;
+}
+
 long
 tri_dwarf_build(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang,
-    bool nested, int depth)
+    bool nested, int depth, const struct tri_dwarf_src *src, size_t n)
 {
 	struct tri_dwarf_member *m = NULL;
 	struct tri_dwarf_type *t;
 	const char *name = dwarf_diename(die);
-	size_t n = 0, i = 0;
+	size_t i = 0, k;
 	Dwarf_Word w = 0;
-	Dwarf_Die c;
 
-	if (dwarf_child(die, &c) == 0) {
-		do
-			n += is_field(&c);
-		while (n < MAXMEMBERS && dwarf_siblingof(&c, &c) == 0);
-	}
 	if (n && (m = tri_dwarf_alloc(d, n * sizeof(*m))) == NULL)
 		return -1;
-	if (n && dwarf_child(die, &c) == 0) {
-		do {
-			if (is_field(&c) &&
-			    build_member(d, &c, lang, depth, &m[i++]) < 0)
-				return -1;
-		} while (i < n && dwarf_siblingof(&c, &c) == 0);
-	}
+	for (k = 0; k < n; k++)
+		if (is_field(src[k].tag, &src[k].a) && build_member(d,
+		    src[k].tag, &src[k].a, lang, depth, &m[i++]) < 0)
+			return -1;
 	if (grow_types(d) < 0)
 		return -1;
 	t = &d->types[d->ntypes];
@@ -520,6 +742,7 @@ tri_dwarf_build(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang,
 	udata(die, DW_AT_byte_size, &w);
 	t->size = w;
 	t->alignas = dwarf_hasattr(die, DW_AT_alignment);
-	t->align = type_align(die, lang, depth);
+	t->align = t->alignas ? type_align(die, lang, depth) :
+	    members_align(t);
 	return (long)d->ntypes++;
 }

@@ -197,6 +197,10 @@ layout_compute(const struct ctl *ctl, const struct tri_dwarf_type *t,
 	    (uint64_t)l->padding : 0);
 	find_sharing(ctl, l);
 	l->best = t->size;
+	/* the size after reordering is shown by -s, --check and --json */
+	if (!(ctl->summary || ctl->check || ctl->json || ctl->baseline) ||
+	    t->nested)
+		return 0;
 	if (t->kind != TRI_DWARF_UNION && plan_make(ctl, t, l, false, &p) == 0) {
 		if (p.reproducible)
 			l->best = p.size;
