@@ -125,6 +125,7 @@ enum tri_ptrace_evtype {
 	TRI_PTRACE_EV_NEW,		/* a thread or child is now traced */
 	TRI_PTRACE_EV_EXEC,		/* execve succeeded (old_tid: who ran it) */
 	TRI_PTRACE_EV_SUPERSEDED,	/* the leader, replaced by an exec */
+	TRI_PTRACE_EV_DETACHED,		/* let go after an interrupt */
 };
 
 /* What tri_ptrace_run hands its callback.  Valid during the call only. */

@@ -491,9 +491,24 @@ dispatch(struct tri_ptrace_loop *l, pid_t tid, int status,
 		signal_stop(l, &ev, WSTOPSIG(status), fn, arg);
 }
 
+/* Tell the caller t is let go, so it can free what it keeps on it. */
+static void
+forget(struct tri_ptrace_loop *l, struct tri_ptrace_task *t,
+    tri_ptrace_fn fn, void *arg)
+{
+	struct tri_ptrace_ev ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = TRI_PTRACE_EV_DETACHED;
+	ev.task = t;
+	fn(&ev, arg);
+	del_task(l, t);
+}
+
 /* Detach t at its current stop, giving back a signal it stopped with. */
 static void
-detach_at(struct tri_ptrace_loop *l, struct tri_ptrace_task *t, int status)
+detach_at(struct tri_ptrace_loop *l, struct tri_ptrace_task *t, int status,
+    tri_ptrace_fn fn, void *arg)
 {
 	int sig = 0, event = status >> 16;
 	siginfo_t si;
@@ -502,7 +517,7 @@ detach_at(struct tri_ptrace_loop *l, struct tri_ptrace_task *t, int status)
 	    ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0)
 		sig = WSTOPSIG(status);
 	ptrace(PTRACE_DETACH, t->tid, 0, sig);
-	del_task(l, t);
+	forget(l, t, fn, arg);
 }
 
 /*
@@ -512,7 +527,7 @@ detach_at(struct tri_ptrace_loop *l, struct tri_ptrace_task *t, int status)
  * without us.  New children reported meanwhile are detached too.
  */
 static int
-detach_all(struct tri_ptrace_loop *l)
+detach_all(struct tri_ptrace_loop *l, tri_ptrace_fn fn, void *arg)
 {
 	struct tri_ptrace_task *t;
 	unsigned long msg;
@@ -535,7 +550,7 @@ detach_all(struct tri_ptrace_loop *l)
 		t = tri_ptrace_task(l, tid);
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			if (t)
-				del_task(l, t);
+				forget(l, t, fn, arg);
 			if (tid == l->child) {
 				l->child_status = status;
 				l->child_done = true;
@@ -553,9 +568,12 @@ detach_all(struct tri_ptrace_loop *l)
 				add_task(l, (pid_t)msg, (pid_t)msg);
 			break;
 		}
-		detach_at(l, t, status);
+		detach_at(l, t, status, fn, arg);
 	}
-	l->ntasks = 0;
+	/* gone without a word (ECHILD): nothing to detach, only to forget */
+	for (i = 0; i < l->cap && l->ntasks > 0; i++)
+		if (l->tasks[i].tid != 0)
+			forget(l, &l->tasks[i--], fn, arg);
 	return 0;
 }
 
@@ -568,7 +586,7 @@ tri_ptrace_run(struct tri_ptrace_loop *l, tri_ptrace_fn fn, void *arg)
 
 	while (l->ntasks > 0) {
 		if (l->stop && *l->stop)
-			return detach_all(l);
+			return detach_all(l, fn, arg);
 		tid = wait4(-1, &status, __WALL, l->rusage ? &ru : NULL);
 		if (tid < 0) {
 			if (errno == EINTR)

@@ -7,6 +7,10 @@ bats_require_minimum_version 1.5.0
 load common
 
 SEQ=$HELPERS/systrace-seq
+# A traced program is a plain build: LeakSanitizer refuses to run under
+# ptrace and fails the program at exit (make check SANITIZE=1 builds both).
+[ -x "$TRIAGE_ROOT/build/std/helpers/systrace-seq" ] &&
+	SEQ=$TRIAGE_ROOT/build/std/helpers/systrace-seq
 
 # Addresses, environment sizes and CPU times vary from run to run.
 norm() {
@@ -21,6 +25,19 @@ expect_in() {
 		END { if (n == 0) { print "nothing expected"; exit 1 }
 		      if (i < n) { print "missing: " want[i + 1]; exit 1 } }' \
 		<(norm "$2") <(norm "$1")
+}
+
+# join_resumed FILE: "PID name(a, <unfinished ...>" and the later
+# "PID <... name resumed>b) = r" as one line where the call ended (PID is
+# "[pid  N] ", or "N " with -f -o FILE).
+join_resumed() {
+	awk '{ pid = ""
+		if (match($0, /^\[pid +[0-9]+\] /) || match($0, /^[0-9]+ +/))
+			pid = substr($0, 1, RLENGTH) }
+		/ <unfinished \.\.\.>$/ { sub(/ <unfinished \.\.\.>$/, ""); pend[pid] = $0; next }
+		(pid in pend) && match($0, /<\.\.\. [a-z0-9_]+ resumed>/) {
+			print pend[pid] substr($0, RSTART + RLENGTH); delete pend[pid]; next }
+		{ print }' "$1"
 }
 
 # trace_seq MODE [ARGS] with systrace options in OPTS: the trace in
@@ -52,8 +69,13 @@ trace_seq() {
 }
 
 @test "-f follows fork and exec; wait4 resumes after the child's lines" {
-	OPTS=-f trace_seq fork
-	grep -q ' <unfinished \.\.\.>$' "$T/trace"
+	T=$BATS_TEST_TMPDIR
+	run -0 systrace -f -o "$T/trace" -- "$SEQ" fork
+	printf '%s\n' "$output" > "$T/expected"
+	join_resumed "$T/trace" > "$T/joined"
+	run -0 expect_in "$T/joined" "$T/expected"
+	grep -qE '^[0-9]+ +wait4\([0-9]+,  <unfinished \.\.\.>$' "$T/trace"
+	grep -qE '^[0-9]+ +<\.\.\. wait4 resumed>\[\{WIFEXITED' "$T/trace"
 }
 
 @test "every thread is traced, each line with its tid" {
@@ -62,7 +84,8 @@ trace_seq() {
 	printf '%s\n' "$output" > "$T/expected"
 	printf '%s\n' "$stderr" > "$T/trace"
 	[ "$(wc -l < "$T/expected")" -eq 3 ]
-	run -0 expect_in "$T/trace" "$T/expected"
+	join_resumed "$T/trace" > "$T/joined"
+	run -0 expect_in "$T/joined" "$T/expected"
 }
 
 @test "hostile bytes in a path are escaped as strace does" {
@@ -265,9 +288,8 @@ attach_and_interrupt() {	# attach_and_interrupt SIGNAL
 	local before
 	before=$(cat "$T/progress")
 	kill -CONT "$pid"
+	# running again (its threads still show t at each syscall stop)
 	wait_until progress_after "$T/progress" $((before + 10))
-	run -0 thread_states "$pid"
-	refute_output --regexp '[tT]'
 }
 
 @test "no such pid; self and ancestors are refused" {

@@ -255,6 +255,7 @@ launch(struct ctl *ctl)
 	if (path == NULL) {
 		e = tri_out_escape_dup(ctl->argv[0], strlen(ctl->argv[0]));
 		warnx("%s: command not found", e ? e : "?");
+		free(e);
 		exit(127);
 	}
 	if (tri_ptrace_launch(&ctl->loop, path, ctl->argv,

@@ -358,6 +358,13 @@ trace_event(struct tri_ptrace_ev *ev, void *arg)
 	case TRI_PTRACE_EV_SUPERSEDED:
 		on_superseded(ctl, ev);
 		break;
+	case TRI_PTRACE_EV_DETACHED:
+		if (ctl->printing == ev->task) {
+			fputs(" <detached ...>\n", ctl->out);
+			ctl->printing = NULL;
+		}
+		task_free(ev->task);
+		break;
 	case TRI_PTRACE_EV_NEW:
 	case TRI_PTRACE_EV_EXEC:
 		break;
