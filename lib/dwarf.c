@@ -132,7 +132,7 @@ static int
 add_type(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang)
 {
 	Dwarf_Attribute a;
-	const char *name = dwarf_diename(die);
+	const char *name = tri_dwarf_name(die);
 	uint64_t key;
 	Dwarf_Word size;
 	size_t slot;
@@ -237,6 +237,52 @@ has_debug_info(Elf *elf)
 }
 
 /*
+ * libdw hands out names from .debug_str as pointers, trusting that the
+ * section ends with a NUL; a fuzzed file's did not.  Checked after
+ * dwarf_begin_elf, which has decompressed the sections in place.
+ */
+static bool
+strings_end(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	Elf_Data *data;
+	GElf_Shdr sh;
+	size_t shstr;
+	const char *n;
+
+	if (elf_getshdrstrndx(elf, &shstr) != 0)
+		return false;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type == SHT_NOBITS)
+			continue;
+		n = elf_strptr(elf, shstr, sh.sh_name);
+		if (n == NULL || (strcmp(n, ".debug_str") != 0 &&
+		    strcmp(n, ".zdebug_str") != 0 &&
+		    strcmp(n, ".debug_line_str") != 0 &&
+		    strcmp(n, ".zdebug_line_str") != 0))
+			continue;
+		if ((data = elf_getdata(scn, NULL)) == NULL)
+			return false;
+		if (data->d_size > 0 &&
+		    ((const char *)data->d_buf)[data->d_size - 1] != '\0')
+			return false;
+	}
+	return true;
+}
+
+static int
+walk_checked(struct tri_dwarf *d, Dwarf *dw, Elf *elf)
+{
+	if (elf == NULL || !strings_end(elf)) {
+		tri_dwarf_why(d, "corrupt DWARF: a string section does not end "
+		    "with a NUL");
+		errno = EINVAL;
+		return -1;
+	}
+	return walk_units(d, dw);
+}
+
+/*
  * An object file (ET_REL) needs its relocations applied to .debug_info
  * before its string offsets mean anything: libdwfl does that, plain
  * dwarf_begin_elf does not.
@@ -269,7 +315,7 @@ load_rel(struct tri_dwarf *d, const char *path, int fd)
 		errno = EINVAL;
 		return -1;
 	}
-	r = walk_units(d, dw);
+	r = walk_checked(d, dw, dwfl_module_getelf(mod, &bias));
 	dwfl_end(dwfl);
 	return r;
 }
@@ -293,7 +339,7 @@ load_elf(struct tri_dwarf *d, Elf *elf, const char *path, int fd)
 		errno = EINVAL;
 		return -1;
 	}
-	r = walk_units(d, dw);
+	r = walk_checked(d, dw, elf);
 	dwarf_end(dw);
 	return r;
 }

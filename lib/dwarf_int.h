@@ -20,6 +20,8 @@ struct tri_dwarf_mattr {
 	bool		 artificial, external, declaration;
 };
 void	 tri_dwarf_mattr(Dwarf_Die *c, struct tri_dwarf_mattr *a);
+/* The DW_AT_name of die, checked to end inside its section, or NULL. */
+const char *tri_dwarf_name(Dwarf_Die *die);
 /* An attribute of a that is there and a constant: 0, else -1. */
 int	 tri_dwarf_mattr_udata(const struct tri_dwarf_mattr *a, unsigned bit,
 	    Dwarf_Word *w);

@@ -96,7 +96,33 @@ void
 tri_dwarf_mattr(Dwarf_Die *c, struct tri_dwarf_mattr *a)
 {
 	memset(a, 0, sizeof(*a));
-	(void)dwarf_getattrs(c, mattr_cb, a, 0);
+	/* libdw checks an attribute's length after the callback saw it:
+	 * on a corrupt DIE, the name may run off the end of its section */
+	if (dwarf_getattrs(c, mattr_cb, a, 0) != 1)
+		memset(a, 0, sizeof(*a));
+}
+
+static int
+name_cb(Dwarf_Attribute *at, void *arg)
+{
+	if (dwarf_whatattr(at) == DW_AT_name)
+		*(const char **)arg = dwarf_formstring(at);
+	return DWARF_CB_OK;
+}
+
+/*
+ * dwarf_diename(), for DWARF that may be corrupt: dwarf_diename returns
+ * an inline (DW_FORM_string) name without looking for its end, and a
+ * fuzzed file had none.  Going over every attribute makes libdw check it.
+ */
+const char *
+tri_dwarf_name(Dwarf_Die *die)
+{
+	const char *name = NULL;
+
+	if (dwarf_getattrs(die, name_cb, &name, 0) != 1)
+		return NULL;
+	return name;
 }
 
 int
@@ -357,7 +383,7 @@ spell(Dwarf_Die *t, enum tri_dwarf_lang lang, char *out, size_t size,
 		return;
 	}
 	tag = dwarf_tag(t);
-	name = dwarf_diename(t);
+	name = tri_dwarf_name(t);
 	has_u = type_of(t, &u);
 	if ((w = aggregate_word(tag)) != NULL) {
 		if (name && (lang == TRI_DWARF_GO || lang == TRI_DWARF_RUST))
@@ -421,7 +447,7 @@ sharing_flags(Dwarf_Die *t, enum tri_dwarf_lang lang, int depth)
 		tag = dwarf_tag(t);
 		if (tag == DW_TAG_atomic_type)
 			return TRI_DWARF_ATOMIC;
-		if ((name = dwarf_diename(t)) != NULL) {
+		if ((name = tri_dwarf_name(t)) != NULL) {
 			if (name_in(name, locks))
 				return TRI_DWARF_LOCK;
 			if (strncmp(name, "atomic<", 7) == 0 ||
@@ -565,7 +591,7 @@ type_info(struct tri_dwarf *d, Dwarf_Die *t, enum tri_dwarf_lang lang,
 	ti->align = type_align(t, lang, depth + 1);
 	ti->flags = (uint16_t)sharing_flags(t, lang, 0);
 	while (dwarf_tag(&e) == DW_TAG_array_type && strlen(dims) < 100 &&
-	    !(dwarf_diename(&e) && lang == TRI_DWARF_GO)) {
+	    !(tri_dwarf_name(&e) && lang == TRI_DWARF_GO)) {
 		array_dims(&e, dims, sizeof(dims), &flex);
 		if (!type_of(&e, &e)) {
 			has_e = false;
@@ -576,7 +602,7 @@ type_info(struct tri_dwarf *d, Dwarf_Die *t, enum tri_dwarf_lang lang,
 		ti->flags |= TRI_DWARF_FLEX;
 	tag = has_e ? dwarf_tag(&e) : 0;
 	ti->nested = has_e && aggregate_word(tag) &&
-	    tag != DW_TAG_enumeration_type && dwarf_diename(&e) == NULL &&
+	    tag != DW_TAG_enumeration_type && tri_dwarf_name(&e) == NULL &&
 	    !dwarf_hasattr(&e, DW_AT_declaration) && dims[0] == '\0';
 	spell(has_e ? &e : NULL, lang, type, sizeof(type), depth);
 	ti->type = tri_dwarf_intern(d, type, strlen(type) + 1);
@@ -718,7 +744,7 @@ tri_dwarf_build(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang,
 {
 	struct tri_dwarf_member *m = NULL;
 	struct tri_dwarf_type *t;
-	const char *name = dwarf_diename(die);
+	const char *name = tri_dwarf_name(die);
 	size_t i = 0, k;
 	Dwarf_Word w = 0;
 

@@ -356,6 +356,14 @@ compile_suggestion() {
 	[[ $stderr == "structpad: $d/truncated: truncated or corrupt "* ]] || fail "$stderr"
 	run -2 --separate-stderr structpad "$d/nodebug"
 	assert_equal "$stderr" "structpad: $d/nodebug: no debug info: build with -g, or install its debug symbols package"
+	# a .debug_str without its final NUL (found by the fuzzer): libdw
+	# would hand out a name that runs off the end of the section
+	cc -c -g -o "$d/s.o" "$SRC"
+	objcopy --dump-section .debug_str="$d/str" "$d/s.o"
+	printf x | dd of="$d/str" bs=1 seek=$(($(stat -c %s "$d/str") - 1)) conv=notrunc 2>/dev/null
+	objcopy --update-section .debug_str="$d/str" "$d/s.o" "$d/badstr.o"
+	run -2 --separate-stderr structpad "$d/badstr.o"
+	assert_equal "$stderr" "structpad: $d/badstr.o: corrupt DWARF: a string section does not end with a NUL"
 	run -2 --separate-stderr structpad "$d"
 	assert_equal "$stderr" "structpad: $d: is a directory"
 	run -2 --separate-stderr structpad "$d/none"
