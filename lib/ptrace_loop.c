@@ -324,6 +324,8 @@ syscall_stop(struct tri_ptrace_loop *l, struct tri_ptrace_ev *ev,
 		return;
 	}
 	t->skip_exit = false;
+	/* valgrind does not know this request fills info */
+	memset(&info, 0, sizeof(info));
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info), &info) <= 0)
 		info.op = PTRACE_SYSCALL_INFO_NONE;
 	ev->info = &info;
