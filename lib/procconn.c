@@ -91,6 +91,7 @@ ssize_t
 tri_procconn_read(int fd, void *buf, size_t size,
     struct tri_procconn_event *ev, size_t max)
 {
+	struct proc_event pe;
 	struct nlmsghdr *nl;
 	struct cn_msg *cn;
 	ssize_t r, n = 0;
@@ -108,7 +109,9 @@ tri_procconn_read(int fd, void *buf, size_t size,
 		if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC ||
 		    cn->len < sizeof(struct proc_event))
 			continue;
-		decode((const struct proc_event *)(void *)cn->data, &ev[n++]);
+		/* cn_msg's data is 4-byte aligned; proc_event needs 8 */
+		memcpy(&pe, cn->data, sizeof(pe));
+		decode(&pe, &ev[n++]);
 	}
 	return n;
 }
