@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
 STRUCTPAD=$TRIAGE_BIN/structpad
 N=${STRUCTPAD_BENCH_STRUCTS:-5000}
-RUNS=${STRUCTPAD_BENCH_RUNS:-5}
+RUNS=${STRUCTPAD_BENCH_RUNS:-9}
 
 id=$(readelf -n /lib/x86_64-linux-gnu/libc.so.6 | awk '/Build ID/ { print $3 }')
 LIBC=/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug
@@ -38,12 +38,13 @@ awk -v n="$N" 'BEGIN {
 }' > "$tmp/gen.c"
 cc -g -O0 -o "$tmp/gen" "$tmp/gen.c" || exit 2
 
-# one FILE TOOL...: "seconds kilobytes" of one run
+# one FILE TOOL...: "wall-seconds peak-kilobytes cpu-seconds" of one run
+# (CPU time too: on a loaded machine the wall time is mostly waiting)
 one() {
 	local f=$1
 	shift
-	/usr/bin/time -f '%e %M' -o "$tmp/t" "$@" "$f" > /dev/null 2>&1
-	cat "$tmp/t"
+	/usr/bin/time -f '%e %M %U %S' -o "$tmp/t" "$@" "$f" > /dev/null 2>&1
+	awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$tmp/t"
 }
 
 # med FILE COLUMN: the median of a column
@@ -54,11 +55,15 @@ med() {
 
 report() {	# report NAME TARGET-FILE
 	local name=$1 s=$tmp/$1.sp p=$tmp/$1.pa
-	local st sm pt pm
-	st=$(med "$s" 1) sm=$(med "$s" 2) pt=$(med "$p" 1) pm=$(med "$p" 2)
-	awk -v n="$name" -v st="$st" -v sm="$sm" -v pt="$pt" -v pm="$pm" 'BEGIN {
-		printf "%s: structpad %.2f s %.1f MiB, pahole %.2f s %.1f MiB; time ratio %.3f (target <= 0.6), memory ratio %.3f (target <= 0.4)\n",
-		    n, st, sm / 1024, pt, pm / 1024, (pt > 0 ? st / pt : 0), sm / pm }'
+	local st sm sc pt pm pc
+	st=$(med "$s" 1) sm=$(med "$s" 2) sc=$(med "$s" 3)
+	pt=$(med "$p" 1) pm=$(med "$p" 2) pc=$(med "$p" 3)
+	awk -v n="$name" -v st="$st" -v sm="$sm" -v sc="$sc" -v pt="$pt" \
+	    -v pm="$pm" -v pc="$pc" 'BEGIN {
+		printf "%s: structpad %.2f s (cpu %.2f s) %.1f MiB, pahole %.2f s (cpu %.2f s) %.1f MiB\n",
+		    n, st, sc, sm / 1024, pt, pc, pm / 1024
+		printf "%s: time ratio %.3f, cpu ratio %.3f (target <= 0.6), memory ratio %.3f (target <= 0.4)\n",
+		    n, (pt > 0 ? st / pt : 0), (pc > 0 ? sc / pc : 0), sm / pm }'
 }
 
 types=$("$STRUCTPAD" -s --no-header "$LIBC" | wc -l)

@@ -139,21 +139,4 @@ void	fmt_kb(char *buf, size_t size, unsigned long long kb);
 int	watch_run(const struct ctl *, pid_t);
 int	diff_run(const struct ctl *, pid_t);
 
-/* jsonread.c: a reader for the snapshots memmap itself writes. */
-enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
-struct jval {
-	enum jtype	 type;
-	double		 num;
-	bool		 b;
-	char		*str;		/* J_STR: decoded, NUL-ended */
-	size_t		 len;
-	struct jval	*items;		/* J_ARR, J_OBJ */
-	char		**keys;		/* J_OBJ */
-	size_t		 n;
-};
-/* Parse text; 0, or -1 with *where set to the byte offset of the error. */
-int	jread(const char *text, size_t len, struct jval *out, size_t *where);
-void	jfree(struct jval *);
-const struct jval *jget(const struct jval *obj, const char *key);
-
 #endif /* MEMMAP_H */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jsonread.h"
 #include "memmap.h"
 
 /* A mapping as the comparison needs it, from a live read or a file. */
@@ -417,27 +418,27 @@ slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static const struct jval *
-find_process(const struct jval *doc, pid_t pid)
+static const struct tri_jval *
+find_process(const struct tri_jval *doc, pid_t pid)
 {
-	const struct jval *procs = jget(doc, "processes"), *pv;
+	const struct tri_jval *procs = tri_jsonread_get(doc, "processes"), *pv;
 	size_t i;
 
-	if (procs == NULL || procs->type != J_ARR)
+	if (procs == NULL || procs->type != TRI_J_ARR)
 		return NULL;
 	for (i = 0; i < procs->n; i++)
-		if ((pv = jget(&procs->items[i], "pid")) && pv->type == J_NUM &&
-		    (pid_t)pv->num == pid)
+		if ((pv = tri_jsonread_get(&procs->items[i], "pid")) &&
+		    pv->type == TRI_J_NUM && (pid_t)pv->num == pid)
 			return &procs->items[i];
 	return NULL;
 }
 
 static const char *
-jstr(const struct jval *o, const char *k, size_t *len)
+jstr(const struct tri_jval *o, const char *k, size_t *len)
 {
-	const struct jval *v = jget(o, k);
+	const struct tri_jval *v = tri_jsonread_get(o, k);
 
-	if (v == NULL || v->type != J_STR) {
+	if (v == NULL || v->type != TRI_J_STR) {
 		*len = 0;
 		return "";
 	}
@@ -446,16 +447,16 @@ jstr(const struct jval *o, const char *k, size_t *len)
 }
 
 static unsigned long long
-jnum(const struct jval *o, const char *k)
+jnum(const struct tri_jval *o, const char *k)
 {
-	const struct jval *v = jget(o, k);
+	const struct tri_jval *v = tri_jsonread_get(o, k);
 
-	return v && v->type == J_NUM && v->num > 0 ?
+	return v && v->type == TRI_J_NUM && v->num > 0 ?
 	    (unsigned long long)v->num : 0;
 }
 
 static int
-mrec_from_json(const struct jval *o, struct mrec *r)
+mrec_from_json(const struct tri_jval *o, struct mrec *r)
 {
 	const char *s;
 	size_t len;
@@ -469,8 +470,8 @@ mrec_from_json(const struct jval *o, struct mrec *r)
 	r->rss = jnum(o, "rss_kb");
 	snprintf(r->perms, sizeof(r->perms), "%s", jstr(o, "perms", &len));
 	r->kind = jstr(o, "kind", &len);
-	r->note = jget(o, "note") ? jstr(o, "note", &len) : NULL;
-	r->tid = jget(o, "tid") ? (pid_t)jnum(o, "tid") : -1;
+	r->note = tri_jsonread_get(o, "note") ? jstr(o, "note", &len) : NULL;
+	r->tid = tri_jsonread_get(o, "tid") ? (pid_t)jnum(o, "tid") : -1;
 	r->path = jstr(o, "path", &r->path_len);
 	return 0;
 }
@@ -484,12 +485,12 @@ cmp_mrec(const void *a, const void *b)
 }
 
 static int
-mset_from_json(const struct jval *p, struct mset *m)
+mset_from_json(const struct tri_jval *p, struct mset *m)
 {
-	const struct jval *maps = jget(p, "mappings"), *t, *v;
+	const struct tri_jval *maps = tri_jsonread_get(p, "mappings"), *t, *v;
 	size_t len, i;
 
-	if (maps == NULL || maps->type != J_ARR)
+	if (maps == NULL || maps->type != TRI_J_ARR)
 		return -1;
 	if ((m->r = calloc(maps->n ? maps->n : 1, sizeof(*m->r))) == NULL)
 		return -1;
@@ -499,19 +500,19 @@ mset_from_json(const struct jval *p, struct mset *m)
 			return -1;
 	qsort(m->r, m->n, sizeof(*m->r), cmp_mrec);	/* saved with --sort */
 	m->have_rss = strcmp(jstr(p, "source", &len), "smaps") == 0;
-	m->wall = (v = jget(p, "time_ms")) && v->type == J_NUM ?
+	m->wall = (v = tri_jsonread_get(p, "time_ms")) && v->type == TRI_J_NUM ?
 	    v->num / 1000 : 0;
-	t = jget(p, "total");
+	t = tri_jsonread_get(p, "total");
 	m->size = jnum(t, "size_kb");
 	m->rss = jnum(t, "rss_kb");
 	return 0;
 }
 
 static int
-load(const char *path, pid_t pid, struct jval *doc, struct mset *m,
+load(const char *path, pid_t pid, struct tri_jval *doc, struct mset *m,
     unsigned long long *start)
 {
-	const struct jval *p;
+	const struct tri_jval *p;
 	size_t len, where;
 	char *text;
 
@@ -519,7 +520,7 @@ load(const char *path, pid_t pid, struct jval *doc, struct mset *m,
 		warn("%s", path);
 		return -1;
 	}
-	if (jread(text, len, doc, &where) < 0) {
+	if (tri_jsonread_parse(text, len, doc, &where) < 0) {
 		free(text);
 		warnx("%s: not a memmap --json snapshot (bad JSON at byte %zu)",
 		    path, where);
@@ -543,7 +544,7 @@ int
 diff_run(const struct ctl *ctl, pid_t pid)
 {
 	struct ctl c = *ctl;
-	struct jval doc;
+	struct tri_jval doc;
 	struct mset was, now;
 	struct snap s;
 	unsigned long long start;
@@ -571,6 +572,6 @@ diff_run(const struct ctl *ctl, pid_t pid)
 out:
 	free(was.r);
 	free(now.r);
-	jfree(&doc);
+	tri_jsonread_free(&doc);
 	return status;
 }
