@@ -88,6 +88,26 @@ trace_seq() {
 	run -0 expect_in "$T/joined" "$T/expected"
 }
 
+@test "execve in a thread other than the leader: the leader is superseded" {
+	T=$BATS_TEST_TMPDIR
+	run -0 --separate-stderr systrace -- "$SEQ" thread-exec
+	printf '%s\n' "$output" > "$T/expected"
+	printf '%s\n' "$stderr" > "$T/trace"
+	run -0 expect_in "$T/trace" "$T/expected"
+	# /bin/true runs on, traced, under the leader's pid
+	grep -qx 'exit_group(0) = ?' "$T/trace"
+	grep -qx '+++ exited with 0 +++' "$T/trace"
+}
+
+@test "-f follows vfork" {
+	T=$BATS_TEST_TMPDIR
+	run -0 systrace -f -o "$T/trace" -- "$SEQ" vfork
+	printf '%s\n' "$output" > "$T/expected"
+	join_resumed "$T/trace" > "$T/joined"
+	run -0 expect_in "$T/joined" "$T/expected"
+	grep -qE '^[0-9]+ +vfork\(\) = [0-9]+$' "$T/joined"
+}
+
 @test "hostile bytes in a path are escaped as strace does" {
 	trace_seq hostile
 	run -0 cat "$T/trace"
@@ -305,6 +325,15 @@ attach_and_interrupt() {	# attach_and_interrupt SIGNAL
 		--clear-groups "$TRIAGE_BIN/systrace" -p "$HELPER_PID"
 	assert_equal "$stderr" "systrace: attach $HELPER_PID: Operation not permitted (needs CAP_SYS_PTRACE; run as root)"
 	grep -q '^TracerPid:[[:space:]]*0$' "/proc/$HELPER_PID/status"
+}
+
+@test "a process already traced names its tracer" {
+	start_helper systrace-spin 1
+	systrace -p "$HELPER_PID" -o /dev/null 2> "$BATS_TEST_TMPDIR/err" &
+	track_pid $!
+	wait_until grep -q attached "$BATS_TEST_TMPDIR/err"
+	run -2 --separate-stderr systrace -p "$HELPER_PID"
+	assert_equal "$stderr" "systrace: attach $HELPER_PID: already traced by pid $!"
 }
 
 @test "usage errors exit 2 with one line" {

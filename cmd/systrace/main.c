@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "proc.h"
 #include "systrace.h"
 
 enum {
@@ -270,6 +271,28 @@ launch(struct ctl *ctl)
 	free(path);
 }
 
+/* Why attaching pid was refused, in one line. */
+static void
+attach_refused(pid_t pid, int e)
+{
+	struct tri_status st;
+	struct tri_proc p;
+	bool known = false;
+
+	if (tri_proc_open(&p, pid) == 0) {
+		known = tri_proc_read_status(&p, &st) == 0;
+		tri_proc_close(&p);
+	}
+	if (known && st.state == 'Z')
+		warnx("attach %d: a zombie has nothing to trace", (int)pid);
+	else if (known && st.tracerpid > 0)
+		warnx("attach %d: already traced by pid %d", (int)pid,
+		    (int)st.tracerpid);
+	else
+		warnx("attach %d: %s (%s)", (int)pid, strerror(e),
+		    tri_caps_hint(CAP_SYS_PTRACE));
+}
+
 static void
 attach(struct ctl *ctl)
 {
@@ -284,8 +307,7 @@ attach(struct ctl *ctl)
 			continue;
 		}
 		if (errno == EPERM || errno == EACCES)
-			warnx("attach %d: %s (%s)", (int)pid, strerror(errno),
-			    tri_caps_hint(CAP_SYS_PTRACE));
+			attach_refused(pid, errno);
 		else if (errno == EDEADLK)
 			warnx("attach %d: refusing to trace systrace itself or an "
 			    "ancestor", (int)pid);

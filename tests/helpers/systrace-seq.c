@@ -1,7 +1,8 @@
 /* tests/helpers/systrace-seq.c - make a known sequence of syscalls, then
  * print to stdout the lines systrace should have traced for them (after
  * the calls, so the printing is not among them).  Modes: file DIR, fail,
- * socket, signal, fork, threads, hostile, slow, exit N, segv, getppid N,
+ * socket, signal, fork, vfork, threads, thread-exec, hostile, slow, exit N,
+ * segv, getppid N,
  * getppid-go N (prints "ready PID", waits for a byte on stdin first). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -176,6 +177,51 @@ threads(void)
 	}
 }
 
+static void *
+exec_thread(void *arg)
+{
+	char *argv[] = { "true", NULL };
+
+	(void)arg;
+	EXPECT("[pid %5ld] execve(\"/bin/true\", [\"true\"], ADDR /* N vars */ "
+	    "<unfinished ...>\n", syscall(SYS_gettid));
+	EXPECT("[pid %5d] +++ superseded by execve in pid %ld +++\n",
+	    (int)getpid(), syscall(SYS_gettid));
+	EXPECT("<... execve resumed>) = 0\n");
+	/* what it expects goes out on the way: execve does not come back */
+	fwrite(out, 1, outn, stdout);
+	fflush(stdout);
+	execve("/bin/true", argv, environ);
+	return NULL;
+}
+
+/* A thread other than the leader runs execve: it takes the leader's pid. */
+static void
+thread_exec(void)
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, exec_thread, NULL);
+	pthread_join(t, NULL);
+}
+
+static void
+vforkexec(void)
+{
+	char *argv[] = { "true", NULL };
+	pid_t c;
+	int st;
+
+	if ((c = vfork()) == 0) {
+		execve("/bin/true", argv, environ);
+		_exit(127);
+	}
+	waitpid(c, &st, 0);
+	EXPECT("%-5d execve(\"/bin/true\", [\"true\"], ADDR /* N vars */) = 0\n",
+	    (int)c);
+	EXPECT("%-5d +++ exited with 0 +++\n", (int)c);
+}
+
 static void
 hostile(void)
 {
@@ -229,6 +275,10 @@ main(int argc, char **argv)
 		forkexec();
 	else if (strcmp(m, "threads") == 0)
 		threads();
+	else if (strcmp(m, "thread-exec") == 0)
+		thread_exec();
+	else if (strcmp(m, "vfork") == 0)
+		vforkexec();
 	else if (strcmp(m, "hostile") == 0)
 		hostile();
 	else if (strcmp(m, "exit") == 0 && argc > 2)
@@ -247,7 +297,8 @@ main(int argc, char **argv)
 		return 0;
 	} else {
 		fprintf(stderr, "usage: systrace-seq file DIR|fail|socket|signal|"
-		    "fork|threads|hostile|slow|exit N|segv|getppid[-go] N\n");
+		    "fork|vfork|threads|thread-exec|hostile|slow|exit N|segv|\n"
+		    "getppid[-go] N\n");
 		return 2;
 	}
 	fwrite(out, 1, outn, stdout);
