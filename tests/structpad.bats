@@ -37,11 +37,11 @@ compiler_matches() {
 	return 0
 }
 
-# footers: "kind name size holes sum_holes" of each top-level struct in
+# footers: "name size holes sum_holes" of each top-level struct or class in
 # pahole-style text on stdin (the first definition of each name).
 footers() {
 	awk '
-	depth == 0 && /^struct [^ ]+ \{/ { name = $2; size = "?"; holes = 0; sh = 0; depth = 1; next }
+	depth == 0 && /^(struct|class) [^ ]+ (: [^{]*)?\{/ { name = $2; size = "?"; holes = 0; sh = 0; depth = 1; next }
 	depth == 0 { next }
 	/\{$/ { depth++; next }
 	depth > 1 && /^\t+\}/ { depth--; next }
@@ -190,6 +190,9 @@ compare_pahole() {
 	refute_output --partial limit
 	run -0 bash -c "structpad --json --false-sharing -C Hot '$HELPERS/layouts-cxx' | jq -c '[.types[0].members[] | .atomic]'"
 	assert_output "[true,true,false]"
+	compare_pahole "$HELPERS/layouts-cxx"
+	echo "# C++: compared $COMPARED structs and classes with pahole" >&3
+	[ "$COMPARED" -ge 5 ]
 }
 
 @test "structpad: Go structs, from Go's DWARF" {
