@@ -25,12 +25,14 @@ usage(int status)
 {
 	FILE *f = status == 0 ? stdout : stderr;
 
-	fputs("Usage: structpad [-s | -R] [-C name]... [-H N] [--min-waste bytes]"
-	    " [--cacheline bytes]\n"
-	    "                 [--hot a,b] [--false-sharing] [--json]"
-	    " [--no-header] [--color=when] file...\n"
+	fputs("Usage: structpad [-s | -R] [-C name]... [-H N] "
+	    "[--min-waste bytes]\n"
+	    "                 [--cacheline bytes] [--hot a,b] "
+	    "[--false-sharing]\n"
+	    "                 [--json] [--no-header] [--color=when] file...\n"
 	    "       structpad --check [--max-waste bytes] [--hot a,b]"
-	    " [--false-sharing] file...\n"
+	    " [--false-sharing]\n"
+	    "                 file...\n"
 	    "       structpad --baseline saved.json [--hot a,b]"
 	    " [--false-sharing] file\n", f);
 	if (status != 0)
