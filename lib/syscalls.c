@@ -11,9 +11,13 @@
 #include <netinet/in.h>
 #include <linux/capability.h>
 #include <linux/futex.h>
+#include <linux/stat.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -167,6 +171,7 @@ tri_syscalls_flags(int id, unsigned long long v, const char **out,
 	const struct tri_sc_set *s = tri_syscalls_set(id);
 	const struct tri_sc_xlat *x;
 	const char *n;
+	unsigned long long used = 0;	/* the fields already named */
 	size_t i, k = 0;
 
 	*rest = v;
@@ -181,9 +186,10 @@ tri_syscalls_flags(int id, unsigned long long v, const char **out,
 				*rest &= ~x->mask;
 			}
 		} else if (x->mask != 0) {
-			if ((v & x->mask) == x->val) {
+			if ((used & x->mask) == 0 && (v & x->mask) == x->val) {
 				out[k++] = x->name;
 				*rest &= ~x->mask;
+				used |= x->mask;
 			}
 		} else if (x->val != 0 && (*rest & x->val) == x->val) {
 			out[k++] = x->name;
