@@ -22,7 +22,7 @@ char	*tri_sig_list(uint64_t mask, char *buf, size_t size);
  * "caught" or "default", with "+blocked" when it is blocked too;
  * "unknown" when st is NULL.  Returns buf.
  */
-char	*tri_sig_disposition(const struct tri_status *st, int sig, char *buf,
-	    size_t size);
+char	*tri_sig_disposition(const struct tri_status *st, int sig,
+	    char *buf, size_t size);
 
 #endif /* TRI_SIG_H */
