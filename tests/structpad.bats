@@ -52,6 +52,20 @@ footers() {
 	depth == 1 && /^\}/ { depth = 0; if (!(name in seen)) { seen[name] = 1; print name, size, holes, sh } }'
 }
 
+# footer_blocks: "name|every footer line" of each top-level struct on
+# stdin, without pahole's "paddings:" line (the padding inside member
+# structs, which structpad does not sum)
+footer_blocks() {
+	awk '
+	depth == 0 && /^(struct|class) [^ ]+ (: [^{]*)?\{/ { name = $2; depth = 1; buf = ""; next }
+	depth == 0 { next }
+	/\{$/ { depth++; next }
+	depth > 1 && /^\t+\}/ { depth--; next }
+	depth == 1 && /^\t\/\* (size|sum|padding|bit_padding|last cacheline)[: ]/ { buf = buf " " $0 }
+	depth == 1 && /^\}/ { depth = 0; if (!(name in seen)) { seen[name] = 1; print name "|" buf } }' |
+	sort
+}
+
 # structs whose members pahole 1.24 cannot read (_Atomic, DW_TAG_atomic_type)
 atomic_structs() {
 	structpad --json "$1" | jq -r '.types[] | select(.kind == "struct") |
@@ -151,6 +165,12 @@ compare_pahole() {
 	compare_pahole "$dbg"
 	echo "# glibc: compared $COMPARED structs with pahole, excluded $EXCLUDED with _Atomic members" >&3
 	[ "$COMPARED" -ge 400 ]
+	# and every footer line, as pahole prints it
+	structpad "$dbg" | footer_blocks > "$BATS_TEST_TMPDIR/spf"
+	pahole "$dbg" 2>/dev/null | footer_blocks > "$BATS_TEST_TMPDIR/paf"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/paf")" -ge 400 ]
+	diff "$BATS_TEST_TMPDIR/spf" "$BATS_TEST_TMPDIR/paf" ||
+		fail "footers differ from pahole's"
 	# a type defined in many units is shown once
 	run -0 bash -c "structpad '$dbg' | grep -c '^struct _IO_FILE {'"
 	assert_output 1

@@ -229,19 +229,24 @@ footer(FILE *f, const struct ctl *ctl, const struct layout *l)
 	fprintf(f, "\n\t/* size: %llu, cachelines: %llu, members: %zu */\n",
 	    (unsigned long long)t->size,
 	    (unsigned long long)((t->size + cl - 1) / cl), t->nmembers);
-	if (l->sum_holes > 0)
-		fprintf(f, "\t/* sum members: %llu, holes: %u, sum holes: %llu */\n",
-		    (unsigned long long)l->sum_members, l->nr_holes,
-		    (unsigned long long)l->sum_holes);
-	if (l->sum_bits && l->nr_bit_holes)
-		fprintf(f, "\t/* sum bitfield members: %llu bits, bit holes: %u,"
-		    " sum bit holes: %llu bits */\n",
-		    (unsigned long long)l->sum_bits, l->nr_bit_holes,
-		    (unsigned long long)l->sum_bit_holes);
-	else if (l->sum_bits)
-		fprintf(f, "\t/* sum bitfield members: %llu bits (%llu bytes) */\n",
-		    (unsigned long long)l->sum_bits,
-		    (unsigned long long)l->sum_bits / 8);
+	/* pahole sums the members only when there is a hole of either kind */
+	if (l->sum_holes > 0 || l->nr_bit_holes > 0) {
+		fprintf(f, "\t/* sum members: %llu",
+		    (unsigned long long)l->sum_members);
+		if (l->sum_holes > 0)
+			fprintf(f, ", holes: %u, sum holes: %llu", l->nr_holes,
+			    (unsigned long long)l->sum_holes);
+		fputs(" */\n", f);
+		if (l->sum_bits && l->nr_bit_holes)
+			fprintf(f, "\t/* sum bitfield members: %llu bits, bit "
+			    "holes: %u, sum bit holes: %llu bits */\n",
+			    (unsigned long long)l->sum_bits, l->nr_bit_holes,
+			    (unsigned long long)l->sum_bit_holes);
+		else if (l->sum_bits)
+			fprintf(f, "\t/* sum bitfield members: %llu bits (%llu "
+			    "bytes) */\n", (unsigned long long)l->sum_bits,
+			    (unsigned long long)l->sum_bits / 8);
+	}
 	if (l->padding > 0)
 		fprintf(f, "\t/* padding: %lld */\n", (long long)l->padding);
 	if (l->bit_padding)
