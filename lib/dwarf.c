@@ -1,4 +1,4 @@
-/* lib/dwarf.c - open an ELF file, find its DWARF, walk its units, keep each layout once. */
+/* lib/dwarf.c - an ELF file's DWARF, found and walked; each layout once. */
 #include <elfutils/libdw.h>
 #include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>

@@ -1,4 +1,4 @@
-/* lib/dwarf_mem.c - the memory of a loaded tri_dwarf: an arena, interned strings, the failure detail. */
+/* lib/dwarf_mem.c - a loaded tri_dwarf's arena and interned strings. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

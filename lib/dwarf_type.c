@@ -1,4 +1,4 @@
-/* lib/dwarf_type.c - one type's layout from its DIE: members, bit-fields, alignment, type names. */
+/* lib/dwarf_type.c - one type's layout from its DIE. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

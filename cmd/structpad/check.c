@@ -1,4 +1,4 @@
-/* cmd/structpad/check.c - the CI gate: --check, the --json layout model, and --baseline. */
+/* cmd/structpad/check.c - the CI gate: --check, --json, --baseline. */
 #include <err.h>
 #include <errno.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* cmd/structpad/layout.c - the layout model of a type: holes, bit holes, padding, hot members. */
+/* cmd/structpad/layout.c - a type's holes, padding and hot members. */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* cmd/structpad/main.c - struct layouts, holes and padding from DWARF, with fixes. */
+/* cmd/structpad/main.c - struct layouts and padding from DWARF, with fixes. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>

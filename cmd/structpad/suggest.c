@@ -1,4 +1,4 @@
-/* cmd/structpad/suggest.c - a member order of the least size, and hot members padded apart. */
+/* cmd/structpad/suggest.c - a member order of the least size; hot apart. */
 #include <err.h>
 #include <errno.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* cmd/structpad/summary.c - where the memory goes: one line per type, by waste. */
+/* cmd/structpad/summary.c - one line per type, by bytes wasted. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* cmd/structpad/view.c - a type's layout as text, in pahole's form, so the two can be diffed. */
+/* cmd/structpad/view.c - a type's layout as text, in pahole's form. */
 #include <stdlib.h>
 #include <string.h>
 
