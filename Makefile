@@ -157,7 +157,7 @@ fuzz: $(FUZZ_BINS)
 		n=$${f##*/}; mkdir -p build/fuzz/corpus/$$n; \
 		[ -x tests/fuzz/$$n.seed ] && tests/fuzz/$$n.seed build/fuzz/corpus/$$n; \
 		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
 			build/fuzz/corpus/$$n || exit 1; \
 	done
 

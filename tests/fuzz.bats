@@ -29,7 +29,7 @@ FUZZ_BIN=$TRIAGE_ROOT/build/fuzz
 			"$TRIAGE_ROOT/tests/fuzz/$n.seed" "$corpus" ||
 				fail "$n: its seed script failed"
 		fi
-		run "$f" -max_total_time="$FUZZ_TEST_SECONDS" -rss_limit_mb=1024 \
+		run "$f" -max_total_time="$FUZZ_TEST_SECONDS" -timeout=10 -rss_limit_mb=1024 \
 			-artifact_prefix="$BATS_TEST_TMPDIR/" "$corpus"
 		[ "$status" -eq 0 ] || fail "$n: exit $status: $(printf '%s\n' "$output" | grep -m5 -E 'ERROR|SUMMARY|crash-')"
 		[[ $output == *"Done "*" runs in "* ]] || fail "$n: no run summary: ${output: -400}"
