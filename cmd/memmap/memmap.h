@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "cli.h"
+#include "memverdict.h"
 #include "out.h"
 #include "proc.h"
 
@@ -54,16 +55,6 @@ struct mapinfo {
 	pid_t		 tid;		/* stack and guard owner; -1 unknown */
 };
 
-struct limits {
-	size_t			 max_map_count;		/* 0: unknown */
-	bool			 have_cgroup;
-	char			 cgroup[256];		/* where the limit is */
-	uint64_t		 cg_limit, cg_usage;	/* bytes */
-	bool			 have_memlock;
-	unsigned long long	 memlock;		/* bytes, or RLIM_INFINITY */
-	unsigned long long	 locked_kb;
-};
-
 /* Totals of a set of mappings, kB. */
 struct totals {
 	size_t			 n;
@@ -86,7 +77,7 @@ struct snap {
 	struct mapinfo		*info;
 	struct totals		 total;
 	bool			 have_rollup;	/* total rss.. from smaps_rollup */
-	struct limits		 lim;
+	struct tri_memverdict	 lim;		/* limits.c, lib/memverdict */
 };
 
 /* snap.c */

@@ -219,11 +219,11 @@ json_mapping(const struct ctl *ctl, struct tri_json *j, const struct snap *s,
 static void
 json_limits(struct tri_json *j, const struct snap *s)
 {
-	const struct limits *l = &s->lim;
+	const struct tri_memverdict *l = &s->lim;
 
 	tri_json_key(j, "limits");
 	tri_json_obj_begin(j);
-	tri_json_kuint(j, "mappings", s->maps.n);
+	tri_json_kuint(j, "mappings", l->map_count);
 	if (l->max_map_count)
 		tri_json_kuint(j, "max_map_count", l->max_map_count);
 	if (l->have_cgroup) {
@@ -238,6 +238,9 @@ json_limits(struct tri_json *j, const struct snap *s)
 		tri_json_kuint(j, "memlock_limit_bytes", l->memlock);
 	else if (l->have_memlock)
 		tri_json_kstr(j, "memlock_limit_bytes", "unlimited");
+	tri_json_kuint(j, "swap_kb", l->swap_kb);
+	tri_json_kstr(j, "level", tri_memverdict_level_name(l->level));
+	tri_json_kstr(j, "verdict", l->verdict);
 	tri_json_obj_end(j);
 }
 

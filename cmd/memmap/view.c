@@ -318,15 +318,16 @@ print_total(struct obuf *o, const struct ctl *ctl, const struct snap *s,
 	ostr(o, buf);
 }
 
-/* " NEAR LIMIT" in red from 90% on, else "". */
+/* " NEAR LIMIT" / " OVER LIMIT" in red for that check's level, else "". */
 static const char *
-near(double pct)
+near(const struct tri_memverdict *l, enum tri_memverdict_what w)
 {
 	static char buf[64];
 
-	if (pct < 90)
+	if (l->check[w].level == TRI_MEMVERDICT_OK)
 		return "";
-	snprintf(buf, sizeof(buf), " %sNEAR LIMIT%s", tri_out_sgr("1;31"),
+	snprintf(buf, sizeof(buf), " %s%s LIMIT%s", tri_out_sgr("1;31"),
+	    l->check[w].level == TRI_MEMVERDICT_OVER ? "OVER" : "NEAR",
 	    tri_out_reset());
 	return buf;
 }
@@ -334,28 +335,27 @@ near(double pct)
 static void
 print_limits(struct obuf *o, const struct snap *s)
 {
-	const struct limits *l = &s->lim;
+	const struct tri_memverdict *l = &s->lim;
 	char buf[1024], a[32], b[32], c[32], d[32], path[600];
-	double pct;
 
-	if (l->max_map_count) {
-		pct = 100.0 * (double)s->maps.n / (double)l->max_map_count;
+	if (l->check[TRI_MV_MAPS].known) {
 		snprintf(buf, sizeof(buf), "limit mappings %zu of %zu "
-		    "vm.max_map_count (%.1f%%)%s\n", s->maps.n,
-		    l->max_map_count, pct, near(pct));
+		    "vm.max_map_count (%.1f%%)%s\n", l->map_count,
+		    l->max_map_count, l->check[TRI_MV_MAPS].percent,
+		    near(l, TRI_MV_MAPS));
 		ostr(o, buf);
 	}
-	if (l->have_cgroup) {
+	if (l->check[TRI_MV_CGROUP].known) {
 		fmt_kb(a, sizeof(a), l->cg_usage / 1024);
 		fmt_kb(b, sizeof(b), l->cg_limit / 1024);
 		fmt_kb(c, sizeof(c), l->cg_limit > l->cg_usage ?
 		    (l->cg_limit - l->cg_usage) / 1024 : 0);
-		fmt_kb(d, sizeof(d), s->total.rss);
+		fmt_kb(d, sizeof(d), l->rss_kb);
 		tri_out_escape(path, sizeof(path), l->cgroup, strlen(l->cgroup));
-		pct = 100.0 * (double)l->cg_usage / (double)l->cg_limit;
 		snprintf(buf, sizeof(buf), "limit cgroup memory %s of %s "
 		    "(%.1f%%), headroom %s, this process rss %s: %s%s\n", a, b,
-		    pct, c, d, path, near(pct));
+		    l->check[TRI_MV_CGROUP].percent, c, d, path,
+		    near(l, TRI_MV_CGROUP));
 		ostr(o, buf);
 	}
 	if (l->have_memlock) {
@@ -365,7 +365,18 @@ print_limits(struct obuf *o, const struct snap *s)
 		else
 			fmt_kb(b, sizeof(b), l->memlock / 1024);
 		snprintf(buf, sizeof(buf), "limit locked %s of %s "
-		    "RLIMIT_MEMLOCK\n", a, b);
+		    "RLIMIT_MEMLOCK%s\n", a, b, near(l, TRI_MV_MEMLOCK));
+		ostr(o, buf);
+	}
+	if (l->swap_kb > 0) {
+		fmt_kb(a, sizeof(a), l->swap_kb);
+		snprintf(buf, sizeof(buf), "limit swap %s in use%s\n", a,
+		    near(l, TRI_MV_SWAP));
+		ostr(o, buf);
+	}
+	if (l->level != TRI_MEMVERDICT_OK) {
+		snprintf(buf, sizeof(buf), "verdict %s: %s\n",
+		    tri_memverdict_level_name(l->level), l->verdict);
 		ostr(o, buf);
 	}
 }
