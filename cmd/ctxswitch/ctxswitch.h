@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "cli.h"
+#include "csverdict.h"
 #include "out.h"
 #include "proc.h"
 
@@ -90,28 +91,6 @@ struct why_thr {
 	int			 np, samples;
 };
 
-struct quota {
-	char		 dir[512];	/* cgroup dir holding the tightest quota */
-	double		 cpus;		/* 0: no quota */
-	long long	 q_us, period_us;
-	uint64_t	 periods, throttled, throttled_us;
-	bool		 v2, found;
-};
-
-/* What the verdict says of a process, and the facts behind it. */
-struct verdict {
-	double		 vol, invol, runq_ms, elapsed;
-	const char	*kind;		/* "cpu_contention", "blocking", "quiet" */
-	int		 busy;		/* threads on or waiting for a CPU */
-	int		 busy_cpus;	/* CPUs the busy threads may use */
-	char		 busy_list[128];	/* their CPUs, "0" or "0-1" */
-	int		 allowed;	/* CPUs the process may use */
-	struct quota	 q;
-	bool		 is_go, go_set;
-	char		 go_ver[32];
-	long		 gomaxprocs;
-};
-
 /* sample.c: reading a process's threads and their counters */
 int	cs_proc_open(struct cs_proc *, pid_t, bool migrations);
 void	cs_proc_free(struct cs_proc *);
@@ -153,8 +132,8 @@ const char *cs_meaning(const char *where);
 /* Places by descending count, for qsort. */
 int	cs_cmp_place(const void *, const void *);
 
-/* verdict.c: why a process switches: contention, blocking, quota, Go */
-void	cs_judge(struct cs_proc *, struct verdict *);
+/* verdict.c: the span of a process, judged by lib/csverdict */
+void	cs_judge(struct cs_proc *, struct tri_csverdict *);
 /* "idle", "voluntary" or "involuntary": what a thread mostly does. */
 const char *cs_thread_class(const struct cs_thread *);
 

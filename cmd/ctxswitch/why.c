@@ -13,7 +13,7 @@ head(const struct cs_proc *cp)
 }
 
 static void
-print_kind(const struct cs_proc *cp, const struct verdict *v)
+print_kind(const struct cs_proc *cp, const struct tri_csverdict *v)
 {
 	head(cp);
 	if (strcmp(v->kind, "cpu_contention") == 0)
@@ -25,14 +25,14 @@ print_kind(const struct cs_proc *cp, const struct verdict *v)
 		printf("%smostly voluntary%s: %.1f voluntary/s against %.1f"
 		    " involuntary/s; threads block (where: below)%s\n",
 		    tri_out_sgr("1;33"), tri_out_reset(), v->vol, v->invol,
-		    v->invol >= 10 && v->runq_ms >= 100 ?
+		    v->contention_too ?
 		    "; CPU contention too (busy threads below)" : "");
 	else
 		printf("quiet: %.1f switches/s\n", v->vol + v->invol);
 }
 
 static void
-print_cpus(const struct cs_proc *cp, const struct verdict *v)
+print_cpus(const struct cs_proc *cp, const struct tri_csverdict *v)
 {
 	head(cp);
 	if (v->busy == 0)
@@ -55,16 +55,16 @@ print_cpus(const struct cs_proc *cp, const struct verdict *v)
 		    (unsigned long long)v->q.throttled,
 		    (unsigned long long)v->q.periods,
 		    (double)v->q.throttled_us / 1e6,
-		    v->busy > ceil(v->q.cpus) ?
+		    v->over_quota ?
 		    ": more busy threads than the quota" : "");
 	}
 }
 
 static void
-print_go(const struct cs_proc *cp, const struct verdict *v)
+print_go(const struct cs_proc *cp, const struct tri_csverdict *v)
 {
 	double limit = v->q.cpus > 0 ? v->q.cpus : v->allowed;
-	long want = (long)ceil(limit);
+	long want = v->go_want;
 
 	if (!v->is_go)
 		return;
@@ -73,8 +73,8 @@ print_go(const struct cs_proc *cp, const struct verdict *v)
 	    v->go_ver[0] ? v->go_ver : "unknown version", v->gomaxprocs,
 	    v->go_set ? "from its environment" : "unset: Go uses every"
 	    " allowed CPU", v->q.cpus > 0 ? "a quota of" : "",
-	    limit, v->gomaxprocs > want ? ": " : "\n");
-	if (v->gomaxprocs > want)
+	    limit, v->go_over ? ": " : "\n");
+	if (v->go_over)
 		printf("%ld runnable Go threads share %.2f CPUs of time and get"
 		    " throttled; set GOMAXPROCS=%ld\n", v->gomaxprocs, limit,
 		    want);
@@ -179,7 +179,7 @@ print_threads(const struct cs_proc *cp, const struct why_thr *w, size_t n,
 
 static void
 json_why(const struct ctl *ctl, const struct cs_proc *cp,
-    const struct verdict *v, const struct why_thr *w, size_t n)
+    const struct tri_csverdict *v, const struct why_thr *w, size_t n)
 {
 	const struct why_thr *x;
 	const struct place *top;
@@ -236,7 +236,7 @@ void
 cs_why(const struct ctl *ctl, struct cs_proc *cp)
 {
 	struct why_thr *w;
-	struct verdict v;
+	struct tri_csverdict v;
 	size_t n;
 
 	cs_judge(cp, &v);
