@@ -191,8 +191,8 @@ fd_line() {
 	g=$(jq -c '[.groups[] | select(.growing)]' <<<"$rep")
 	assert_equal "$(jq length <<<"$g")" 1
 	assert_regex "$(jq -r '.[0].group' <<<"$g")" "^TCP -> 127.0.0.1:$(ready_field port) CLOSE_WAIT$"
-	jq -e '.[0].rate >= 32 and .[0].rate <= 48' <<<"$g"
-	jq -e '.rate >= 32 and .rate <= 48' <<<"$rep"
+	jq -e '.[0].rate_per_second >= 32 and .[0].rate_per_second <= 48' <<<"$g"
+	jq -e '.rate_per_second >= 32 and .rate_per_second <= 48' <<<"$rep"
 	# soft limit minus the count, over 40/s
 	jq -e '.seconds_to_limit > 0 and ((.seconds_to_limit - ('"$(awk '/Max open files/ {print $4}' "/proc/$HELPER_PID/limits")"' - .count) / 40) | fabs) < 0.2 * .seconds_to_limit' <<<"$rep"
 	run -1 fdleak --watch -c -i 0.5 -n 3 -p "$HELPER_PID"

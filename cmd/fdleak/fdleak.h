@@ -79,6 +79,8 @@ void	sockcache_free(struct sockcache *sc);
 int	limits_read(const struct tri_proc *p, unsigned long long *soft,
 	    unsigned long long *hard);
 double	pct_of(unsigned long count, unsigned long long soft);
+/* The realtime clock in seconds since the epoch, for time_unix. */
+double	now_unix(void);
 /* "pid 42: " errors in the project's wording. */
 void	warn_target(pid_t pid, int err);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -22,6 +23,15 @@ warn_target(pid_t pid, int e)
 		    tri_caps_hint(CAP_SYS_PTRACE));
 	else
 		warnx("pid %d: %s", (int)pid, strerror(e));
+}
+
+double
+now_unix(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 double

@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include "fdleak.h"
+#include "fdverdict.h"
 
-#define WARN_PCT	80.0
-#define SELECT_LIMIT	1024	/* FD_SETSIZE: select() cannot watch fds above */
+#define SELECT_LIMIT	TRI_FDVERDICT_SELECT_LIMIT
 
 struct typecount {
 	const char	*type;
@@ -48,9 +48,12 @@ void
 summary_text(FILE *f, const struct fdtab *t, bool types)
 {
 	struct typecount tc[64];
-	double pct = pct_of(t->count, t->soft);
+	struct tri_fdverdict v;
+	double pct;
 	size_t i, n;
 
+	tri_fdverdict_headroom(&v, t->count, t->soft, t->hard, t->maxfd);
+	pct = v.used_percent;
 	fprintf(f, "pid %d (", (int)t->pid);
 	tri_out_fescape(f, t->comm, strlen(t->comm));
 	fprintf(f, "): %lu fds open; soft limit ", t->count);
@@ -66,11 +69,12 @@ summary_text(FILE *f, const struct fdtab *t, bool types)
 			    tc[i].n);
 		fputs(n ? "\n" : " none\n", f);
 	}
-	if (pct > WARN_PCT)
+	if (v.near_limit)
 		fprintf(f, "%swarning:%s %.1f%% of the soft limit is used "
 		    "(over %.0f%%): \"Too many open files\" is near\n",
-		    tri_out_sgr("1;33"), tri_out_reset(), pct, WARN_PCT);
-	if (t->maxfd >= SELECT_LIMIT)
+		    tri_out_sgr("1;33"), tri_out_reset(), pct,
+		    TRI_FDVERDICT_WARN_PERCENT);
+	if (v.select_broken)
 		fprintf(f, "%swarning:%s fd numbers reach %d (>= %d): "
 		    "select() cannot watch them\n", tri_out_sgr("1;33"),
 		    tri_out_reset(), t->maxfd, SELECT_LIMIT);
@@ -87,31 +91,38 @@ void
 summary_json(struct tri_json *j, const struct fdtab *t, bool types)
 {
 	struct typecount tc[64];
-	double pct = pct_of(t->count, t->soft);
+	struct tri_fdverdict v;
 	size_t i, n;
 
+	tri_fdverdict_headroom(&v, t->count, t->soft, t->hard, t->maxfd);
 	tri_json_kint(j, "pid", t->pid);
 	tri_json_kstr(j, "comm", t->comm);
 	tri_json_kuint(j, "count", t->count);
 	json_limit(j, "soft_limit", t->soft);
 	json_limit(j, "hard_limit", t->hard);
-	tri_json_kdouble(j, "pct", pct);
+	json_limit(j, "headroom", v.headroom);
+	tri_json_kdouble(j, "used_percent", v.used_percent);
 	tri_json_kint_or_null(j, "max_fd", t->maxfd >= 0, t->maxfd);
 	if (types) {
 		n = count_types(t, tc, 64);
 		tri_json_key(j, "by_type");
-		tri_json_obj_begin(j);
-		for (i = 0; i < n; i++)
-			tri_json_kuint(j, tc[i].type, tc[i].n);
-		tri_json_obj_end(j);
+		tri_json_arr_begin(j);
+		for (i = 0; i < n; i++) {
+			tri_json_obj_begin(j);
+			tri_json_kstr(j, "type", tc[i].type);
+			tri_json_kuint(j, "count", tc[i].n);
+			tri_json_obj_end(j);
+		}
+		tri_json_arr_end(j);
 	}
 	tri_json_key(j, "warnings");
 	tri_json_arr_begin(j);
-	if (pct > WARN_PCT)
+	if (v.near_limit)
 		tri_json_str(j, "over 80% of the soft limit");
-	if (t->maxfd >= SELECT_LIMIT)
+	if (v.select_broken)
 		tri_json_str(j, "fd numbers reach 1024: select() breaks");
 	tri_json_arr_end(j);
+	tri_json_kstr(j, "verdict", v.verdict);
 }
 
 /*

@@ -10,14 +10,11 @@
 #include <sys/socket.h>
 
 #include "fdleak.h"
-
-#define MIN_GROWTH	2	/* fds a group must gain to count as growing */
+#include "fdverdict.h"
 
 /* A group of fds that point to the same kind of thing. */
 struct group {
 	char		*key;		/* raw bytes: paths are untrusted */
-	unsigned long	 first, last;	/* counts at the first and last sample */
-	double		 sc, stc;	/* sums of count and time*count */
 	unsigned long	 never_closed;
 	bool		 close_wait;
 };
@@ -31,14 +28,14 @@ struct slot {
 
 struct watch {
 	struct group	*g;
+	struct tri_fdverdict_series *gs;	/* one per group */
 	size_t		 ng;
 	struct slot	*s;
 	size_t		 ns;
 	unsigned long	 samples;
-	double		 t0, st, stt;	/* time sums for the regressions */
-	double		 sc, stc;	/* total count sums */
-	unsigned long	 first_count, last_count;
-	double		 last_t;
+	double		 t0;
+	struct tri_fdverdict_window win;	/* lib/fdverdict.c */
+	struct tri_fdverdict_series total;
 	struct fdtab	 last;		/* the latest table, for the report */
 	bool		 have_last;
 };
@@ -150,6 +147,7 @@ group_key(const struct fdtab *t, const struct fdent *e, char *buf,
 static size_t
 group_find(struct watch *w, const char *key, const struct fdent *e)
 {
+	struct tri_fdverdict_series *ns;
 	struct group *ng;
 	size_t i;
 
@@ -159,6 +157,10 @@ group_find(struct watch *w, const char *key, const struct fdent *e)
 	if ((ng = realloc(w->g, (w->ng + 1) * sizeof(*ng))) == NULL)
 		err(TRI_EXIT_FAIL, "memory");
 	w->g = ng;
+	if ((ns = realloc(w->gs, (w->ng + 1) * sizeof(*ns))) == NULL)
+		err(TRI_EXIT_FAIL, "memory");
+	w->gs = ns;
+	memset(&w->gs[w->ng], 0, sizeof(w->gs[0]));
 	memset(&w->g[w->ng], 0, sizeof(w->g[0]));
 	if ((w->g[w->ng].key = strdup(key)) == NULL)
 		err(TRI_EXIT_FAIL, "memory");
@@ -190,6 +192,7 @@ account(struct watch *w, const struct fdtab *t, double tm)
 	unsigned long long id;
 
 	slots_grow(w, t->maxfd);
+	tri_fdverdict_sample(&w->win, tm);
 	for (i = 0; i < w->ns; i++)
 		w->s[i].id |= 1ULL << 63;	/* mark: not seen yet */
 	if ((cnt = calloc(w->ng + t->n + 1, sizeof(*cnt))) == NULL)
@@ -211,39 +214,17 @@ account(struct watch *w, const struct fdtab *t, double tm)
 	for (i = 0; i < w->ns; i++)
 		if (w->s[i].id & (1ULL << 63))
 			w->s[i].id = 0;		/* closed */
-	for (k = 0; k < w->ng; k++) {
-		if (w->samples == 0)
-			w->g[k].first = cnt[k];
-		w->g[k].last = cnt[k];
-		w->g[k].sc += (double)cnt[k];
-		w->g[k].stc += tm * (double)cnt[k];
-	}
+	for (k = 0; k < w->ng; k++)
+		tri_fdverdict_count(&w->win, &w->gs[k], cnt[k]);
 	free(cnt);
-	w->st += tm;
-	w->stt += tm * tm;
-	w->sc += (double)t->count;
-	w->stc += tm * (double)t->count;
-	if (w->samples == 0)
-		w->first_count = t->count;
-	w->last_count = t->count;
-	w->last_t = tm;
+	tri_fdverdict_count(&w->win, &w->total, t->count);
 	w->samples++;
 }
 
-/* Least-squares slope of a series given its sums; counts per second. */
-static double
-slope(const struct watch *w, double sc, double stc)
-{
-	double n = (double)w->samples, d = n * w->stt - w->st * w->st;
-
-	return d > 0 ? (n * stc - w->st * sc) / d : 0;
-}
-
 static bool
-growing(const struct watch *w, const struct group *g)
+growing(const struct watch *w, size_t k)
 {
-	return g->last >= g->first + MIN_GROWTH &&
-	    g->never_closed >= MIN_GROWTH && slope(w, g->sc, g->stc) > 0;
+	return tri_fdverdict_growing(&w->win, &w->gs[k], w->g[k].never_closed);
 }
 
 static void
@@ -287,52 +268,61 @@ print_never_closed(FILE *f, const struct watch *w, unsigned long total)
 	putc('\n', f);
 }
 
-/* Seconds until the soft limit at this rate: 0 when reached, -1 never. */
-static double
-secs_to_limit(const struct watch *w, double rate)
+/* The verdict of lib/fdverdict.c over the window and the last table. */
+static void
+verdict(const struct watch *w, struct tri_fdverdict *v)
 {
-	const struct fdtab *t = &w->last;
+	unsigned long *nc;
+	size_t i;
 
-	if (rate <= 0 || t->soft == RLIM_INFINITY)
-		return -1;
-	if (w->last_count >= t->soft)
-		return 0;
-	return (double)(t->soft - w->last_count) / rate;
+	tri_fdverdict_headroom(v, w->total.last, w->last.soft, w->last.hard,
+	    w->last.maxfd);
+	if ((nc = calloc(w->ng + 1, sizeof(*nc))) == NULL)
+		err(TRI_EXIT_FAIL, "memory");
+	for (i = 0; i < w->ng; i++)
+		nc[i] = w->g[i].never_closed;
+	tri_fdverdict_growth(v, &w->win, &w->total, w->gs, nc, w->ng);
+	free(nc);
 }
 
 static void
-report_text(const struct ctl *c, struct watch *w, unsigned long total_nc)
+report_text(struct watch *w, const struct tri_fdverdict *v,
+    unsigned long total_nc, bool gone)
 {
 	const struct fdtab *t = &w->last;
-	double rate = slope(w, w->sc, w->stc), left;
 	bool any = false;
 	size_t i;
 
 	printf("\npid %d (", (int)t->pid);
 	tri_out_fescape(stdout, t->comm, strlen(t->comm));
-	printf("): %lu samples over %.1f s: %lu -> %lu fds, %+.1f/s",
-	    w->samples, w->last_t, w->first_count, w->last_count, rate);
-	if ((left = secs_to_limit(w, rate)) == 0)
+	printf("): %lu sample%s over %.1f s: %lu -> %lu fds, %+.1f/s",
+	    w->samples, w->samples == 1 ? "" : "s", w->win.last_t,
+	    w->total.first, w->total.last, v->rate_per_second);
+	if (v->seconds_to_limit == 0)
 		printf("; the soft limit %llu is reached", t->soft);
-	else if (left > 0)
-		printf("; soft limit %llu in %.0f s", t->soft, left);
+	else if (v->seconds_to_limit > 0)
+		printf("; soft limit %llu in %.0f s", t->soft,
+		    v->seconds_to_limit);
 	putchar('\n');
+	if (gone)
+		printf("the process exited during the watch: this is what was "
+		    "seen until then\n");
 	for (i = 0; i < w->ng; i++) {
-		if (!growing(w, &w->g[i]))
+		if (!growing(w, i))
 			continue;
 		if (!any)
 			printf("growing groups:\n");
 		any = true;
 		printf("  %+8.1f/s %+6ld fds  now %6lu  ",
-		    slope(w, w->g[i].sc, w->g[i].stc),
-		    (long)w->g[i].last - (long)w->g[i].first, w->g[i].last);
+		    tri_fdverdict_rate(&w->win, &w->gs[i]),
+		    (long)w->gs[i].last - (long)w->gs[i].first, w->gs[i].last);
 		tri_out_fescape(stdout, w->g[i].key, strlen(w->g[i].key));
 		putchar('\n');
 	}
 	if (total_nc)
 		print_never_closed(stdout, w, total_nc);
 	for (i = 0; i < w->ng; i++)
-		if (growing(w, &w->g[i]) && w->g[i].close_wait) {
+		if (growing(w, i) && w->g[i].close_wait) {
 			printf("diagnosis: ");
 			tri_out_fescape(stdout, w->g[i].key,
 			    strlen(w->g[i].key));
@@ -340,49 +330,51 @@ report_text(const struct ctl *c, struct watch *w, unsigned long total_nc)
 			    "program never closed its end (a missing close() "
 			    "after read() returned 0)\n");
 		}
-	printf("verdict: %s\n", any ? "leaking" : "no leak seen");
-	(void)c;
+	printf("verdict: %s\n", v->leaking ? "leaking" : "no leak seen");
 }
 
 static void
-report_json(struct watch *w, unsigned long total_nc)
+report_json(struct watch *w, const struct tri_fdverdict *v,
+    unsigned long total_nc, bool gone)
 {
 	const struct fdtab *t = &w->last;
-	double rate = slope(w, w->sc, w->stc), left = secs_to_limit(w, rate);
 	struct tri_json j;
-	bool any = false;
 	size_t i;
 
 	tri_json_init(&j, stdout, false);
 	tri_json_obj_begin(&j);
-	tri_json_kstr(&j, "event", "report");
+	tri_json_schema(&j, "fdleak");
+	tri_json_kstr(&j, "type", "report");
+	tri_json_ktime_unix(&j, now_unix());
 	tri_json_kint(&j, "pid", t->pid);
 	tri_json_kstr(&j, "comm", t->comm);
 	tri_json_kuint(&j, "samples", w->samples);
-	tri_json_kdouble(&j, "seconds", w->last_t);
-	tri_json_kuint(&j, "first_count", w->first_count);
-	tri_json_kuint(&j, "count", w->last_count);
-	tri_json_kdouble(&j, "rate", rate);
-	tri_json_kdouble_or_null(&j, "seconds_to_limit", left >= 0, left);
+	tri_json_kdouble(&j, "elapsed_seconds", w->win.last_t);
+	tri_json_kuint(&j, "first_count", w->total.first);
+	tri_json_kuint(&j, "count", w->total.last);
+	json_limit(&j, "soft_limit", t->soft);
+	tri_json_kdouble(&j, "rate_per_second", v->rate_per_second);
+	tri_json_kdouble_or_null(&j, "seconds_to_limit",
+	    v->seconds_to_limit >= 0, v->seconds_to_limit);
 	tri_json_kuint(&j, "never_closed", total_nc);
 	tri_json_key(&j, "groups");
 	tri_json_arr_begin(&j);
 	for (i = 0; i < w->ng; i++) {
-		const struct group *g = &w->g[i];
-
-		any |= growing(w, g);
 		tri_json_obj_begin(&j);
-		tri_json_kstr(&j, "group", g->key);
-		tri_json_kuint(&j, "first", g->first);
-		tri_json_kuint(&j, "count", g->last);
-		tri_json_kdouble(&j, "rate", slope(w, g->sc, g->stc));
-		tri_json_kuint(&j, "never_closed", g->never_closed);
-		tri_json_kbool(&j, "growing", growing(w, g));
-		tri_json_kbool(&j, "close_wait", g->close_wait);
+		tri_json_kstr(&j, "group", w->g[i].key);
+		tri_json_kuint(&j, "first_count", w->gs[i].first);
+		tri_json_kuint(&j, "count", w->gs[i].last);
+		tri_json_kdouble(&j, "rate_per_second",
+		    tri_fdverdict_rate(&w->win, &w->gs[i]));
+		tri_json_kuint(&j, "never_closed", w->g[i].never_closed);
+		tri_json_kbool(&j, "growing", growing(w, i));
+		tri_json_kbool(&j, "close_wait", w->g[i].close_wait);
 		tri_json_obj_end(&j);
 	}
 	tri_json_arr_end(&j);
-	tri_json_kbool(&j, "leaking", any);
+	tri_json_kbool(&j, "leaking", v->leaking);
+	tri_json_kbool(&j, "exited", gone);
+	tri_json_kstr(&j, "verdict", v->verdict);
 	tri_json_obj_end(&j);
 	tri_json_end(&j);
 }
@@ -392,17 +384,20 @@ sample_line(const struct ctl *c, const struct watch *w, const struct fdtab *t,
     double tm)
 {
 	struct tri_json j;
-	long d = (long)t->count - (long)w->first_count;
+	long d = (long)t->count - (long)w->total.first;
 
 	if (c->json) {
 		tri_json_init(&j, stdout, false);
 		tri_json_obj_begin(&j);
-		tri_json_kstr(&j, "event", "sample");
-		tri_json_kdouble(&j, "time", tm);
+		tri_json_schema(&j, "fdleak");
+		tri_json_kstr(&j, "type", "sample");
+		tri_json_ktime_unix(&j, now_unix());
+		tri_json_kdouble(&j, "elapsed_seconds", tm);
 		tri_json_kint(&j, "pid", t->pid);
 		tri_json_kuint(&j, "count", t->count);
 		tri_json_kint(&j, "delta", d);
-		tri_json_kdouble(&j, "pct", pct_of(t->count, t->soft));
+		tri_json_kdouble(&j, "used_percent",
+		    pct_of(t->count, t->soft));
 		tri_json_obj_end(&j);
 		tri_json_end(&j);
 	} else {
@@ -448,20 +443,28 @@ watch_free(struct watch *w)
 	for (i = 0; i < w->ng; i++)
 		free(w->g[i].key);
 	free(w->g);
+	free(w->gs);
 	free(w->s);
 	if (w->have_last)
 		fdtab_free(&w->last);
 }
 
+/*
+ * A target that exits during the watch ends it: the report covers what
+ * was seen, says the process exited, and the exit status is what it
+ * would have been (0, or 1 under --check for a leak seen): the same in
+ * memmap and ctxswitch.
+ */
 int
 watch_run(const struct ctl *c)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct watch w = { 0 };
+	struct tri_fdverdict v;
 	struct tri_proc p;
 	unsigned long total = 0;
 	double next = 0;
-	bool any = false, gone = false;
+	bool gone = false;
 	size_t i;
 	int rc;
 
@@ -483,17 +486,16 @@ watch_run(const struct ctl *c)
 	}
 	tri_proc_close(&p);
 	count_never_closed(&w);
-	for (i = 0; i < w.ng; i++) {
+	for (i = 0; i < w.ng; i++)
 		total += w.g[i].never_closed;
-		any |= growing(&w, &w.g[i]);
-	}
+	verdict(&w, &v);
 	if (c->json)
-		report_json(&w, total);
+		report_json(&w, &v, total, gone);
 	else
-		report_text(c, &w, total);
+		report_text(&w, &v, total, gone);
 	rc = TRI_EXIT_OK;
-	if (c->check && (any || pct_of(w.last_count, w.last.soft) > c->max_pct))
+	if (c->check && (v.leaking || v.used_percent > c->max_pct))
 		rc = TRI_EXIT_FOUND;
 	watch_free(&w);
-	return gone && rc == TRI_EXIT_OK && w.samples < 2 ? TRI_EXIT_FAIL : rc;
+	return rc;
 }
