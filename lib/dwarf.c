@@ -151,6 +151,8 @@ add_type(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang)
 		d->types[d->hash[slot] - 1].ncu++;
 		return 0;
 	}
+	/* corrupt DWARF can nest an anonymous type in itself many times */
+	d->nested_left = 4096;
 	if ((idx = tri_dwarf_build(d, die, lang, false, 0, d->src,
 	    (size_t)n)) < 0)
 		return -1;

@@ -84,6 +84,7 @@ struct tri_dwarf {
 	size_t			 ntinfo, tinfosize;
 	struct tri_dwarf_src	*src;		/* members of the type at hand */
 	size_t			 srccap;
+	long			 nested_left;	/* anonymous types it may expand */
 };
 
 /*

@@ -11,6 +11,16 @@
 #define MAXDEPTH	24
 #define MAXMEMBERS	100000
 
+/*
+ * Depth alone does not bound a walk: a function type whose parameters
+ * point back at it, or a struct whose members are itself, branch at each
+ * level (a fuzzed file took minutes).  Each walk from type_info() may
+ * visit this many DIEs; past that it answers "?" and alignment 1.  Per
+ * thread, as a walk is.
+ */
+#define WALK_BUDGET	20000
+static _Thread_local long walk_budget;
+
 static bool
 type_of(Dwarf_Die *die, Dwarf_Die *out)
 {
@@ -228,6 +238,8 @@ struct_align(Dwarf_Die *s, enum tri_dwarf_lang lang, int depth)
 		tag = dwarf_tag(&c);
 		if (tag != DW_TAG_member && tag != DW_TAG_inheritance)
 			continue;
+		if (--walk_budget < 0)
+			return 1;
 		tri_dwarf_mattr(&c, &a);
 		if (!is_field(tag, &a))
 			continue;
@@ -250,7 +262,7 @@ type_align(Dwarf_Die *t, enum tri_dwarf_lang lang, int depth)
 	uint32_t a;
 	uint64_t size;
 
-	if (depth > MAXDEPTH)
+	if (depth > MAXDEPTH || --walk_budget < 0)
 		return 1;
 	if (udata(t, DW_AT_alignment, &w) && w > 0 && w <= 1u << 20)
 		return (uint32_t)w;
@@ -378,7 +390,7 @@ spell(Dwarf_Die *t, enum tri_dwarf_lang lang, char *out, size_t size,
 	Dwarf_Die u;
 	int tag;
 
-	if (t == NULL || depth > MAXDEPTH) {
+	if (t == NULL || depth > MAXDEPTH || --walk_budget < 0) {
 		snprintf(out, size, t ? "?" : "void");
 		return;
 	}
@@ -587,6 +599,7 @@ type_info(struct tri_dwarf *d, Dwarf_Die *t, enum tri_dwarf_lang lang,
 	if (ti->key == key)
 		return ti;
 	ti->key = key;
+	walk_budget = WALK_BUDGET;
 	ti->size = clamp32(size_of(t));
 	ti->align = type_align(t, lang, depth + 1);
 	ti->flags = (uint16_t)sharing_flags(t, lang, 0);
@@ -650,7 +663,7 @@ build_member(struct tri_dwarf *d, int tag, const struct tri_dwarf_mattr *a,
 	    bits <= 128)
 		bitfield(a, m, bits);
 	set_name(d, m, a->name, dims);
-	if (nested && depth < MAXDEPTH / 2) {
+	if (nested && depth < MAXDEPTH / 2 && d->nested_left-- > 0) {
 		struct tri_dwarf_src *src = NULL;
 		size_t cap = 0;
 		long n;
@@ -768,6 +781,7 @@ tri_dwarf_build(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang,
 	udata(die, DW_AT_byte_size, &w);
 	t->size = w;
 	t->alignas = dwarf_hasattr(die, DW_AT_alignment);
+	walk_budget = WALK_BUDGET;
 	t->align = t->alignas ? type_align(die, lang, depth) :
 	    members_align(t);
 	return (long)d->ntypes++;
