@@ -14,7 +14,7 @@ DESTDIR	?=
 
 CC	?= cc
 CFLAGS	?= -O2 -g
-PKGS	:= libproc2 ncursesw libcap libseccomp libdw libelf
+PKGS	:= libproc2 ncursesw libcap libseccomp libdw libelf json-c
 WARN	:= -Wall -Wextra -Wshadow -Wformat=2 -Wformat-security \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
 	   -Wvla -Wundef -Wcast-align -Wno-unused-parameter
