@@ -100,6 +100,11 @@ ssize_t	tri_proc_read(const struct tri_proc *p, const char *name,
 char	*tri_proc_read_all(const struct tri_proc *p, const char *name,
 	    size_t *len);
 
+/*
+ * The text parsers below that take (buf, len) also need buf[len] to be a
+ * NUL, as every reader here leaves it: numbers are read with strtol.
+ */
+
 /* Parse stat text.  0, or -1 EINVAL when malformed or truncated before state. */
 int	tri_proc_parse_stat(const char *buf, size_t len, struct tri_stat *st);
 int	tri_proc_read_stat(const struct tri_proc *p, struct tri_stat *st);
@@ -371,8 +376,9 @@ int	tri_proc_parse_sched_key(const char *buf, const char *key,
  * less than reading status and sched both: the name from its header line
  * "NAME (TID, #threads: N)", nr_voluntary_switches,
  * nr_involuntary_switches (the same counters status shows) and
- * se.nr_migrations.  tid is the thread the file belongs to.  0, or -1
- * EINVAL when a field is missing.
+ * se.nr_migrations.  tid is the thread the file belongs to.  buf[len]
+ * must be a NUL, as the readers leave it.  0, or -1 EINVAL when a field
+ * is missing.
  */
 int	tri_proc_parse_sched_ctxt(const char *buf, size_t len, pid_t tid,
 	    struct tri_ctxt *c, unsigned long long *migrations);

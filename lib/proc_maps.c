@@ -55,12 +55,14 @@ tri_maps_field_index(const struct tri_maps *m, const char *name, size_t len)
 {
 	int i;
 
+	/* By length first: a name with a NUL byte in it must not match a
+	 * shorter known name and read past its end (found by fuzz_maps). */
 	for (i = 0; i < TRI_SM_NKNOWN; i++)
-		if (strncmp(known[i], name, len) == 0 && known[i][len] == '\0')
+		if (strlen(known[i]) == len && memcmp(known[i], name, len) == 0)
 			return i;
 	for (i = 0; i < m->nextra; i++)
-		if (strncmp(m->extra[i], name, len) == 0 &&
-		    m->extra[i][len] == '\0')
+		if (strnlen(m->extra[i], sizeof(m->extra[i])) == len &&
+		    memcmp(m->extra[i], name, len) == 0)
 			return TRI_SM_NKNOWN + i;
 	return -1;
 }
@@ -164,6 +166,32 @@ expect(const char *s, const char *end, char c)
 	return s && s < end && *s == c ? s + 1 : NULL;
 }
 
+/*
+ * The kernel writes a newline in a mapped path as the octal escape
+ * "\\012" (seq_file_path with "\\n"), and nothing else: turn such
+ * escapes back into the byte, in place, so the path is escaped once, at
+ * output.  A path that holds a literal backslash, 0, 1, 2 reads as a
+ * newline: the kernel does not escape the backslash, so nothing tells
+ * them apart.  Returns the new length.
+ */
+static size_t
+unescape(char *s, size_t len)
+{
+	size_t i, o;
+
+	for (i = o = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 3 < len && memcmp(s + i + 1, "012",
+		    3) == 0) {
+			s[o++] = '\n';
+			i += 3;
+		} else {
+			s[o++] = s[i];
+		}
+	}
+	s[o] = '\0';
+	return o;
+}
+
 /* "start-end perms offset major:minor inode   path" */
 static int
 parse_header(struct tri_maps *m, const char *s, const char *end)
@@ -197,6 +225,8 @@ parse_header(struct tri_maps *m, const char *s, const char *end)
 	v->path_len = (uint32_t)(end - s);
 	if (v->path_len && pool_add(m, s, (size_t)(end - s), &v->path) < 0)
 		return -2;
+	if (v->path_len && memchr(s, '\\', v->path_len) != NULL)
+		v->path_len = (uint32_t)unescape(m->pool + v->path, v->path_len);
 	return 0;
 }
 

@@ -86,6 +86,10 @@ addr_text(const char *s, int family, char *out, size_t size)
 	char chunk[9];
 
 	for (i = 0; i < words; i++) {
+		/* strnlen, not memcpy: a short line must not be read past its
+		 * end (found by fuzz_net) */
+		if (strnlen(s, 8) < 8)
+			return NULL;
 		memcpy(chunk, s, 8);
 		chunk[8] = '\0';
 		if (hex(chunk, &w) != chunk + 8)
