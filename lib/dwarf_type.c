@@ -540,7 +540,7 @@ set_name(struct tri_dwarf *d, struct tri_dwarf_member *m, const char *name,
 }
 
 struct tri_dwarf_tinfo {
-	Dwarf_Off	 key;		/* DIE offset + 1; 0: a free slot */
+	uintptr_t	 key;		/* the DIE's address; 0: a free slot */
 	const char	*type, *dims;	/* interned */
 	uint32_t	 size, align;
 	uint16_t	 flags;
@@ -548,7 +548,7 @@ struct tri_dwarf_tinfo {
 };
 
 static size_t
-tinfo_slot(const struct tri_dwarf *d, Dwarf_Off key)
+tinfo_slot(const struct tri_dwarf *d, uintptr_t key)
 {
 	size_t j = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20);
 
@@ -587,7 +587,8 @@ type_info(struct tri_dwarf *d, Dwarf_Die *t, enum tri_dwarf_lang lang,
     int depth)
 {
 	char type[512], dims[128] = "";
-	Dwarf_Off key = dwarf_dieoffset(t) + 1;
+	/* not the offset: DWARF 4 type units have offsets of their own */
+	uintptr_t key = (uintptr_t)t->addr;
 	struct tri_dwarf_tinfo *ti;
 	bool flex = false, has_e = true;
 	Dwarf_Die e = *t;

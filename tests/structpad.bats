@@ -109,9 +109,10 @@ compare_pahole() {
 	compiler_matches "$LAYOUTS" "$LAYOUTS"
 }
 
-@test "structpad: DWARF 4, DWARF 3 (DW_AT_bit_offset), compressed sections and an object file" {
+@test "structpad: DWARF 4, DWARF 3 (DW_AT_bit_offset), type units, compressed sections and an object file" {
 	local v f
-	for v in "-gdwarf-4" "-gdwarf-3" "-gdwarf-5 -gz" "-gdwarf-4 -gz=zlib-gnu"; do
+	for v in "-gdwarf-4" "-gdwarf-3" "-gdwarf-4 -fdebug-types-section" \
+	    "-gdwarf-5 -gz" "-gdwarf-4 -gz=zlib-gnu"; do
 		f=$BATS_TEST_TMPDIR/layouts-${v//[ =]/_}
 		cc -O2 -pthread $v -o "$f" "$SRC"
 		compiler_matches "$f" "$f"
