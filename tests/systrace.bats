@@ -213,6 +213,18 @@ attach_and_interrupt() {	# attach_and_interrupt SIGNAL
 	assert_output '-1 EBADF'
 	run -0 jq -r 'select(.type == "exit") | .exit_status' "$T/json2"
 	assert_output 0
+	run -0 jq -e -s 'all(.schema == "triage.systrace/1")' "$T/json2"
+	run -0 jq -c 'select(.name == "execve") | [.args[1][1], (.args[2].vars > 0)]' "$T/json2"
+	assert_output '["fail",true]'
+}
+
+@test "-c --json: the table as one summary object, counts as in text" {
+	local T=$BATS_TEST_TMPDIR
+	systrace -c -o "$T/text" -- "$SEQ" fail > /dev/null
+	systrace -c --json -o "$T/json" -- "$SEQ" fail > /dev/null
+	run -0 jq -r 'select(.type == "summary") | .syscalls[] | "\(.name) \(.calls) \(.errors)"' "$T/json"
+	diff <(sort <<< "$output") <(awk '/^---/ { n++; next } n == 1 { print $NF, $4, (NF == 8 ? 0 : $5) }' "$T/text" | sort)
+	run -0 jq -e '.syscalls | map(select(.name == "openat"))[0] | .errors == 1 and .max_seconds >= .p50_seconds' "$T/json"
 }
 
 @test "-e trace= names, %classes and ! negation" {

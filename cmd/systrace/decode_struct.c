@@ -439,6 +439,35 @@ structure(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
 	}
 }
 
+/* argv (and envp with -v) in JSON: an array of strings; envp else a count. */
+static void
+json_argv(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
+    bool env)
+{
+	struct task *k = t->user;
+	unsigned long p;
+	size_t n;
+
+	if (env && !ctl->verbose) {
+		for (n = 0; n < 100000; n++)
+			if (peek(t->tid, addr + n * sizeof(p), &p, sizeof(p)) < 0 ||
+			    p == 0)
+				break;
+		tri_json_obj_begin(&k->j);
+		tri_json_kuint(&k->j, "vars", n);
+		tri_json_obj_end(&k->j);
+		return;
+	}
+	tri_json_arr_begin(&k->j);
+	for (n = 0; n < 100000; n++) {
+		if (peek(t->tid, addr + n * sizeof(p), &p, sizeof(p)) < 0 ||
+		    p == 0)
+			break;
+		emit_cstr(ctl, t, p, false);
+	}
+	tri_json_arr_end(&k->j);
+}
+
 /* A structure: strace's text, or that text as a JSON string. */
 void
 decode_struct(struct ctl *ctl, struct tri_ptrace_task *t, int kind,
@@ -447,6 +476,10 @@ decode_struct(struct ctl *ctl, struct tri_ptrace_task *t, int kind,
 	struct task *k = t->user;
 	struct sbuf b = { 0 };
 
+	if (ctl->json && (kind == TRI_SC_K_ARGV || kind == TRI_SC_K_ENVP)) {
+		json_argv(ctl, t, addr, kind == TRI_SC_K_ENVP);
+		return;
+	}
 	structure(ctl, &b, t, kind, addr, len, ret);
 	if (ctl->json)
 		tri_json_str(&k->j, b.p ? b.p : "");

@@ -249,6 +249,7 @@ json_event(struct ctl *ctl, struct tri_ptrace_task *t, const char *type,
 	clock_gettime(CLOCK_REALTIME, &rt);
 	tri_json_init(j, ctl->out, false);
 	tri_json_obj_begin(j);
+	tri_json_schema(j, "systrace");
 	tri_json_kstr(j, "type", type);
 	tri_json_kfixed(j, "time_unix", (double)rt.tv_sec +
 	    (double)rt.tv_nsec / 1e9, 6);

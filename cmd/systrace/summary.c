@@ -250,10 +250,63 @@ print_keyed(struct ctl *ctl, FILE *f)
 	}
 }
 
+static void
+json_row(struct tri_json *j, const struct stat_row *r, bool by_key)
+{
+	tri_json_obj_begin(j);
+	tri_json_kstr(j, by_key ? "key" : "name", by_key ? r->key : r->name);
+	tri_json_kuint(j, "calls", r->calls);
+	tri_json_kuint(j, "errors", r->errors);
+	tri_json_kdouble(j, "seconds", r->secs);
+	tri_json_kdouble(j, "p50_seconds", percentile(r, .5));
+	tri_json_kdouble(j, "p99_seconds", percentile(r, .99));
+	tri_json_kdouble(j, "max_seconds", r->max);
+	if (by_key) {
+		tri_json_kuint(j, "read_bytes", r->bytes_in);
+		tri_json_kuint(j, "written_bytes", r->bytes_out);
+	}
+	tri_json_obj_end(j);
+}
+
+/* --json -c: one "summary" object with the rows of the table. */
+static void
+print_json(struct ctl *ctl, FILE *f)
+{
+	struct tri_json j;
+	size_t i;
+
+	sort_by = ctl->sort;
+	tri_json_init(&j, f, false);
+	tri_json_obj_begin(&j);
+	tri_json_schema(&j, "systrace");
+	tri_json_kstr(&j, "type", "summary");
+	if (ctl->by != BY_NONE) {
+		qsort(keyed, nkeyed, sizeof(*keyed), cmp_rows);
+		tri_json_kstr(&j, "by", ctl->by == BY_FD ? "fd" : "path");
+		tri_json_key(&j, "rows");
+		tri_json_arr_begin(&j);
+		for (i = 0; i < nkeyed; i++)
+			json_row(&j, &keyed[i], true);
+	} else {
+		tri_json_key(&j, "syscalls");
+		tri_json_arr_begin(&j);
+		for (i = 0; i < nrows; i++)
+			if (rows[i].calls) {
+				rows[i].name = tri_syscalls_name((long)i);
+				json_row(&j, &rows[i], false);
+			}
+	}
+	tri_json_arr_end(&j);
+	tri_json_obj_end(&j);
+	tri_json_end(&j);
+}
+
 void
 summary_print(struct ctl *ctl)
 {
-	if (ctl->by != BY_NONE)
+	if (ctl->json)
+		print_json(ctl, ctl->out);
+	else if (ctl->by != BY_NONE)
 		print_keyed(ctl, ctl->out);
 	else
 		print_syscalls(ctl, ctl->out);

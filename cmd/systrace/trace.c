@@ -89,6 +89,7 @@ json_head(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k)
 {
 	tri_json_init(&k->j, k->jf, false);
 	tri_json_obj_begin(&k->j);
+	tri_json_schema(&k->j, "systrace");
 	tri_json_kstr(&k->j, "type", "syscall");
 	tri_json_kfixed(&k->j, "time_unix", (double)k->t0_real.tv_sec +
 	    (double)k->t0_real.tv_nsec / 1e9, 6);
