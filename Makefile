@@ -9,7 +9,13 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# zsh looks in site-functions under /usr/local; Debian's own packages, under
+# /usr, use vendor-completions.
+ifeq ($(PREFIX),/usr)
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+else
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+endif
 DESTDIR	?=
 
 CC	?= cc
@@ -202,12 +208,20 @@ install: all
 	install -m 644 $(wildcard completions/bash/*) $(DESTDIR)$(BASHCOMPDIR)/
 	install -m 644 $(wildcard completions/zsh/_*) $(DESTDIR)$(ZSHCOMPDIR)/
 
+# Remove what install put there, then every folder it left empty, up to
+# (not including) DESTDIR and PREFIX's parents that held something else.
 uninstall:
 	rm -f $(CMDS:%=$(DESTDIR)$(BINDIR)/%) \
 		$(CMDS:%=$(DESTDIR)$(MANDIR)/man1/%.1) \
 		$(DESTDIR)$(MANDIR)/man7/triage.7 \
 		$(CMDS:%=$(DESTDIR)$(BASHCOMPDIR)/%) \
 		$(CMDS:%=$(DESTDIR)$(ZSHCOMPDIR)/_%)
+	@for d in $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR); do \
+		while [ -n "$$d" ] && [ "$$d" != "$(DESTDIR)" ] && [ "$$d" != / ] && \
+		    rmdir "$$d" 2>/dev/null; do d=$${d%/*}; done; \
+	done
 
 clean:
 	rm -rf build bin

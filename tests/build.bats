@@ -35,6 +35,31 @@ load common
 	assert_output ""
 }
 
+@test "install puts man pages, bash and zsh completions where man, bash-completion and zsh look; uninstall leaves no empty folder" {
+	d=$BATS_TEST_TMPDIR/dest
+	mkdir -p "$d/usr/local/share/keep"	# a folder that was there before
+	run -0 make -s -C "$TRIAGE_ROOT" install DESTDIR="$d" PREFIX=/usr/local
+	for f in "$TRIAGE_ROOT"/completions/zsh/_*; do
+		assert [ -f "$d/usr/local/share/zsh/site-functions/${f##*/}" ]
+	done
+	for f in "$TRIAGE_ROOT"/completions/bash/*; do
+		assert [ -f "$d/usr/local/share/bash-completion/completions/${f##*/}" ]
+	done
+	# man finds the pages under this MANPATH, zsh the functions on fpath
+	run -0 env MANPATH="$d/usr/local/share/man" man -w fdleak
+	assert_output "$d/usr/local/share/man/man1/fdleak.1"
+	run -0 zsh -fc "fpath=($d/usr/local/share/zsh/site-functions \$fpath); autoload -Uz _fdleak && whence -w _fdleak"
+	assert_output "_fdleak: function"
+	run -0 make -s -C "$TRIAGE_ROOT" uninstall DESTDIR="$d" PREFIX=/usr/local
+	run -0 find "$d" -mindepth 1 -type d -empty
+	assert_output "$d/usr/local/share/keep"
+	run -0 find "$d" -type f
+	assert_output ""
+	# PREFIX=/usr: Debian's place for zsh completions
+	run -0 make -s -C "$TRIAGE_ROOT" install DESTDIR="$d/deb" PREFIX=/usr
+	assert [ -f "$d/deb/usr/share/zsh/vendor-completions/_fdleak" ]
+}
+
 # The names of the functions a C file defines: KNF puts each name at the
 # start of a line, its return type on the line above.
 defined_functions() {
