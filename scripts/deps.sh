@@ -10,7 +10,7 @@ PKGS="build-essential pkg-config libproc2-dev libncurses-dev libcap-dev
 libseccomp-dev libdw-dev libelf-dev libjson-c-dev
 bats bats-assert bats-support bats-file jq mandoc tmux
 clang libclang-rt-14-dev golang-go zsh bash-completion prometheus
-procps psmisc strace lsof dwarves linux-perf sysstat hyperfine time
+procps psmisc strace lsof dwarves linux-perf sysstat hyperfine time valgrind
 iproute2 util-linux libc6-dbg"
 # DEPS_EXTRA adds names (the tests use it to see the "missing" path).
 PKGS="$PKGS ${DEPS_EXTRA:-}"

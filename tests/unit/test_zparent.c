@@ -84,7 +84,8 @@ diagnose_self(void)
 	CHECK(par.have_status);
 	CHECK(par.state == 'R');
 	CHECK(par.cmdline != NULL && par.cmdline_len > 0);
-	CHECK(strstr(par.cmdline, "test_zparent") != NULL);
+	/* in any argument: under valgrind the first is valgrind's own */
+	CHECK(memmem(par.cmdline, par.cmdline_len, "test_zparent", 12) != NULL);
 	STARTS(par.verdict, "never calls wait()");
 	tri_zparent_free(&par);
 	CHECK(par.cmdline == NULL);
