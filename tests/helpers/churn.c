@@ -3,7 +3,7 @@
  * churn [-r RATE] [-t] [-d SECONDS]
  *
  * Forks RATE short-lived children a second (default 1000), each of which
- * renames itself, maybe starts a thread (-t: every other child does), and
+ * names itself "c" and its own pid, maybe starts a thread (-t: every other child does), and
  * exits at once; the parent reaps them as they go, so the process table
  * keeps changing under whatever reads it.  A few children live 1-20 ms,
  * so a reader also meets processes that exit while it reads them, and
@@ -42,7 +42,9 @@ child(unsigned long n, int threads)
 	char name[16];
 	pthread_t t;
 
-	snprintf(name, sizeof(name), "churn-%lu", n % 1000);
+	/* named by its own pid, so a reader that mixes two processes that
+	 * shared a pid shows a name that does not match */
+	snprintf(name, sizeof(name), "c%d", (int)getpid());
 	prctl(PR_SET_NAME, name);
 	if (threads && n % 2 == 0 && pthread_create(&t, NULL, briefly, NULL) == 0)
 		pthread_join(t, NULL);
