@@ -592,7 +592,7 @@ type_info(struct tri_dwarf *d, Dwarf_Die *t, enum tri_dwarf_lang lang,
 	struct tri_dwarf_tinfo *ti;
 	bool flex = false, has_e = true;
 	Dwarf_Die e = *t;
-	int tag;
+	int tag, levels = 0;
 
 	if (tinfo_grow(d) < 0)
 		return NULL;
@@ -604,8 +604,10 @@ type_info(struct tri_dwarf *d, Dwarf_Die *t, enum tri_dwarf_lang lang,
 	ti->size = clamp32(size_of(t));
 	ti->align = type_align(t, lang, depth + 1);
 	ti->flags = (uint16_t)sharing_flags(t, lang, 0);
+	/* bounded: an array of itself adds no dimension (a fuzzed file) */
 	while (dwarf_tag(&e) == DW_TAG_array_type && strlen(dims) < 100 &&
-	    !(tri_dwarf_name(&e) && lang == TRI_DWARF_GO)) {
+	    ++levels <= MAXDEPTH && !(tri_dwarf_name(&e) &&
+	    lang == TRI_DWARF_GO)) {
 		array_dims(&e, dims, sizeof(dims), &flex);
 		if (!type_of(&e, &e)) {
 			has_e = false;

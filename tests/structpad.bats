@@ -398,6 +398,17 @@ compile_suggestion() {
 	[[ ${stderr_lines[0]} == "structpad: a FILE is required" ]] || fail "$stderr"
 }
 
+@test "structpad: the inputs that once crashed or hung the fuzzer give one line and exit 2" {
+	local f n=0
+	for f in "$TRIAGE_ROOT"/tests/fuzz/fuzz_dwarf.regress/*; do
+		run -2 --separate-stderr timeout 10 structpad "$f"
+		[ "${#stderr_lines[@]}" -eq 1 ] || fail "${f##*/}: $stderr"
+		[[ $stderr == "structpad: $f: "* ]] || fail "${f##*/}: $stderr"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 2 ]
+}
+
 @test "structpad: hostile names are escaped" {
 	local f=$BATS_TEST_TMPDIR/$'\e]0;pwned\a'
 	echo x > "$f"
