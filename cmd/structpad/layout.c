@@ -138,7 +138,10 @@ find_holes(struct layout *l)
 		l->bit_padding = (uint32_t)(bitfield_end - last_seen);
 		last_seen = bitfield_end;
 	}
-	l->padding = (int64_t)t->size - (int64_t)(last_seen / 8);
+	/* in unsigned arithmetic: a corrupt size may be anything */
+	l->padding = t->size >= last_seen / 8 ?
+	    (int64_t)(t->size - last_seen / 8) :
+	    -(int64_t)(last_seen / 8 - t->size);
 }
 
 static bool
