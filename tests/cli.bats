@@ -44,12 +44,17 @@ commands() {
 	done
 }
 
-@test "an unknown option exits 2 with usage on stderr" {
+# man 7 triage, DIAGNOSTICS: one line and a hint, the option escaped, the
+# command's name (not the path it was run by).
+@test "an unknown option: one line naming it, a hint, exit 2" {
 	for c in $(commands); do
-		run -2 --separate-stderr "$c" --no-such-option
+		run -2 --separate-stderr "$TRIAGE_BIN/$c" --no-such-option
 		assert_output ""
-		[[ $stderr == *"Usage: $c"* ]] || fail "$c: no usage on stderr: $stderr"
-		[ "${#stderr_lines[@]}" -le 40 ]
+		assert_equal "$stderr" "$c: unrecognized option '--no-such-option'
+Try '$c --help'."
+		run -2 --separate-stderr "$c" $'--\e]0;x\a'
+		assert_equal "$stderr" "$c: unrecognized option '--\\e]0;x\\x07'
+Try '$c --help'."
 	done
 }
 
