@@ -188,6 +188,42 @@ no_forkguard_cgroups() {
 	assert_output ""
 }
 
+@test "--action report: said at once, the command goes on inside its fence" {
+	# the bomb's processes die with their parent: timeout ends it all
+	run -1 --separate-stderr in_fence forkguard -a report -m 100 -- timeout 1 "$BOMB"
+	[[ ${stderr_lines[0]} =~ ^forkguard:\ bomb\ detected\ after\ [0-9.]+\ s:\ .*\(--action\ report:\ left\ running\)$ ]] || fail "$stderr"
+	[[ $stderr == *"forkguard: fork bomb detected: "* ]] || fail "$stderr"
+	[[ $stderr != *"contained  "* ]] || fail "$stderr"
+	wait_until fence_empty
+	no_forkguard_cgroups
+}
+
+@test "--action freeze: the cgroup is left frozen for inspection" {
+	# the frozen bomb must not hold run's pipe open: its output goes away
+	run -1 --separate-stderr in_fence forkguard -a freeze -m 100 -- \
+		sh -c 'exec "$0" > /dev/null 2>&1' "$BOMB"
+	[[ $stderr =~ left\ frozen\ for\ inspection:\ ($FENCE/forkguard-[0-9]+) ]] || fail "$stderr"
+	dir=${BASH_REMATCH[1]}
+	[ -d "$dir" ]
+	v2=$UNIFIED/${dir##*/}
+	run -0 grep -x "frozen 1" "$v2/cgroup.events"
+	[ "$(cat "$dir/pids.current")" -ge 50 ]
+}
+
+@test "forkguard ended by SIGTERM kills the command's cgroup and exits 143" {
+	in_fence forkguard -- sleep 600 &
+	track_pid $!
+	fg=$(fenced_child $! "$TRIAGE_BIN/forkguard")
+	wait_until ls "$FENCE"/forkguard-*/cgroup.procs
+	wait_until grep -q . "$FENCE"/forkguard-*/cgroup.procs
+	kill -TERM "$fg"
+	rc=0
+	wait $! || rc=$?
+	assert_equal "$rc" 143
+	fence_empty
+	no_forkguard_cgroups
+}
+
 @test "exit status: the command's, 127 when not found, 128+N when killed" {
 	run -3 in_fence forkguard -- sh -c 'exit 3'
 	run -143 in_fence forkguard -- sh -c 'kill -TERM $$'
@@ -240,6 +276,9 @@ no_forkguard_cgroups() {
 	assert_output "$FENCE"
 	run -2 --separate-stderr forkguard --limits -p 99999999
 	assert_equal "${#stderr_lines[@]}" 1
+	run -0 forkguard --limits --json -u root
+	run -0 jq -r '.processes[0].uid' <<< "$output"
+	assert_output 0
 }
 
 @test "--limits as a user: RLIMIT_NPROC applies and is counted" {
