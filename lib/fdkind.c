@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "fdkind.h"
 #include "proc.h"
@@ -68,6 +69,8 @@ classify_path(struct tri_fdkind *k, const char *link, size_t len,
 	k->type = tri_fdkind_mode(stx.stx_mode);
 	k->ino = stx.stx_ino;
 	k->size = stx.stx_size;
+	k->dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+	k->nlink = stx.stx_nlink;
 	if (has_suffix(link, len, " (deleted)") && stx.stx_nlink == 0) {
 		k->deleted = true;
 		k->pathlen = len - strlen(" (deleted)");
@@ -141,8 +144,9 @@ tri_fdkind_sock_text(const struct tri_sock *s, unsigned long long ino,
 	if (s == NULL)
 		return snprintf(buf, size, "socket:[%llu]", ino);
 	if (s->family == AF_UNIX)
-		return snprintf(buf, size, "%s %s", s->proto,
-		    s->path ? s->path : "(unnamed)");
+		return snprintf(buf, size, "%s %s%s%s", s->proto,
+		    s->path ? s->path : "(unnamed)",
+		    *tri_sock_state_text(s) ? " " : "", tri_sock_state_text(s));
 	return snprintf(buf, size, "%s %s%s%s%s%s", s->proto, s->local,
 	    s->remote[0] ? " -> " : "", s->remote, s->state ? " " : "",
 	    tri_sock_state_name(s->state));

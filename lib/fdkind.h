@@ -20,6 +20,8 @@ struct tri_fdkind {
 					 * "pidfd", "nsfs", "UNKNOWN"; static */
 	unsigned long long	 ino;	/* socket, pipe or file inode; 0 unknown */
 	unsigned long long	 size;	/* a file's size */
+	unsigned long long	 dev;	/* a path's st_dev (makedev), 0 unknown */
+	unsigned int		 nlink;	/* a path's link count */
 	bool			 sock;	/* the link is socket:[ino] */
 	bool			 pipe;	/* the link is pipe:[ino] */
 	bool			 deleted;	/* a path whose file is unlinked */
@@ -54,7 +56,8 @@ const char *tri_fdkind_flags(unsigned int flags, char *buf, size_t size);
 
 /*
  * A socket as a person names it: "TCP 10.0.0.1:80 -> 10.0.0.5:41234
- * ESTABLISHED", "UNIX /run/app.sock", "UNIX (unnamed)"; "socket:[ino]"
+ * ESTABLISHED", "UNIX-STREAM /run/app.sock LISTEN", "UNIX-STREAM
+ * (unnamed) CONNECTED"; "socket:[ino]"
  * when s is NULL (a socket its namespace's tables do not list).  Paths
  * are raw bytes: escape on output.  Returns what snprintf returns.
  */

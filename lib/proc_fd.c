@@ -141,7 +141,7 @@ tri_proc_fd_statx(int fddir, int fd, struct statx *stx)
 
 	fd_name(name, fd);
 	return statx(fddir, name, AT_STATX_DONT_SYNC, STATX_TYPE | STATX_MODE |
-	    STATX_INO | STATX_SIZE, stx);
+	    STATX_INO | STATX_SIZE | STATX_NLINK, stx);
 }
 
 /* Skip blanks; parse an unsigned number in base; advance *s. */

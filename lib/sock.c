@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "proc.h"
@@ -33,6 +34,46 @@ tri_sock_state_name(int state)
 	    sizeof(tcp_states[0]))
 		return "UNKNOWN";
 	return tcp_states[state];
+}
+
+/* SS_* of /proc/net/unix St, and __SO_ACCEPTCON for a listener. */
+static const char *const unix_states[] = {
+	"", "UNCONNECTED", "CONNECTING", "CONNECTED", "DISCONNECTING",
+};
+
+const char *
+tri_sock_state_text(const struct tri_sock *s)
+{
+	if (s->family != AF_UNIX)
+		return tri_sock_state_name(s->state);
+	if (s->state == TRI_SOCK_UNIX_LISTEN)
+		return "LISTEN";
+	if (s->state < 0 || (size_t)s->state >= sizeof(unix_states) /
+	    sizeof(unix_states[0]))
+		return "UNKNOWN";
+	return unix_states[s->state];
+}
+
+int
+tri_sock_protoname(const struct tri_proc *p, int fd, char *buf, size_t size)
+{
+	char path[64], name[32];
+	ssize_t n;
+	size_t l;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d/fd/%d", p->dirfd, fd);
+	if ((n = getxattr(path, "system.sockprotoname", name,
+	    sizeof(name) - 1)) <= 0)
+		return -1;
+	name[n] = '\0';
+	l = strlen(name);
+	/* "UDPv6" as /proc/net names the table: "UDP6", like TCP6 */
+	if (l > 2 && strcmp(name + l - 2, "v6") == 0) {
+		name[l - 2] = '6';
+		name[l - 1] = '\0';
+	}
+	snprintf(buf, size, "%s", name);
+	return 0;
 }
 
 static struct tri_sock *
@@ -242,18 +283,21 @@ unix_proto(int type)
 static int
 unix_line(struct tri_socktab *t, const char *line)
 {
-	unsigned long long type, st;
+	unsigned long long flags, type, st;
 	struct tri_sock *s;
 	const char *p;
 	char *end;
 
-	p = skip(line, 4);
-	if ((p = hex(p, &type)) == NULL || (p = hex(field(p), &st)) == NULL)
+	p = skip(line, 3);
+	if ((p = hex(p, &flags)) == NULL || (p = hex(field(p), &type)) == NULL ||
+	    (p = hex(field(p), &st)) == NULL)
 		return 0;
 	if ((s = push(t)) == NULL)
 		return -1;
 	s->family = AF_UNIX;
 	s->type = (int)type;
+	s->state = flags & 0x10000 /* __SO_ACCEPTCON */ ?
+	    TRI_SOCK_UNIX_LISTEN : (int)st;
 	s->proto = unix_proto(s->type);
 	s->ino = strtoull(field(p), &end, 10);
 	p = end;

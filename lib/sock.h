@@ -14,7 +14,9 @@ struct tri_sock {
 	int			 family;	/* AF_INET, AF_INET6, AF_UNIX */
 	int			 type;		/* SOCK_STREAM, SOCK_DGRAM, ... */
 	const char		*proto;		/* "TCP", "UDP6", "UNIX", ... */
-	int			 state;		/* TCP_* from the table; 0 none */
+	int			 state;		/* TCP_* from the table; 0 none;
+						 * unix: SS_* (1-4) of St, or
+						 * TRI_SOCK_UNIX_LISTEN */
 	char			 local[64];	/* "127.0.0.1:80", "[::1]:80" */
 	char			 remote[64];	/* "" when unconnected */
 	char			*path;		/* unix: raw bytes, or NULL */
@@ -61,6 +63,18 @@ const struct tri_sock *tri_sock_find(const struct tri_socktab *t,
 
 /* "ESTABLISHED", "CLOSE_WAIT", ... for a TCP state; "" for 0. Static. */
 const char *tri_sock_state_name(int state);
+#define TRI_SOCK_UNIX_LISTEN	10	/* a unix listener (__SO_ACCEPTCON) */
+/* The state of s as lsof names it: TCP's above; for a unix socket
+ * "LISTEN", "CONNECTED", "UNCONNECTED", ...  Static. */
+const char *tri_sock_state_text(const struct tri_sock *s);
+/*
+ * The protocol of socket fd of p as the kernel names it (the
+ * system.sockprotoname attribute of fd/N, read through p's dirfd): for a
+ * socket no table lists, such as an unbound UDP one.  "v6" is spelt "6"
+ * ("UDP6", "TCP6"), as in the names above.  0 or -1 with errno.
+ */
+int	tri_sock_protoname(const struct tri_proc *p, int fd, char *buf,
+	    size_t size);
 
 /* Parse one line of /proc/net/tcp (or udp, raw; v6 too) into s.  0 or -1. */
 int	tri_sock_parse_inet(const char *line, int family, struct tri_sock *s);

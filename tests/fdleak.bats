@@ -32,17 +32,17 @@ fd_line() {
 	no_raw_escapes
 	local f
 	f=$(ready_field reg)
-	assert_regex "$(fd_line "$f")" "^ *$P +$f REG +rw +- +0 $DIR/plain.txt$"
+	assert_regex "$(fd_line "$f")" "^ *$P +$f REG +rw +- +0 +0 $DIR/plain.txt$"
 	f=$(ready_field regce)
-	assert_regex "$(fd_line "$f")" " REG +rw +CLOEXEC,APPEND +0 $DIR/cloexec.txt$"
+	assert_regex "$(fd_line "$f")" " REG +rw +CLOEXEC,APPEND +0 +0 $DIR/cloexec.txt$"
 	f=$(ready_field del)
-	assert_regex "$(fd_line "$f")" " REG +rw +- +12345 $DIR/deleted.bin \\(deleted, 12345 bytes\\)$"
+	assert_regex "$(fd_line "$f")" " REG +rw +- +12345 +12345 $DIR/deleted.bin \\(deleted, 12345 bytes\\)$"
 	f=$(ready_field dir)
-	assert_regex "$(fd_line "$f")" " DIR +r +- +0 $DIR$"
+	assert_regex "$(fd_line "$f")" " DIR +r +- +0 +[0-9]+ $DIR$"
 	f=$(ready_field pipe)
-	assert_regex "$(fd_line "$f")" " FIFO +r +- +0 pipe:\\[[0-9]+\\] peer $(ready_field peer) \\(fdleak-peer\\) fd [0-9]+$"
+	assert_regex "$(fd_line "$f")" " FIFO +r +- +0 +- pipe:\\[[0-9]+\\] peer $(ready_field peer) \\(fdleak-peer\\) fd [0-9]+$"
 	local sp=$(ready_field sp)
-	assert_regex "$(fd_line "${sp%,*}")" " SOCK +rw .* UNIX-STREAM \\(unnamed\\) peer $P \\(.*fdset\\) fd ${sp#*,}$"
+	assert_regex "$(fd_line "${sp%,*}")" " SOCK +rw .* UNIX-STREAM \\(unnamed\\) CONNECTED peer $P \\(.*fdset\\) fd ${sp#*,}$"
 	assert_regex "$(fd_line "${sp#*,}")" " SOCK .* peer $P \\(.*fdset\\) fd ${sp%,*}$"
 	local port=$(ready_field port)
 	assert_regex "$(fd_line "$(ready_field lis)")" " SOCK .* TCP 127.0.0.1:$port LISTEN$"
@@ -91,7 +91,7 @@ fd_line() {
 	assert_regex "$(fd_line "$(ready_field cw)")" " TCP 127.0.0.1:[0-9]+ -> 127.0.0.1:$port CLOSE_WAIT$"
 	# unix peers come from sock_diag opened in the target's namespace
 	local sp=$(ready_field sp)
-	assert_regex "$(fd_line "${sp%,*}")" " UNIX-STREAM \\(unnamed\\) peer $P \\(.*fdset\\) fd ${sp#*,}$"
+	assert_regex "$(fd_line "${sp%,*}")" " UNIX-STREAM \\(unnamed\\) CONNECTED peer $P \\(.*fdset\\) fd ${sp#*,}$"
 	# and ss run inside that namespace agrees
 	run -0 nsenter -t "$P" -n ss -Htan "sport = :$port"
 	assert_output --regexp "^LISTEN "
@@ -134,8 +134,8 @@ fd_line() {
 @test "TCP endpoints and states agree with ss -tanp" {
 	start_set
 	local mine theirs
-	mine=$(fdleak --no-header -p "$P" | awk '$3 == "SOCK" && $7 ~ /^TCP6?$/ {
-		if ($9 == "->") print $2, $8, $10, $11; else print $2, $8, "-", $9 }' | sort)
+	mine=$(fdleak --no-header -p "$P" | awk '$3 == "SOCK" && $8 ~ /^TCP6?$/ {
+		if ($10 == "->") print $2, $9, $11, $12; else print $2, $9, "-", $10 }' | sort)
 	theirs=$(ss -tanpH | grep "pid=$P," | awk '{
 		st = $1; sub(/ESTAB/, "ESTABLISHED", st); sub(/CLOSE-WAIT/, "CLOSE_WAIT", st)
 		match($0, /fd=[0-9]+/); fd = substr($0, RSTART + 3, RLENGTH - 3)

@@ -103,6 +103,8 @@ classify(struct fdent *e, int fddir, struct tri_socktab *st)
 	e->type = k.type;
 	e->ino = k.ino;
 	e->size = k.size;
+	e->dev = k.dev;
+	e->nlink = k.nlink;
 	e->pipe = k.pipe;
 	e->deleted = k.deleted;
 	if (k.deleted) {
@@ -224,6 +226,8 @@ fdtab_read(struct fdtab *t, const struct tri_proc *p, struct sockcache *sc)
 	t->socks = sc ? sockcache_get(sc, p) : NULL;
 	if (read_fds(t, p, fddir, infodir) < 0)
 		goto out;
+	if (t->socks)
+		fdtab_sockproto(t, p);
 	tri_proc_fd_count(p, &t->count);
 	/* A pid reused while we read would mix two processes: check. */
 	r = tri_proc_check(p);
@@ -239,6 +243,19 @@ out:
 }
 
 void
+fdtab_sockproto(struct fdtab *t, const struct tri_proc *p)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->v[i].sock == NULL && strcmp(t->v[i].type, "SOCK") == 0 &&
+		    strncmp(t->v[i].link, "socket:", 7) == 0 &&
+		    tri_sock_protoname(p, t->v[i].fd, t->v[i].sproto,
+		    sizeof(t->v[i].sproto)) < 0)
+			t->v[i].sproto[0] = '\0';
+}
+
+void
 fdtab_free(struct fdtab *t)
 {
 	size_t i;
@@ -250,4 +267,9 @@ fdtab_free(struct fdtab *t)
 	free(t->v);
 	t->v = NULL;
 	t->n = 0;
+	for (i = 0; i < t->nx; i++)
+		free(t->x[i].link);
+	free(t->x);
+	t->x = NULL;
+	t->nx = 0;
 }

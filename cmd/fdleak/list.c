@@ -10,55 +10,6 @@
 
 #include "fdleak.h"
 
-struct widths {
-	int	 pid, fd, type, mode, flags, pos;
-};
-
-static void
-measure(struct widths *w, const struct fdtab *tabs, size_t n)
-{
-	char fl[128];
-	const struct fdent *e;
-	size_t i, k;
-	int l;
-
-	*w = (struct widths){ 3, 2, 4, 4, 5, 3 };
-	for (i = 0; i < n; i++)
-		for (k = 0; k < tabs[i].n; k++) {
-			e = &tabs[i].v[k];
-			if ((l = (int)tri_out_digits((unsigned)tabs[i].pid)) > w->pid)
-				w->pid = l;
-			if ((l = (int)tri_out_digits((unsigned)e->fd)) > w->fd)
-				w->fd = l;
-			if ((l = (int)strlen(e->type)) > w->type)
-				w->type = l;
-			if ((l = (int)strlen(fdent_flags(e, fl, sizeof(fl)))) >
-			    w->flags)
-				w->flags = l;
-			if ((l = (int)tri_out_digits(e->fi.pos)) > w->pos)
-				w->pos = l;
-		}
-}
-
-/* One row; written by hand, as printf was a tenth of a listing's time. */
-static void
-print_row(FILE *f, const struct widths *w, pid_t pid, const struct fdent *e)
-{
-	char fl[128], target[PATH_MAX + 2048], head[512], *p = head;
-
-	p = tri_out_put_num(p, (unsigned long long)pid, (size_t)w->pid);
-	p = tri_out_put_num(p, (unsigned long long)e->fd, (size_t)w->fd);
-	p = tri_out_put_word(p, e->type, (size_t)w->type);
-	p = tri_out_put_word(p, fdent_access(e), (size_t)w->mode);
-	p = tri_out_put_word(p, fdent_flags(e, fl, sizeof(fl)),
-	    (size_t)w->flags);
-	p = tri_out_put_num(p, e->fi.pos, (size_t)w->pos);
-	fwrite(head, 1, (size_t)(p - head), f);
-	fdent_target(e, target, sizeof(target));
-	tri_out_fescape(f, target, strlen(target));
-	putc('\n', f);
-}
-
 static void
 list_json_proc(struct tri_json *j, const struct fdtab *t)
 {
@@ -68,6 +19,8 @@ list_json_proc(struct tri_json *j, const struct fdtab *t)
 	summary_json(j, t, true);
 	tri_json_key(j, "fds");
 	tri_json_arr_begin(j);
+	for (k = 0; k < t->nx; k++)
+		list_json_fd(j, &t->x[k]);
 	for (k = 0; k < t->n; k++)
 		list_json_fd(j, &t->v[k]);
 	tri_json_arr_end(j);
@@ -78,12 +31,13 @@ static int
 list_print(const struct ctl *c, FILE *f, struct fdtab *tabs, size_t n)
 {
 	struct tri_json j;
-	struct widths w;
-	size_t i, k;
+	struct fdrow *rows;
+	size_t i, nrows;
 
 	if (c->json) {
 		tri_json_init(&j, f, false);
 		tri_json_obj_begin(&j);
+		tri_json_schema(&j, "fdleak");
 		tri_json_key(&j, "processes");
 		tri_json_arr_begin(&j);
 		for (i = 0; i < n; i++)
@@ -93,14 +47,9 @@ list_print(const struct ctl *c, FILE *f, struct fdtab *tabs, size_t n)
 		tri_json_end(&j);
 		return 0;
 	}
-	measure(&w, tabs, n);
-	if (c->header)
-		fprintf(f, "%*s %*s %-*s %-*s %-*s %*s %s\n", w.pid, "PID",
-		    w.fd, "FD", w.type, "TYPE", w.mode, "MODE", w.flags,
-		    "FLAGS", w.pos, "POS", "TARGET");
-	for (i = 0; i < n; i++)
-		for (k = 0; k < tabs[i].n; k++)
-			print_row(f, &w, tabs[i].pid, &tabs[i].v[k]);
+	rows = rows_of(tabs, n, &nrows);
+	table_print(c, f, rows, nrows);
+	free(rows);
 	if (c->header)
 		for (i = 0; i < n; i++) {
 			putc('\n', f);
@@ -130,8 +79,11 @@ json_sock(struct tri_json *j, const struct fdent *e)
 		} else {
 			tri_json_kstr(j, "local", s->local);
 			tri_json_kstr(j, "remote", s->remote);
-			tri_json_kstr(j, "state", tri_sock_state_name(s->state));
 		}
+		tri_json_kstr(j, "state", tri_sock_state_text(s));
+	} else if (e->sproto[0]) {
+		tri_json_kstr(j, "protocol", e->sproto);
+		tri_json_kbool(j, "bound", false);
 	}
 	tri_json_obj_end(j);
 }
@@ -142,7 +94,12 @@ list_json_fd(struct tri_json *j, const struct fdent *e)
 	char fl[128], target[PATH_MAX + 2048];
 
 	tri_json_obj_begin(j);
-	tri_json_kint(j, "fd", e->fd);
+	if (e->name) {
+		tri_json_key(j, "fd");
+		tri_json_null(j);
+		tri_json_kstr(j, "name", e->name);
+	} else
+		tri_json_kint(j, "fd", e->fd);
 	tri_json_kstr(j, "type", e->type);
 	tri_json_kstr(j, "access", fdent_access(e));
 	tri_json_kstr(j, "flags", fdent_flags(e, fl, sizeof(fl)));
@@ -154,7 +111,9 @@ list_json_fd(struct tri_json *j, const struct fdent *e)
 	tri_json_kstr(j, "target", target);
 	if (e->link[0] == '/') {
 		tri_json_kbool(j, "deleted", e->deleted);
-		tri_json_kuint(j, "size", e->size);
+		tri_json_kuint(j, "size_bytes", e->size);
+		tri_json_kuint(j, "nlink", e->nlink);
+		tri_json_kuint(j, "inode", e->ino);
 	}
 	if (e->info && e->fi.mnt_id >= 0)
 		tri_json_kint(j, "mnt_id", e->fi.mnt_id);
@@ -181,6 +140,7 @@ struct listjob {
 	size_t			 n, next;	/* jobs: n targets, and 1 */
 	pthread_mutex_t		 lock;
 	struct sockcache	*sc;
+	bool			 extra;		/* -x */
 };
 
 static void
@@ -200,8 +160,10 @@ list_job(struct listjob *j, size_t k)
 		j->errs[i] = errno;
 		return;
 	}
-	if (fdtab_read(&j->tabs[i], &j->procs[i], NULL) < 0) {
+	if (fdtab_read(&j->tabs[i], &j->procs[i], NULL) < 0 ||
+	    (j->extra && extra_read(&j->tabs[i], &j->procs[i]) < 0)) {
 		j->errs[i] = errno ? errno : ESRCH;
+		fdtab_free(&j->tabs[i]);
 		tri_proc_close(&j->procs[i]);
 	}
 }
@@ -224,7 +186,8 @@ list_worker(void *arg)
 
 /* Point the sockets of t at their entries in its namespace's table. */
 static void
-fdtab_resolve(struct fdtab *t, struct tri_socktab *st)
+fdtab_resolve(struct fdtab *t, struct tri_socktab *st,
+    const struct tri_proc *p)
 {
 	size_t i;
 
@@ -232,6 +195,7 @@ fdtab_resolve(struct fdtab *t, struct tri_socktab *st)
 	for (i = 0; st && i < t->n; i++)
 		if (strcmp(t->v[i].type, "SOCK") == 0)
 			t->v[i].sock = tri_sock_find(st, t->v[i].ino);
+	fdtab_sockproto(t, p);
 }
 
 static size_t
@@ -272,6 +236,7 @@ list_run(const struct ctl *c)
 	int failed = 0, rc = TRI_EXIT_OK;
 
 	j.n = c->targets.n;
+	j.extra = c->extra;
 	j.pids = c->targets.pids;
 	j.tabs = calloc(j.n, sizeof(*j.tabs));
 	j.procs = calloc(j.n, sizeof(*j.procs));
@@ -285,7 +250,8 @@ list_run(const struct ctl *c)
 			failed = 1;
 			continue;
 		}
-		fdtab_resolve(&j.tabs[i], sockcache_get(&sc, &j.procs[i]));
+		fdtab_resolve(&j.tabs[i], sockcache_get(&sc, &j.procs[i]),
+		    &j.procs[i]);
 		tri_proc_close(&j.procs[i]);
 		if (c->check && pct_of(j.tabs[i].count, j.tabs[i].soft) >
 		    c->max_pct)
