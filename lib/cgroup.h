@@ -92,7 +92,9 @@ struct tri_cgroup_fence {
  * Create the fence named name (one path component) under the caller's
  * cgroups.  Returns 0, or -1 with errno, having removed what it made:
  * ENOENT no pids controller (or, for TRI_FENCE_V2, no v2 freeze; for
- * TRI_FENCE_V1, no v1 freezer), EACCES/EPERM/EROFS not allowed, EEXIST.
+ * TRI_FENCE_V1, no v1 freezer), EACCES/EPERM/EROFS not allowed, EEXIST,
+ * EBUSY (v2) pids cannot be enabled below the caller's cgroup because
+ * it holds processes (cgroup.subtree_control's no-internal-process rule).
  */
 int	tri_cgroup_fence_create(struct tri_cgroup_fence *f, const char *name,
 	    enum tri_fence_mode mode);

@@ -85,6 +85,34 @@ make_child(pid_t self, const char *controller, const char *name, char *out,
 	return 0;
 }
 
+/*
+ * On v2 a child has pids.max only when its parent lists +pids in
+ * cgroup.subtree_control.  Enabling it is refused (EBUSY) while the
+ * parent holds processes of its own, as a login shell's scope does: the
+ * caller must then run from a cgroup delegated for it.
+ */
+static int
+v2_enable_pids(const char *child)
+{
+	char parent[PATH_MAX], *slash;
+
+	if (has_file(child, "pids.max"))
+		return 0;
+	snprintf(parent, sizeof(parent), "%s", child);
+	if ((slash = strrchr(parent, '/')) == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	*slash = '\0';
+	if (put(parent, "cgroup.subtree_control", "+pids") < 0)
+		return -1;
+	if (!has_file(child, "pids.max")) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
+}
+
 /* A v2 child for freezing and killing; "" when v2 cannot freeze here. */
 static int
 make_v2(struct tri_cgroup_fence *f, pid_t self, const char *name)
@@ -119,6 +147,10 @@ tri_cgroup_fence_create(struct tri_cgroup_fence *f, const char *name,
 	if (make_child(self, "pids", name, f->pids, sizeof(f->pids), &v2) < 0)
 		return -1;
 	f->pids_v2 = v2 == 1;
+	if (f->pids_v2 && v2_enable_pids(f->pids) < 0) {
+		e = errno;
+		goto fail;
+	}
 	if (mode == TRI_FENCE_V1 && f->pids_v2) {
 		e = ENOENT;
 		goto fail;

@@ -306,7 +306,8 @@ no_forkguard_cgroups() {
 # start_watcher ARGS...: forkguard --watch in the fence, its output in
 # $T/w.out; waits for its start line.  WATCHER is the pid to wait for.
 start_watcher() {
-	in_fence forkguard --watch --within self -n 1 --json "$@" > "$T/w.out" &
+	# -r 50: a loaded machine forks the bomb slower than the default 200/s
+	in_fence forkguard --watch --within self -n 1 -r 50 --json "$@" > "$T/w.out" &
 	WATCHER=$!
 	track_pid "$WATCHER"
 	wait_until grep -q '"type":"start"' "$T/w.out"
@@ -375,7 +376,7 @@ fenced_child() {
 }
 
 @test "--watch in text: one line per bomb, names escaped" {
-	in_fence forkguard --watch --within self -n 1 > "$T/w.out" &
+	in_fence forkguard --watch --within self -n 1 -r 50 > "$T/w.out" &
 	WATCHER=$!
 	track_pid "$WATCHER"
 	wait_until grep -q "^forkguard: watching" "$T/w.out"

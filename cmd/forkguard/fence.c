@@ -38,6 +38,10 @@ fence_warn(const char *what, int e, bool fatal)
 	else if (e == ENOENT)
 		hint = " (no writable pids controller, or no freezer for the "
 		    "chosen --fence)";
+	else if (e == EBUSY)
+		hint = " (cgroup v2: +pids in cgroup.subtree_control is refused "
+		    "while our cgroup holds processes; run from a cgroup of its "
+		    "own, e.g. systemd-run --scope -p Delegate=yes)";
 	if (fatal)
 		errx(TRI_EXIT_FAIL, "%s: %s%s", what, strerror(e), hint);
 	warnx("no cgroup fence: %s: %s%s", what, strerror(e), hint);
