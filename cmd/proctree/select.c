@@ -69,6 +69,31 @@ select_matches(const struct ctl *ctl, struct tree *tr)
 	return hits;
 }
 
+/* --user: processes of those users (effective uid), with their ancestors
+ * so that the tree still reads from the root down; the number shown. */
+int
+select_users(const struct ctl *ctl, struct tree *tr)
+{
+	signed char *keep = xcalloc(tr->t.n, 1);
+	size_t i;
+	int hits = 0, a;
+
+	/* of what -m left shown, if it ran */
+	for (i = 0; i < tr->t.n; i++) {
+		if (!tr->show[i] ||
+		    !tri_users_match(&ctl->users, tr->t.nodes[i].euid))
+			continue;
+		hits++;
+		keep[i] = 1;
+		for (a = tree_parent(tr, (int)i); a >= 0 && !keep[a];
+		    a = tree_parent(tr, a))
+			keep[a] = 1;
+	}
+	free(tr->show);
+	tr->show = keep;
+	return hits;
+}
+
 /* Orphans: a parent that is gone and not re-read; pstree puts them under 1. */
 static void
 find_orphans(struct tree *tr)
@@ -87,7 +112,7 @@ find_orphans(struct tree *tr)
 }
 
 /* The parent as the tree shows it, orphans included. */
-static int
+int
 tree_parent(const struct tree *tr, int i)
 {
 	const struct tri_pnode *n = &tr->t.nodes[i];
@@ -182,8 +207,9 @@ operand_roots(const struct tree *tr, const char *op, struct roots *rs)
 			    tri_cli_parse_int(op, 1, INT_MAX, &big) == 0)
 				errx(TRI_EXIT_FAIL, "pid %s: no such process",
 				    op);
-			errx(TRI_EXIT_FAIL, "%s: %s", op, errno == ERANGE ?
-			    "pid out of range" : "not a valid pid");
+			errx(TRI_EXIT_FAIL, "%s: %s", xescape_str(op),
+			    errno == ERANGE ? "pid out of range" :
+			    "not a valid pid");
 		}
 		if ((n = tri_ptable_find(&tr->t, pid)) == NULL)
 			errx(TRI_EXIT_FAIL, "pid %d: no such process", (int)pid);
@@ -193,8 +219,8 @@ operand_roots(const struct tree *tr, const char *op, struct roots *rs)
 	errno = 0;
 	if ((pw = getpwnam(op)) == NULL) {
 		if (errno && errno != ENOENT && errno != ESRCH)
-			err(TRI_EXIT_FAIL, "user %s", op);
-		errx(TRI_EXIT_FAIL, "%s: no such user", op);
+			err(TRI_EXIT_FAIL, "user %s", xescape_str(op));
+		errx(TRI_EXIT_FAIL, "%s: no such user", xescape_str(op));
 	}
 	if ((n = tri_ptable_find(&tr->t, 1)) != NULL) {
 		user_roots(tr, tri_ptable_index(&tr->t, n), pw->pw_uid, rs);
@@ -211,7 +237,7 @@ tree_snap(struct tree *tr, unsigned flags)
 {
 	int k;
 
-	if (tri_ptable_snap(&tr->t, flags) < 0)
+	if (snap_read(tr, flags) < 0)				/* snap.c */
 		err(TRI_EXIT_FAIL, "reading the process table");
 	tr->show = xcalloc(tr->t.n, 1);
 	memset(tr->show, 1, tr->t.n);
@@ -228,5 +254,6 @@ tree_free(struct tree *tr)
 	free(tr->show);
 	free(tr->only);
 	free(tr->orphans);
+	free(tr->ns);
 	tri_ptable_free(&tr->t);
 }

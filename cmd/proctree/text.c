@@ -33,6 +33,7 @@ struct render {
 	int			 width_max;	/* 0: never cut */
 	int			*width, *more;
 	int			 depth_cap;
+	bool			 lines;		/* -a, -Z: a line per node */
 };
 
 static void
@@ -84,35 +85,50 @@ put_spaces(struct render *r, int n)
 }
 
 /*
- * End the line.  On a terminal a line wider than it is cut to one column
- * less and ends in "+", as pstree does.  Only our own colour sequences
- * hold an ESC (process text is escaped), so they are skipped when counting.
+ * End the line.  On a terminal a line as wide as it or wider keeps one
+ * column less and then "+", as pstree's out_char does: one "+" for each
+ * byte of the character at the cut (pstree's, on a UTF-8 line-drawing
+ * character: "+++").  Only our own colour sequences hold an ESC (process
+ * text is escaped); they take no column, and those past the cut are still
+ * written, as pstree writes its own, so every colour opened is closed
+ * and a line with nothing coloured gets no escape at all.
  */
 static void
 newline(struct render *r)
 {
-	size_t i = 0;
-	int cols = 0;
+	size_t i = 0, k;
+	int cols = 0, nb;
 
-	if (r->width_max <= 0 || r->cols <= r->width_max) {
+	if (r->width_max <= 0 || r->cols < r->width_max) {
 		fwrite(r->line, 1, r->len, stdout);
-	} else {
-		while (i < r->len) {
-			if (r->line[i] == '\033') {
-				while (i < r->len && r->line[i] != 'm')
-					i++;
-				i++;
-				continue;
-			}
-			if (((unsigned char)r->line[i] & 0xc0) != 0x80 &&
-			    ++cols >= r->width_max)
-				break;
-			i++;
-		}
-		fwrite(r->line, 1, i, stdout);
-		fputs(tri_out_reset(), stdout);
-		putchar('+');
+		goto end;
 	}
+	while (i < r->len) {
+		if (r->line[i] == '\033') {
+			while (i < r->len && r->line[i] != 'm')
+				i++;
+			i++;
+			continue;
+		}
+		if (((unsigned char)r->line[i] & 0xc0) != 0x80 &&
+		    ++cols >= r->width_max)
+			break;
+		i++;
+	}
+	fwrite(r->line, 1, i, stdout);
+	for (nb = 1; i + (size_t)nb < r->len &&
+	    ((unsigned char)r->line[i + (size_t)nb] & 0xc0) == 0x80; nb++)
+		;
+	while (nb-- > 0)
+		putchar('+');
+	for (; i < r->len; i++)
+		if (r->line[i] == '\033') {
+			for (k = i; k < r->len && r->line[k] != 'm'; k++)
+				;
+			fwrite(r->line + i, 1, k - i + 1, stdout);
+			i = k;
+		}
+end:
 	putchar('\n');
 	r->len = 0;
 	r->cols = 0;
@@ -128,6 +144,32 @@ grow_levels(struct render *r, int level)
 	r->more = realloc(r->more, (size_t)r->depth_cap * sizeof(int));
 	if (r->width == NULL || r->more == NULL)
 		err(TRI_EXIT_FAIL, "realloc");
+}
+
+/* -S: the namespaces v does not share with its parent, as pstree names
+ * them; a namespace that cannot be read on either side is left out. */
+static void
+put_ns(struct render *r, const struct vnode *v, int *info)
+{
+	static const char *const names[NS_N] = {
+		"cgroup", "ipc", "mnt", "net", "pid", "user", "uts", "time",
+	};
+	int k;
+
+	if (v->nsv == NULL || v->pnsv == NULL)
+		return;
+	for (k = 0; k < NS_N; k++)
+		if (v->nsv[k] && v->pnsv[k] && v->nsv[k] != v->pnsv[k]) {
+			put(r, (*info)++ ? "," : "(");
+			put(r, names[k]);
+		}
+}
+
+/* -C age: green under a minute, yellow under an hour, red older. */
+static const char *
+age_sgr(double age)
+{
+	return age < 60 ? "32" : age < 3600 ? "33" : "31";
 }
 
 /* The "(pid,pgid,user)" part, or ",pid,..." after a name with -a. */
@@ -148,12 +190,26 @@ put_info(struct render *r, const struct vnode *v, uid_t prev_uid, int *info)
 	}
 	if (ctl->pgids) {
 		put(r, (*info)++ ? "," : "(");
-		snprintf(num, sizeof(num), "%d", (int)v->proc->pgrp);
-		put(r, num);
+		/* pstree's out_int prints nothing for 0 (pid 1's pgid here) */
+		if (v->proc->pgrp != 0) {
+			snprintf(num, sizeof(num), "%d", (int)v->proc->pgrp);
+			put(r, num);
+		}
 	}
-	if (ctl->uid_changes && !v->thr && v->proc->euid != prev_uid) {
+	if (ctl->uid_changes && v->proc->euid != prev_uid) {
 		put(r, (*info)++ ? "," : "(");
 		put(r, user_name(v->proc->euid));
+	}
+	if (ctl->ns_changes)
+		put_ns(r, v, info);
+	if (ctl->scontext) {
+		char *e = xescape_str(v->label ? v->label : "");
+
+		put(r, (*info)++ ? "," : "(");
+		put(r, "`");
+		put(r, e);
+		put(r, "'");
+		free(e);
 	}
 }
 
@@ -165,6 +221,8 @@ put_label(struct render *r, const struct vnode *v, uid_t prev_uid)
 	bool bare = ctl->args && !v->thr && v->proc->cmdline_len == 0;
 	int start = r->cols, info = ctl->args ? 1 : 0;
 
+	if (ctl->color_age)
+		put_sgr(r, age_sgr(v->age));
 	if (v->hl)
 		put_sgr(r, "1");
 	if (bare)
@@ -189,20 +247,72 @@ put_label(struct render *r, const struct vnode *v, uid_t prev_uid)
 }
 
 static void
+put_arg(struct render *r, const char *s)
+{
+	char *e = xescape_str(s);
+
+	put(r, e);
+	free(e);
+}
+
+/*
+ * On a terminal, the arguments as pstree shows them there: it reads only
+ * width + 1 bytes of the command line (the last one turned into a NUL),
+ * splits that at NULs into the arguments after argv[0] plus the text
+ * after the last NUL, puts a space before each but that last piece, and
+ * stops with "..." at an argument that would pass four columns short of
+ * the width.  The command line is the kernel's, with its final NUL.
+ */
+static void
+put_args_cut(struct render *r, const char *cmd, size_t len)
+{
+	size_t size = len + 1, i, nargs = 0;
+	char *buf, *s;
+	int w;
+
+	if (size > (size_t)r->width_max)
+		size = (size_t)r->width_max;	/* pstree's buffer, less one */
+	if ((buf = malloc(size + 1)) == NULL)
+		err(TRI_EXIT_FAIL, "malloc");
+	memcpy(buf, cmd, size);
+	buf[size++] = '\0';
+	for (i = 0; i + 1 < size; i++)
+		if (buf[i] == '\0') {
+			nargs++;
+			while (i + 1 < size && buf[i] == '\0')
+				i++;
+		}
+	s = buf + strlen(buf) + 1;
+	for (i = 0; i < nargs && s < buf + size; i++, s += strlen(s) + 1) {
+		if (i + 1 < nargs)
+			put(r, " ");
+		w = (int)tri_out_width(s);
+		if (r->cols + 1 + w > r->width_max - (i + 1 == nargs ? 0 : 4)) {
+			put(r, "...");
+			break;
+		}
+		put_arg(r, s);
+	}
+	free(buf);
+}
+
+/* The arguments after argv[0] (which the name shows already), as pstree
+ * prints them: each after a space, whole, when lines are not cut. */
+static void
 put_args(struct render *r, const struct vnode *v)
 {
 	const char *s = v->proc->cmdline, *end;
-	char *e;
 
 	if (v->thr || s == NULL || v->proc->cmdline_len == 0)
 		return;
+	if (r->width_max > 0) {
+		put_args_cut(r, s, v->proc->cmdline_len);
+		return;
+	}
 	end = s + v->proc->cmdline_len;
-	/* argv[0] is shown by the name already, as pstree does. */
 	for (s += strlen(s) + 1; s < end; s += strlen(s) + 1) {
 		put(r, " ");
-		e = xescape(s, strlen(s));
-		put(r, e);
-		free(e);
+		put_arg(r, s);
 	}
 }
 
@@ -216,6 +326,9 @@ same_tree(const struct ctl *ctl, const struct vnode *a, const struct vnode *b)
 	    a->nkids != b->nkids || a->hl != b->hl || a->nsb || b->nsb)
 		return false;
 	if (ctl->uid_changes && a->proc->euid != b->proc->euid)
+		return false;
+	if (ctl->ns_changes && a->nsv && b->nsv &&
+	    memcmp(a->nsv, b->nsv, NS_N * sizeof(*a->nsv)) != 0)
 		return false;
 	if (ctl->pgids && a->proc->pgrp != b->proc->pgrp)
 		return false;
@@ -231,7 +344,7 @@ group(const struct render *r, const struct vnode *v, int i, bool *used)
 {
 	int j, count = 0;
 
-	if (!r->ctl->compact || (r->ctl->args && !v->kids[i]->thr))
+	if (!r->ctl->compact || (r->lines && !v->kids[i]->thr))
 		return 0;
 	for (j = i + 1; j < v->nkids; j++)
 		if (!used[j] && same_tree(r->ctl, v->kids[i], v->kids[j])) {
@@ -288,17 +401,22 @@ dump(struct render *r, const struct vnode *v, int level, int rep, bool leaf,
 	w = put_label(r, v, prev_uid);
 	if (r->ctl->args)
 		put_args(r, v);
-	if (r->ctl->args || v->nkids == 0) {
+	if (r->ctl->color_age)
+		put_reset(r);
+	if (r->lines || v->nkids == 0) {
 		while (closing-- > 0)
 			put(r, "]");
 		newline(r);
 	}
 	grow_levels(r, level);
 	r->more[level] = !last;
-	r->width[level] = r->ctl->args ? 1 : w + add;
+	/* pstree's width in that layout: 1 with -a, 0 without, one less
+	 * for a one-column name */
+	r->width[level] = r->lines ? (r->ctl->args ? 1 : 0) +
+	    ((int)tri_out_width(v->name) > 1 ? 0 : -1) : w + add;
 	if (v->nkids == 0)
 		return;
-	if (!r->ctl->args && r->width_max > 0 && r->cols >= r->width_max) {
+	if (!r->lines && r->width_max > 0 && r->cols + 1 >= r->width_max) {
 		put(r, r->sym->first_3);
 		put(r, "+");
 		newline(r);
@@ -308,7 +426,7 @@ dump(struct render *r, const struct vnode *v, int level, int rep, bool leaf,
 	for (i = 0; i < v->nkids; i = next) {
 		count = group(r, v, i, used);
 		next = next_unused(v, i, used);
-		if (r->ctl->args) {
+		if (r->lines) {
 			dump(r, v->kids[i], level + 1, count + 1, false,
 			    next >= v->nkids, v->proc->euid, count ? 1 : 0);
 			continue;
@@ -353,16 +471,24 @@ pick_width(const struct ctl *ctl)
 	return 132;
 }
 
+/* The trees, or with -N each namespace as "[inode]" and its trees. */
 void
-print_text(const struct ctl *ctl, struct vnode **views, int n)
+print_text(const struct ctl *ctl, struct vnode **views, int n,
+    const struct nsgroup *g, int ng)
 {
 	struct render r = { .ctl = ctl };
-	int k;
+	int k, i;
 
 	r.sym = pick_syms(ctl);
+	r.lines = ctl->args || ctl->scontext;
 	r.width_max = pick_width(ctl);
-	for (k = 0; k < n; k++)
+	for (k = 0; g == NULL && k < n; k++)
 		dump(&r, views[k], 0, 1, true, true, 0, 0);
+	for (k = 0; g && k < ng; k++) {
+		printf("[%lu]\n", g[k].inode);
+		for (i = 0; i < g[k].n; i++)
+			dump(&r, g[k].roots[i], 0, 1, true, true, 0, 0);
+	}
 	free(r.line);
 	free(r.width);
 	free(r.more);

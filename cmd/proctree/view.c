@@ -1,5 +1,7 @@
 /* cmd/proctree/view.c - the tree as shown: names, marks, namespaces, order. */
 #include <err.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,12 @@ xcalloc(size_t n, size_t size)
 	if (p == NULL)
 		err(TRI_EXIT_FAIL, "calloc");
 	return p;
+}
+
+char *
+xescape_str(const char *s)
+{
+	return xescape(s, strlen(s));
 }
 
 char *
@@ -73,6 +81,30 @@ set_mark(struct vnode *v, char state, bool zombie)
 	}
 }
 
+/*
+ * -Z: the security context as pstree prints it when no LSM library
+ * answers: /proc/PID/attr/current without its last byte (the newline).
+ * "" where there is none (no LSM, or EINVAL as here without AppArmor).
+ */
+static char *
+read_label(pid_t id)
+{
+	char path[64], buf[4096], *l;
+	ssize_t n = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/attr/current", (int)id);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';	/* the first line; NUL-ended */
+	if ((l = strdup(buf)) == NULL)
+		err(TRI_EXIT_FAIL, "strdup");
+	return l;
+}
+
 static struct vnode *
 new_thread(const struct ctl *ctl, const struct tri_pnode *p,
     const struct tri_pthread *th, bool hl)
@@ -80,19 +112,22 @@ new_thread(const struct ctl *ctl, const struct tri_pnode *p,
 	struct vnode *v = xcalloc(1, sizeof(*v));
 	const char *raw = ctl->thread_names ? th->comm : p->comm;
 	size_t n = strlen(raw);
-	char *e = xescape(raw, n), *name;
 
-	if ((name = malloc(strlen(e) + 3)) == NULL)
+	/* pstree names a thread "{name}" and sorts it by that text, so
+	 * '{' puts threads after most process names (issue 16). */
+	if ((v->key = malloc(n + 3)) == NULL)
 		err(TRI_EXIT_FAIL, "malloc");
-	sprintf(name, "{%s}", e);
-	free(e);
+	snprintf(v->key, n + 3, "{%s}", raw);
+	v->name = xescape(v->key, n + 2);
 	v->proc = p;
 	v->thr = th;
 	v->id = th->tid;
-	v->name = name;
-	v->key = raw;
 	v->hl = hl;
 	set_mark(v, th->state, false);
+	if (ctl->scontext)
+		v->label = read_label(th->tid);
+	if (ctl->color_age)
+		v->age = tri_proc_age(p->start);
 	return v;
 }
 
@@ -118,8 +153,9 @@ ns_boundary(struct vnode *v, const struct tree *tr, int i)
 			v->nspid = st.nspid[st.nspid_n - 1];
 		tri_proc_close(&p);
 	}
-	if (tri_cgroup_path(n->pid, NULL, path, sizeof(path)) == 0)
-		v->cgroup = xescape(path, strlen(path));
+	if (tri_cgroup_path(n->pid, NULL, path, sizeof(path)) == 0 &&
+	    (v->cgroup = strdup(path)) == NULL)
+		err(TRI_EXIT_FAIL, "strdup");
 }
 
 static int
@@ -198,7 +234,7 @@ build(const struct ctl *ctl, const struct tree *tr, int i, bool hl)
 
 	v->proc = n;
 	v->id = n->pid;
-	v->key = n->comm;
+	v->key = (char *)n->comm;
 	v->name = xescape(n->comm, strlen(n->comm));
 	v->hl = hl || (ctl->highlight && n->pid == ctl->highlight);
 	/* A highlighted pid lights up its ancestors: ask the table. */
@@ -211,6 +247,16 @@ build(const struct ctl *ctl, const struct tree *tr, int i, bool hl)
 	set_mark(v, n->state, n->zombie);
 	if (ctl->ns)
 		ns_boundary(v, tr, i);
+	if (tr->ns) {
+		int p = tree_parent(tr, i);
+
+		v->nsv = tr->ns[i];
+		v->pnsv = p >= 0 ? tr->ns[p] : NULL;
+	}
+	if (ctl->scontext)
+		v->label = read_label(n->pid);
+	if (ctl->color_age)
+		v->age = tri_proc_age(n->start);
 	build_kids(ctl, tr, i, v);
 	return v;
 }
@@ -225,6 +271,9 @@ free_view(struct vnode *v)
 	free(v->kids);
 	free(v->name);
 	free(v->cgroup);
+	free(v->label);
+	if (v->thr)
+		free(v->key);
 	free(v);
 }
 

@@ -21,7 +21,9 @@
  *   "pt-zombie", exited with status 7 and never reaped;
  *   "pt-stopped", stopped by SIGSTOP;
  *   "pt-vfork", in state D while its vfork child "pt-vchild" waits;
- *   "pt-nobody", running as uid 65534.
+ *   "pt-nobody", running as uid 65534;
+ *   "pt-mixed", with two threads and the children "zz-kid" and "~kid":
+ *   pstree sorts its threads as "{pt-mixed}", between the two.
  * Every child reports on a pipe when its state is in place, so the ready
  * line is printed only when the whole tree exists.
  */
@@ -134,6 +136,26 @@ simple(const char *name, char tag)
 	block();
 }
 
+/* Threads and child processes under one parent. */
+static void
+mixed(void)
+{
+	pthread_t t;
+	int i;
+
+	if (spawn("pt-mixed") > 0)
+		return;
+	simple("~kid", 'y');
+	simple("zz-kid", 'z');
+	pthread_barrier_init(&barrier, NULL, 3);
+	for (i = 0; i < 2; i++)
+		if (pthread_create(&t, NULL, thread_main, (void *)"pt-mixed"))
+			_exit(1);
+	pthread_barrier_wait(&barrier);
+	report('m');
+	block();
+}
+
 static void
 nobody(void)
 {
@@ -216,7 +238,8 @@ main(void)
 	threads();
 	vpid = dstate();
 	nobody();
-	want = 1 + NFAN + 3 + 1 + 1 + 1;
+	mixed();
+	want = 1 + NFAN + 3 + 1 + 1 + 1 + 3;
 	for (i = 0; i < want; i++) {
 		if (read(fds[0], &m, sizeof(m)) != sizeof(m))
 			errx(1, "a child failed");
@@ -230,9 +253,10 @@ main(void)
 	while (!in_state(vpid, 'D'))
 		usleep(5000);
 	printf("ready %d chain=%d zombie=%d stopped=%d threads=%d vfork=%d "
-	    "vchild=%d red=%d nobody=%d\n", (int)getpid(), (int)pids['c'],
+	    "vchild=%d red=%d nobody=%d mixed=%d\n", (int)getpid(), (int)pids['c'],
 	    (int)zpid, (int)spid, (int)pids['t'], (int)vpid,
-	    (int)pids['d'], (int)pids['r'], (int)pids['n']);
+	    (int)pids['d'], (int)pids['r'], (int)pids['n'],
+	    (int)pids['m']);
 	fflush(stdout);
 	block();
 }
