@@ -175,7 +175,7 @@ fd_line() {
 	jq -e '.file_max > 0 and .file_nr > 0' <<<"$output"
 	assert_equal "$(jq '.by_count | length' <<<"$output")" 3
 	# the bash above holds 80+ of a limit of 100: first by percent
-	assert_equal "$(jq -r '.by_pct[0].soft_limit' <<<"$output")" 100
+	assert_equal "$(jq -r '.by_percent[0].soft_limit' <<<"$output")" 100
 	run -0 fdleak --top=2
 	assert_line --index 0 --regexp '^system: [0-9]+ file handles in use of file-max [0-9]+'
 	assert_line "by fd count:"

@@ -98,6 +98,7 @@ print_closed(const struct ctl *c, pid_t pid, const char *what, int sig)
 	if (c->json) {
 		tri_json_init(&j, stdout, false);
 		tri_json_obj_begin(&j);
+		tri_json_schema(&j, "fdleak");
 		tri_json_kint(&j, "pid", pid);
 		tri_json_kint(&j, "fd", c->close_fd);
 		tri_json_kstr(&j, "link", what);

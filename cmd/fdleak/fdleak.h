@@ -2,6 +2,7 @@
 #ifndef FDLEAK_H
 #define FDLEAK_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -122,6 +123,8 @@ int	limits_read(const struct tri_proc *p, unsigned long long *soft,
 double	pct_of(unsigned long count, unsigned long long soft);
 /* The realtime clock in seconds since the epoch, for time_unix. */
 double	now_unix(void);
+/* errno of a target that is a kernel thread (no fd table of its own) */
+#define E_KTHREAD	EMEDIUMTYPE
 /* "pid 42: " errors in the project's wording. */
 void	warn_target(pid_t pid, int err);
 
@@ -167,6 +170,12 @@ void	list_json_fd(struct tri_json *j, const struct fdent *e);
 int	summary_run(const struct ctl *c);
 void	summary_text(FILE *f, const struct fdtab *t, bool types);
 void	summary_json(struct tri_json *j, const struct fdtab *t, bool types);
+struct tri_prom;
+/* --prom: metric family k (0 open fds, 1 soft limit, 2 hard limit, 3 %
+ * of the soft limit) of one process; an unlimited limit is left out. */
+void	prom_proc(struct tri_prom *pr, int k, pid_t pid, const char *comm,
+	    unsigned long count, unsigned long long soft,
+	    unsigned long long hard);
 /* A limit in JSON: unlimited is null. */
 void	json_limit(struct tri_json *j, const char *k, unsigned long long v);
 

@@ -18,6 +18,8 @@ warn_target(pid_t pid, int e)
 {
 	if (e == ESRCH || e == ENOENT)
 		warnx("pid %d: no such process", (int)pid);
+	else if (e == E_KTHREAD)
+		warnx("pid %d: kernel thread, no fds of its own", (int)pid);
 	else if (e == EACCES || e == EPERM)
 		warnx("pid %d: fd: %s (%s)", (int)pid, strerror(e),
 		    tri_caps_hint(CAP_SYS_PTRACE));
@@ -216,6 +218,10 @@ fdtab_read(struct fdtab *t, const struct tri_proc *p, struct sockcache *sc)
 	t->pid = p->pid;
 	if (tri_proc_read_stat(p, &st) < 0)
 		return -1;
+	if (tri_proc_is_kthread(&st)) {
+		errno = E_KTHREAD;
+		return -1;
+	}
 	memcpy(t->comm, st.comm, sizeof(t->comm));
 	if ((fddir = tri_proc_fd_opendir(p, false)) < 0)
 		return -1;

@@ -141,7 +141,8 @@ run_report_json(const struct tracee *te, const struct fdtab *tab, int status,
 
 	tri_json_init(&j, stderr, false);
 	tri_json_obj_begin(&j);
-	tri_json_kstr(&j, "event", "exit");
+	tri_json_schema(&j, "fdleak");
+	tri_json_kstr(&j, "type", "exit");
 	tri_json_kint(&j, "pid", te->pid);
 	tri_json_kstr(&j, "comm", tab->comm);
 	tri_json_kstr(&j, "status", tri_proc_describe_status(status, desc,

@@ -7,6 +7,7 @@
 
 #include "fdleak.h"
 #include "fdverdict.h"
+#include "prom.h"
 
 #define SELECT_LIMIT	TRI_FDVERDICT_SELECT_LIMIT
 
@@ -125,6 +126,36 @@ summary_json(struct tri_json *j, const struct fdtab *t, bool types)
 	tri_json_kstr(j, "verdict", v.verdict);
 }
 
+void
+prom_proc(struct tri_prom *pr, int k, pid_t pid, const char *comm,
+    unsigned long count, unsigned long long soft, unsigned long long hard)
+{
+	static const char *const name[] = {
+		"triage_fdleak_open_fds", "triage_fdleak_soft_limit_fds",
+		"triage_fdleak_hard_limit_fds",
+		"triage_fdleak_soft_limit_used_percent",
+	};
+	static const char *const help[] = {
+		"Open file descriptors of the process.",
+		"RLIMIT_NOFILE soft limit of the process.",
+		"RLIMIT_NOFILE hard limit of the process.",
+		"Open fds as a percentage of the soft limit.",
+	};
+	char spid[24];
+	const char *labels[] = { "pid", spid, "comm", comm, NULL };
+	double v;
+
+	snprintf(spid, sizeof(spid), "%d", (int)pid);
+	if ((k == 1 && soft == RLIM_INFINITY) ||
+	    (k == 2 && hard == RLIM_INFINITY) ||
+	    (k == 3 && (soft == RLIM_INFINITY || soft == 0)))
+		return;
+	v = k == 0 ? (double)count : k == 1 ? (double)soft : k == 2 ?
+	    (double)hard : pct_of(count, soft);
+	tri_prom_family(pr, name[k], "gauge", help[k]);
+	tri_prom_sample(pr, name[k], labels, v);
+}
+
 /*
  * The fast headroom: the count is st_size of fd/, and the fd table is
  * read only when FDSize says fds at or above 1024 may exist, to find the
@@ -134,6 +165,7 @@ static int
 summary_read(struct fdtab *t, const struct tri_proc *p)
 {
 	struct tri_status st;
+	struct tri_stat ks;
 	size_t n;
 	int fddir, *fds;
 
@@ -141,6 +173,13 @@ summary_read(struct fdtab *t, const struct tri_proc *p)
 	t->pid = p->pid;
 	t->maxfd = -1;
 	t->soft = t->hard = RLIM_INFINITY;
+
+	if (tri_proc_read_stat(p, &ks) < 0)
+		return -1;
+	if (tri_proc_is_kthread(&ks)) {
+		errno = E_KTHREAD;
+		return -1;
+	}
 	if (tri_proc_read_status(p, &st) < 0)
 		return -1;
 	snprintf(t->comm, sizeof(t->comm), "%s", st.name);
@@ -164,13 +203,17 @@ summary_run(const struct ctl *c)
 {
 	struct tri_proc p;
 	struct tri_json j;
-	struct fdtab t;
-	size_t i;
+	struct tri_prom pr;
+	struct fdtab t, *tabs;
+	size_t i, k, ntabs = 0;
 	int rc = TRI_EXIT_OK, failed = 0;
 
+	if ((tabs = calloc(c->targets.n + 1, sizeof(*tabs))) == NULL)
+		return TRI_EXIT_FAIL;
 	if (c->json) {
 		tri_json_init(&j, stdout, false);
 		tri_json_obj_begin(&j);
+		tri_json_schema(&j, "fdleak");
 		tri_json_key(&j, "processes");
 		tri_json_arr_begin(&j);
 	}
@@ -182,15 +225,28 @@ summary_run(const struct ctl *c)
 			continue;
 		}
 		tri_proc_close(&p);
+		if (c->check && pct_of(t.count, t.soft) > c->max_pct)
+			rc = TRI_EXIT_FOUND;
+		if (c->prom) {
+			tabs[ntabs++] = t;
+			continue;
+		}
 		if (c->json) {
 			tri_json_obj_begin(&j);
 			summary_json(&j, &t, false);
 			tri_json_obj_end(&j);
 		} else
 			summary_text(stdout, &t, false);
-		if (c->check && pct_of(t.count, t.soft) > c->max_pct)
-			rc = TRI_EXIT_FOUND;
 	}
+	if (c->prom) {
+		tri_prom_init(&pr, stdout);
+		for (k = 0; k < 4; k++)
+			for (i = 0; i < ntabs; i++)
+				prom_proc(&pr, (int)k, tabs[i].pid,
+				    tabs[i].comm, tabs[i].count, tabs[i].soft,
+				    tabs[i].hard);
+	}
+	free(tabs);
 	if (c->json) {
 		tri_json_arr_end(&j);
 		tri_json_obj_end(&j);
