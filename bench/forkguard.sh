@@ -43,17 +43,19 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# in_cg PIDSDIR FREEZERDIR CMD...: CMD inside those cgroups, time-limited
+# in_cg PIDSDIR FREEZERDIR CMD...: CMD inside those cgroups, time-limited.
+# It execs (a shell that waited would print "Killed" for the bomb's
+# timeout): call it in a subshell or with &.
 in_cg() {
-	timeout -k 5 60 bash -c 'echo $$ > "$1/cgroup.procs" &&
+	exec timeout -k 5 60 bash -c 'echo $$ > "$1/cgroup.procs" &&
 		echo $$ > "$2/cgroup.procs" && shift 2 && exec "$@"' _ "$@"
 }
 
 # One forkguard run: "detect_ms contain_ms peak"
 run_forkguard() {
 	local first det ems peak
-	in_cg "$P" "$F" "$FG" -m "$MAX" --json -o "$tmp/r.json" -- \
-		"$BOMB" -t "$tmp/first" > /dev/null
+	(in_cg "$P" "$F" "$FG" -m "$MAX" --json -o "$tmp/r.json" -- \
+		"$BOMB" -t "$tmp/first" > /dev/null)
 	read -r first _ < "$tmp/first"
 	det=$(jq .detected_at_mono_s "$tmp/r.json")
 	ems=$(jq .containment.empty_ms "$tmp/r.json")
@@ -68,6 +70,7 @@ run_by_hand() {
 	mkdir "$c" "$z"
 	echo "$MAX" > "$c/pids.max"
 	in_cg "$c" "$z" "$BOMB" -t "$tmp/first" > /dev/null &
+	disown $!	# its end (by SIGKILL) is no news: no "Killed" line
 	while [ "$(awk '$1 == "max" { print $2 }' "$c/pids.events")" = 0 ]; do
 		sleep 0.01
 	done
@@ -78,7 +81,6 @@ run_by_hand() {
 	while [ -n "$(cat "$c/cgroup.procs")" ]; do sleep 0.001; done
 	end=$(date +%s%N)
 	peak=$(cat "$c/pids.peak" 2>/dev/null || echo "?")
-	{ wait; } 2>/dev/null	# not the shell's "Killed" line
 	read -r first real < "$tmp/first"
 	rmdir "$c" "$z"
 	awk -v d="$det" -v r="$real" -v e="$end" -v p="$peak" \
