@@ -363,3 +363,43 @@ attach_and_interrupt() {	# attach_and_interrupt SIGNAL
 	run -0 grep -E '^accept4\([0-9]+<TCP:\[127\.0\.0\.1:[0-9]+\]>, NULL, NULL, SOCK_CLOEXEC\) = [0-9]+<TCP:\[127\.0\.0\.1:[0-9]+->127\.0\.0\.1:[0-9]+\]>$' "$T/t"
 	run -0 grep -E '^recvfrom\([0-9]+<TCP:\[127\.0\.0\.1:[0-9]+->127\.0\.0\.1:[0-9]+\]>, "ping", 16, 0, NULL, NULL\) = 4$' "$T/t"
 }
+
+# launch_spin: systrace -- systrace-spin in a process group of its own,
+# as a shell would run it; SPID is systrace's pid, PID the helper's.
+launch_spin() {
+	local T=$BATS_TEST_TMPDIR word rest
+	rm -f "$T/fifo"
+	mkfifo "$T/fifo"
+	setsid systrace -o "$T/t" -- "$HELPERS/systrace-spin" 1 > "$T/fifo" &
+	SPID=$!
+	track_pid $SPID
+	exec {fd}< "$T/fifo"
+	read -r -t 20 -u $fd word PID rest
+	[ "$word" = ready ]
+}
+
+ended() {	# ended PID: gone, or a zombie waiting for us
+	[ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
+}
+
+@test "launched: SIGTERM to systrace ends the program with it, 128+15" {
+	local rc=0
+	launch_spin
+	kill -TERM $SPID
+	wait_until ended $SPID
+	wait $SPID || rc=$?
+	assert_equal "$rc" 143
+	run ! kill -0 "$PID"
+}
+
+@test "launched: the terminal's SIGINT reaches the program, systrace follows it" {
+	local rc=0
+	launch_spin
+	kill -INT -- -$SPID
+	wait_until ended $SPID
+	wait $SPID || rc=$?
+	assert_equal "$rc" 130
+	grep -q '^+++ killed by SIGINT +++$' "$BATS_TEST_TMPDIR/t" ||
+		fail "$(tail -3 "$BATS_TEST_TMPDIR/t")"
+	grep -q -- '--- SIGINT {si_signo=SIGINT, si_code=SI_USER, ' "$BATS_TEST_TMPDIR/t"
+}
