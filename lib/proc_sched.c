@@ -100,6 +100,27 @@ status_value(const char *line, const char *key, size_t klen)
 }
 
 /*
+ * status writes a name's newline as backslash-n and a backslash as two
+ * backslashes, where stat and sched give the bytes: undo it, so the name
+ * is raw, as every other name is, and escaped once, at output.
+ */
+static void
+unescape_name(char *dst, size_t size, const char *v, const char *eol)
+{
+	size_t n = 0;
+
+	for (; v < eol && n + 1 < size; v++) {
+		if (*v == '\\' && v + 1 < eol && (v[1] == 'n' || v[1] == '\\')) {
+			dst[n++] = v[1] == 'n' ? '\n' : '\\';
+			v++;
+		} else {
+			dst[n++] = *v;
+		}
+	}
+	dst[n] = '\0';
+}
+
+/*
  * Name is the first line and the ctxt lines the last two, so scan line
  * starts only; the field names are fixed by the kernel.
  */
@@ -114,12 +135,7 @@ tri_proc_parse_ctxt(const char *buf, size_t len, struct tri_ctxt *c)
 		if ((eol = memchr(s, '\n', (size_t)(end - s))) == NULL)
 			eol = end;
 		if ((v = status_value(s, "Name", 4)) != NULL) {
-			size_t n = (size_t)(eol - v);
-
-			if (n >= sizeof(c->name))
-				n = sizeof(c->name) - 1;
-			memcpy(c->name, v, n);
-			c->name[n] = '\0';
+			unescape_name(c->name, sizeof(c->name), v, eol);
 		} else if ((v = status_value(s, "voluntary_ctxt_switches",
 		    23)) != NULL) {
 			found += number(&v, &c->vol) == 0;

@@ -13,6 +13,9 @@ enum {
 					   (task/ read only where nlwp > 1) */
 	TRI_PT_NS	= 1 << 2,	/* PID namespace inode */
 	TRI_PT_UID	= 1 << 3,	/* effective uid */
+	TRI_PT_STAT	= 1 << 4,	/* read /proc/PID/stat directly, not
+					   through libproc2 (alone, or with
+					   TRI_PT_THREADS; lib/ptable.c) */
 };
 
 struct tri_pthread {

@@ -278,12 +278,16 @@ reap_and_verify() {
 	start_parent -g 100
 	run -0 zombies --watch -i 0.5 -n 4 --json -p "$HELPER_PID"
 	[ "${#lines[@]}" -eq 4 ]
+	json_vocab zombies stream
 	# the first zombie may not have died yet at the first sample
 	run -0 jq -s -e '
 		(.[0].parents[0].zombies // 0) as $a | (.[3].parents[0].zombies) as $b |
-		(.[3].time - .[0].time) as $t |
+		(.[3].elapsed_seconds - .[0].elapsed_seconds) as $t |
+		(.[3].time_unix - .[0].time_unix) as $u |
+		($u - $t | fabs) < 0.2 and all(.[]; .type == "sample") and
 		$b > $a and (($b - $a) / $t) > 5 and (($b - $a) / $t) < 15 and
-		.[3].parents[0].rate > 5 and .[3].parents[0].rate < 15 and
+		.[3].parents[0].zombies_per_second > 5 and
+		.[3].parents[0].zombies_per_second < 15 and
 		.[3].parents[0].oldest_seen_seconds >= 1.4' <<< "$output"
 	run -0 zombies --watch -i 0.3 -n 2 -p "$HELPER_PID"
 	assert_line --index 0 --regexp '^ *TIME +PPID +ZOMBIES +NEW +RATE/S +DEAD-FOR +SEEN +NAME$'

@@ -9,15 +9,22 @@
 #include "zombies.h"
 
 enum {
-	OPT_DRY_RUN = TRI_OPT_FIRST_FREE,
+	OPT_PROM = TRI_OPT_FIRST_FREE,
 };
 
+static const char shortopts[] = "acdfFhi:m:n:op:rS:u:Vw";
+
+/* -S keys, in the order of enum zsort. */
+static const char *const sort_keys[] = { "pid", "age", "parent", "count",
+    NULL };
+
 static const char short_usage[] =
-"Usage: zombies [-a] [-p pid[,pid...]] [--json] [--no-header] [--color=when]\n"
-"       zombies -c [-m seconds] [-p pid]\n"
-"       zombies -w [-i seconds] [-n count] [-p pid]\n"
+"Usage: zombies [-a] [-p pid[,pid...]] [-u user[,user...]] [-S key]\n"
+"               [--json | --prom] [--no-header] [--color[=when]]\n"
+"       zombies -c [-m seconds] [-p pid] [-u user]\n"
+"       zombies -w [-i seconds] [-n count] [-p pid] [-u user]\n"
 "       zombies -o [-p pid]\n"
-"       zombies -r [-d] [-f] [-m seconds] [-p pid]\n";
+"       zombies -r [-d] [-f] [-F] [-m seconds] [-p pid] [-u user]\n";
 
 static void usage(int status) __attribute__((noreturn));
 static void parse_options(struct ctl *, int, char **);
@@ -34,6 +41,10 @@ usage(int status)
 "\nFind zombie processes, explain why their parent does not reap them,\n"
 "and reap them without killing the parent.\n\n"
 "  -p, --pid pid[,...]   only the subtrees of these pids or process names\n"
+"  -u, --user user[,...] only zombies of these users (names or uids)\n"
+"  -S, --sort key        order of the zombie table: pid (default), age\n"
+"                        (longest dead first), parent, count (parents\n"
+"                        with the most zombies first)\n"
 "  -a, --all             also list exited thread-group leaders whose\n"
 "                        threads still run (not zombies), labelled\n"
 "  -o, --orphans         list adopted processes whose session or process\n"
@@ -48,9 +59,12 @@ usage(int status)
 "                        wait4 injected into it with ptrace\n"
 "  -d, --dry-run         with --reap: say what would be done\n"
 "  -f, --force           with --reap: also reap children of PID 1\n"
+"  -F, --force-held      with --reap: also when the parent is stopped or\n"
+"                        traced (preap -F), with a warning\n"
 "      --json            print JSON\n"
+"      --prom            print Prometheus metrics (node_exporter textfile)\n"
 "      --no-header       leave out table headers\n"
-"      --color=when      auto, always or never\n"
+"      --color[=when]    auto, always (no value) or never\n"
 "  -h, --help            print this help\n"
 "  -V, --version         print the version\n"
 "\nExit status: 0 ok, 1 --check found an old zombie or --reap left some,\n"
@@ -87,8 +101,14 @@ check_combinations(const struct ctl *ctl, bool sampling)
 		warnx("-i and -n go with --watch");
 		usage(TRI_EXIT_FAIL);
 	}
-	if ((ctl->dry_run || ctl->force) && !ctl->reap) {
-		warnx("--dry-run and --force go with --reap");
+	if ((ctl->dry_run || ctl->force || ctl->force_held) && !ctl->reap) {
+		warnx("--dry-run, --force and --force-held go with --reap");
+		usage(TRI_EXIT_FAIL);
+	}
+	if (ctl->prom && (ctl->json || ctl->reap || ctl->watch ||
+	    ctl->orphans)) {
+		warnx("--prom goes with the zombie list or --check, not with"
+		    " --json, --reap, --watch or --orphans");
 		usage(TRI_EXIT_FAIL);
 	}
 }
@@ -99,10 +119,11 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "all",	no_argument,		NULL, 'a' },
 		{ "check",	no_argument,		NULL, 'c' },
-		{ "color",	required_argument,	NULL, TRI_OPT_COLOR },
+		{ "color",	optional_argument,	NULL, TRI_OPT_COLOR },
 		{ "count",	required_argument,	NULL, 'n' },
 		{ "dry-run",	no_argument,		NULL, 'd' },
 		{ "force",	no_argument,		NULL, 'f' },
+		{ "force-held",	no_argument,		NULL, 'F' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "interval",	required_argument,	NULL, 'i' },
 		{ "json",	no_argument,		NULL, TRI_OPT_JSON },
@@ -110,7 +131,10 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		{ "no-header",	no_argument,		NULL, TRI_OPT_NO_HEADER },
 		{ "orphans",	no_argument,		NULL, 'o' },
 		{ "pid",	required_argument,	NULL, 'p' },
+		{ "prom",	no_argument,		NULL, OPT_PROM },
 		{ "reap",	no_argument,		NULL, 'r' },
+		{ "sort",	required_argument,	NULL, 'S' },
+		{ "user",	required_argument,	NULL, 'u' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "watch",	no_argument,		NULL, 'w' },
 		{ NULL,		0,			NULL, 0 }
@@ -122,13 +146,14 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 	ctl->min_age = 5;
 	ctl->header = true;
 	ctl->sample.interval = 1;
-	while ((c = getopt_long(argc, argv, "acdfhi:m:n:op:rVw", longopts,
-	    NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': ctl->all = true; break;
 		case 'c': ctl->check = true; break;
 		case 'd': ctl->dry_run = true; break;
 		case 'f': ctl->force = true; break;
+		case 'F': ctl->force_held = true; break;
 		case 'h': usage(TRI_EXIT_OK);
 		case 'i':
 			ctl->sample.interval = tri_cli_seconds_or_exit("-i",
@@ -144,18 +169,31 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		case 'o': ctl->orphans = true; break;
 		case 'p': add_targets(ctl, optarg); break;
 		case 'r': ctl->reap = true; break;
+		case 'S':
+			ctl->sort = tri_cli_sort_or_exit(optarg, sort_keys);
+			break;
+		case 'u': tri_users_add_or_exit(&ctl->users, optarg); break;
 		case 'V': tri_cli_version_exit();
 		case 'w': ctl->watch = true; break;
 		case TRI_OPT_COLOR:
-			color = tri_cli_color_or_exit(optarg);
+			color = optarg ? tri_cli_color_or_exit(optarg) :
+			    TRI_COLOR_ALWAYS;
 			break;
 		case TRI_OPT_JSON: ctl->json = true; break;
 		case TRI_OPT_NO_HEADER: ctl->header = false; break;
-		default: usage(TRI_EXIT_FAIL);
+		case OPT_PROM: ctl->prom = true; break;
+		default: tri_cli_bad_option(argv, shortopts);
 		}
 	}
+	if (optind > 1 && strcmp(argv[optind - 1], "--") == 0)
+		errx(TRI_EXIT_FAIL, "'--': zombies runs no program and takes"
+		    " no operands");
 	if (optind < argc) {
-		warnx("unexpected argument: %s", argv[optind]);
+		char *esc = tri_out_escape_dup(argv[optind],
+		    strlen(argv[optind]));
+
+		warnx("unexpected argument: %s", esc ? esc : "?");
+		free(esc);
 		usage(TRI_EXIT_FAIL);
 	}
 	check_combinations(ctl, sampling);
@@ -213,12 +251,16 @@ main(int argc, char **argv)
 	else {					/* report.c */
 		if (ctl.check)
 			rc = check_status(&ctl, &s);
+		scan_sort(&ctl, &s);
 		if (ctl.json)
 			report_json(&ctl, &s);
+		else if (ctl.prom)
+			report_prom(&ctl, &s);
 		else
 			report_text(&ctl, &s);
 	}
 	scan_free(&s);
 	tri_targets_free(&ctl.targets);
+	tri_users_free(&ctl.users);
 	return rc;
 }

@@ -42,7 +42,7 @@ orphan_row(const struct ctl *ctl, struct tri_table *t, struct tri_json *j,
 		tri_json_obj_begin(j);
 		tri_json_kint(j, "pid", n->pid);
 		tri_json_kint(j, "ppid", n->ppid);
-		tri_json_kint(j, "pgrp", n->pgrp);
+		tri_json_kint(j, "pgid", n->pgrp);
 		tri_json_kint(j, "sid", n->sid);
 		tri_json_kstr(j, "lost", lost);
 		tri_json_kdouble(j, "running_seconds", age);
@@ -76,6 +76,7 @@ report_orphans(const struct ctl *ctl, const struct scan *s)
 	tri_json_init(&j, stdout, false);
 	if (ctl->json) {
 		tri_json_obj_begin(&j);
+		tri_json_schema(&j, "zombies");
 		tri_json_key(&j, "orphans");
 		tri_json_arr_begin(&j);
 	}

@@ -57,6 +57,13 @@ add(struct reap *rp, const struct zomb *z, const char *result,
 	return r;
 }
 
+static bool
+is_traced(const struct tri_zparent *par)
+{
+	return par->state == 't' || (par->have_status &&
+	    par->st.tracerpid > 0);
+}
+
 /* Why a parent must not be touched, or NULL. */
 static const char *
 parent_refusal(const struct ctl *ctl, const struct tri_zparent *par, char *buf,
@@ -65,14 +72,51 @@ parent_refusal(const struct ctl *ctl, const struct tri_zparent *par, char *buf,
 	if ((par->pid == 1 || par->container_init) && !ctl->force)
 		return par->pid == 1 ? "parent is PID 1 (use --force)" :
 		    "parent is PID 1 of a container (use --force)";
+	if (ctl->force_held)
+		return NULL;	/* -F: held_warning() says what it means */
 	if (par->state == 'T')
-		return "parent is stopped (state T); kill -CONT it first";
-	if (par->state == 't' || (par->have_status && par->st.tracerpid > 0)) {
-		snprintf(buf, size, "parent is already traced by pid %d",
-		    par->have_status ? (int)par->st.tracerpid : 0);
+		return "parent is stopped (state T); kill -CONT it first, or"
+		    " use --force-held";
+	if (is_traced(par)) {
+		snprintf(buf, size, "parent is already traced by pid %d; use"
+		    " --force-held", par->have_status ?
+		    (int)par->st.tracerpid : 0);
 		return buf;
 	}
 	return NULL;
+}
+
+/*
+ * -F (preap -F): a stopped parent is seized all the same (ptrace works on
+ * a stopped process) and put back in its stop; a traced one cannot be
+ * seized (one tracer per process), so it gets SIGCHLD, which its tracer
+ * passes on when it resumes it, and its zombies are left otherwise.  One
+ * warning line on stderr says so before anything is done.
+ */
+static void
+held_warning(const struct ctl *ctl, const struct tri_zparent *par)
+{
+	if (!ctl->force_held || ctl->dry_run)
+		return;
+	if (is_traced(par))
+		warnx("warning: parent %d is traced by pid %d: --force-held"
+		    " sends SIGCHLD only; a second tracer cannot inject wait4",
+		    (int)par->pid, par->have_status ?
+		    (int)par->st.tracerpid : 0);
+	else if (par->state == 'T')
+		warnx("warning: parent %d is stopped: --force-held seizes it"
+		    " anyway and leaves it stopped", (int)par->pid);
+}
+
+/* A stopped parent whose stop the reap ended is stopped again. */
+static void
+restop(const struct tri_zparent *par, const struct tri_proc *pp)
+{
+	struct tri_stat st;
+
+	if (par->state == 'T' && tri_proc_read_stat(pp, &st) == 0 &&
+	    st.state != 'T' && st.state != 't')
+		kill(pp->pid, SIGSTOP);
 }
 
 /* Send SIGCHLD through a pidfd, so a reused pid cannot get it. */
@@ -230,6 +274,20 @@ reap_ptrace(struct reap *rp, const struct tri_proc *pp, int level,
 			    "wait4 injection failed: %s", strerror(e));
 }
 
+/* -F on a traced parent: what SIGCHLD did not reap stays. */
+static void
+left_traced(struct reap *rp, const struct tri_zparent *par,
+    struct zomb **pending, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (pending[i] != NULL)
+			add(rp, pending[i], "left", "sigchld", "parent traced by"
+			    " %d: SIGCHLD sent, no wait4 (one tracer only)",
+			    par->have_status ? (int)par->st.tracerpid : 0);
+}
+
 /* Sort the parent's zombies into refused and to-do. */
 static size_t
 eligible(struct reap *rp, struct scan *s, const struct tri_zparent *par,
@@ -267,6 +325,7 @@ reap_parent(struct reap *rp, struct scan *s, const struct tri_zparent *par,
 
 	if (n == 0)
 		return;
+	held_warning(rp->ctl, par);
 	if (tri_ptrace_interrupted()) {
 		for (i = 0; i < n; i++)
 			add(rp, pending[i], "left", "-", "interrupted");
@@ -294,9 +353,12 @@ reap_parent(struct reap *rp, struct scan *s, const struct tri_zparent *par,
 				if (pending[i] != NULL)
 					add(rp, pending[i], "left", "-",
 					    "interrupted");
-		if (!tri_ptrace_interrupted())
+		if (!tri_ptrace_interrupted() && is_traced(par))
+			left_traced(rp, par, pending, n);
+		else if (!tri_ptrace_interrupted())
 			reap_ptrace(rp, &pp, par->have_status ?
 			    par->st.nspid_n : 1, pending, n);
+		restop(par, &pp);
 	} else {
 		for (i = 0; i < n; i++)
 			add(rp, pending[i], "gone", "-", "parent exited during "
@@ -351,6 +413,7 @@ print_json(const struct reap *rp)
 
 	tri_json_init(&j, stdout, false);
 	tri_json_obj_begin(&j);
+	tri_json_schema(&j, "zombies");
 	tri_json_key(&j, "reap");
 	tri_json_arr_begin(&j);
 	for (i = 0; i < rp->n; i++) {

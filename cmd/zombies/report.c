@@ -163,7 +163,7 @@ report_zomb_json(struct tri_json *j, const struct zomb *z)
 	if (z->seen >= 0)
 		tri_json_kdouble(j, "seen_seconds", z->seen);
 	if (z->leader)
-		tri_json_kint(j, "nlwp", z->nlwp);
+		tri_json_kint(j, "nthreads", z->nlwp);
 	tri_json_obj_end(j);
 }
 
@@ -208,6 +208,7 @@ report_json(const struct ctl *ctl, const struct scan *s)
 
 	tri_json_init(&j, stdout, false);
 	tri_json_obj_begin(&j);
+	tri_json_schema(&j, "zombies");
 	tri_json_key(&j, "zombies");
 	tri_json_arr_begin(&j);
 	for (i = 0; i < s->nz; i++)

@@ -1,10 +1,12 @@
 /* cmd/zombies/scan.c - the zombies in scope, their ages, and their parents. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "zombies.h"
 
@@ -96,15 +98,60 @@ clocks_done(struct clocks *c)
 		sched_setaffinity(0, sizeof(c->home), &c->home);
 }
 
-/* Seconds since the zombie in p died, or -1 when the kernel does not say. */
+/*
+ * Read /proc/PID/NAME by path into buf (NUL-terminated): one openat, read
+ * and close, where a dirfd would cost two more calls per zombie (1,000
+ * zombies are a third of the run).  The caller checks identity: stat's
+ * start time, sched's "comm (pid, ...)" header.  Length, or -1.
+ */
+static ssize_t
+read_pid_file(pid_t pid, const char *name, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%d/%s", tri_proc_root(), (int)pid,
+	    name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	len = read(fd, buf, size - 1);
+	close(fd);
+	if (len < 0)
+		return -1;
+	buf[len] = '\0';
+	return len;
+}
+
+/* Whether sched's header line, "comm (pid, #threads: n)", names pid. */
+static bool
+sched_is(const char *buf, pid_t pid)
+{
+	const char *nl = strchr(buf, '\n'), *p;
+	char want[24];
+
+	snprintf(want, sizeof(want), " (%d, ", (int)pid);
+	if (nl == NULL)
+		return false;
+	for (p = nl; p > buf && *p != '('; p--)
+		;
+	return p > buf && strncmp(p - 1, want, strlen(want)) == 0;
+}
+
+/*
+ * Seconds since zombie pid died, or -1 when the kernel does not say.  A
+ * zombie keeps its pid until reaped, so reading sched after stat by path
+ * is safe; the header check covers a reap in between.
+ */
 static double
-zombie_age(const struct tri_proc *p, double now_ms, unsigned long long start)
+zombie_age(pid_t pid, double now_ms, unsigned long long start)
 {
 	unsigned long long exec;
 	char buf[4096];
 	double age, lived = tri_proc_age(start);
 
-	if (now_ms < 0 || tri_proc_read(p, "sched", buf, sizeof(buf)) <= 0 ||
+	if (now_ms < 0 || read_pid_file(pid, "sched", buf, sizeof(buf)) <= 0 ||
+	    !sched_is(buf, pid) ||
 	    tri_proc_parse_sched_key(buf, "se.exec_start", &exec) != 0)
 		return -1;
 	age = (now_ms - (double)exec) / 1000.0;
@@ -112,6 +159,20 @@ zombie_age(const struct tri_proc *p, double now_ms, unsigned long long start)
 	if (age < 0)
 		age = 0;
 	return age > lived ? lived : age;
+}
+
+/* The effective uid of pid (status: Uid's second field), or -1. */
+static long
+zomb_euid(pid_t pid)
+{
+	struct tri_status st;
+	char buf[4096];
+	ssize_t len;
+
+	if ((len = read_pid_file(pid, "status", buf, sizeof(buf))) <= 0 ||
+	    tri_proc_parse_status(buf, (size_t)len, &st) < 0)
+		return -1;
+	return (long)st.uid[1];
 }
 
 /*
@@ -122,9 +183,9 @@ zombie_age(const struct tri_proc *p, double now_ms, unsigned long long start)
 static int
 zomb_fill(struct zomb *z, const struct tri_pnode *n, struct clocks *clk)
 {
-	struct tri_proc p;
 	struct tri_stat st;
-	int r = -1;
+	char buf[2048];
+	ssize_t len;
 
 	memset(z, 0, sizeof(*z));
 	z->pid = n->pid;
@@ -134,25 +195,20 @@ zomb_fill(struct zomb *z, const struct tri_pnode *n, struct clocks *clk)
 	z->seen = -1;
 	z->age = -1;
 	snprintf(z->comm, sizeof(z->comm), "%s", n->comm);
-	if (tri_proc_open(&p, n->pid) < 0)
-		return -1;
-	if (p.starttime != n->start) {
+	if ((len = read_pid_file(n->pid, "stat", buf, sizeof(buf))) <= 0 ||
+	    tri_proc_parse_stat(buf, (size_t)len, &st) < 0 ||
+	    st.starttime != n->start) {
 		errno = ESRCH;
-		goto out;
+		return -1;
 	}
-	if (tri_proc_read_stat(&p, &st) < 0)
-		goto out;
 	snprintf(z->comm, sizeof(z->comm), "%s", st.comm);
 	z->have_status = st.nfields >= 52;
 	z->status = st.exit_code;
 	z->cpu = (double)(st.utime + st.stime) / (double)tri_proc_hz();
 	if (st.state == 'Z' && n->zombie)
-		z->age = zombie_age(&p, clocks_on(clk, st.processor),
+		z->age = zombie_age(n->pid, clocks_on(clk, st.processor),
 		    n->start);
-	r = 0;
-out:
-	tri_proc_close(&p);
-	return r;
+	return 0;
 }
 
 /* 1 when z has been a zombie for --min-age, 0 when younger, -1 unknown. */
@@ -206,6 +262,7 @@ collect(const struct ctl *ctl, struct scan *s)
 	struct clocks *clk;
 	struct zomb z;
 	size_t i;
+	long uid = -1;
 	int r = -1;
 
 	if ((clk = malloc(sizeof(*clk))) == NULL)
@@ -220,6 +277,11 @@ collect(const struct ctl *ctl, struct scan *s)
 			continue;
 		if (!scan_in_scope(ctl, s, n) || zomb_fill(&z, n, clk) < 0)
 			continue;
+		if (ctl->users.n > 0 && (uid = zomb_euid(n->pid)) >= 0 &&
+		    !tri_users_match(&ctl->users, (uid_t)uid))
+			continue;
+		if (ctl->users.n > 0 && uid < 0)
+			continue;	/* reaped meanwhile */
 		z.leader = !n->zombie;
 		if (push_zomb(z.leader ? &s->leaders : &s->z,
 		    z.leader ? &s->nleaders : &s->nz, &z) < 0)
@@ -297,7 +359,7 @@ scan_take(const struct ctl *ctl, struct scan *s, bool diagnose)
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
-	if (tri_ptable_snap(&s->pt, 0) < 0)
+	if (tri_ptable_snap(&s->pt, TRI_PT_STAT) < 0)
 		return -1;
 	s->pid_max = sysctl_ul("sys/kernel/pid_max");
 	s->threads_max = sysctl_ul("sys/kernel/threads-max");
@@ -362,4 +424,34 @@ scan_age_fallback(const struct ctl *ctl, struct scan *s)
 	for (i = 0; i < s->nz; i++)
 		if (s->z[i].age < 0 && s->z[i].seen < 0 && zomb_still(&s->z[i]))
 			s->z[i].seen = ctl->min_age;
+}
+
+/* -S: age (longest dead first), parent, count (the biggest families
+ * first); ties, and without -S, in pid order. */
+static int
+cmp_zomb(const void *a, const void *b, void *arg)
+{
+	const struct zomb *x = a, *y = b;
+	int key = *(const int *)arg;
+
+	if (key == ZSORT_AGE && x->age != y->age)
+		return x->age < y->age ? 1 : -1;
+	if (key == ZSORT_COUNT && x->nsiblings != y->nsiblings)
+		return x->nsiblings < y->nsiblings ? 1 : -1;
+	if ((key == ZSORT_PARENT || key == ZSORT_COUNT) && x->ppid != y->ppid)
+		return x->ppid < y->ppid ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+void
+scan_sort(const struct ctl *ctl, struct scan *s)
+{
+	int key = ctl->sort;
+	size_t i, j;
+
+	for (i = 0; i < s->nz; i++)
+		for (j = 0; j < s->np; j++)
+			if (s->p[j].pid == s->z[i].ppid)
+				s->z[i].nsiblings = s->p[j].nzomb;
+	qsort_r(s->z, s->nz, sizeof(*s->z), cmp_zomb, &key);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fmt.h"
 #include "zombies.h"
@@ -33,6 +34,54 @@ struct watch {
 };
 
 static volatile sig_atomic_t stop;
+
+static double
+realtime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * A -p target that exited (or whose pid now names a later process) ends
+ * the watch: what was seen is printed already; say which one exited and
+ * when, and exit 0 (as fdleak and memmap do).  starts[] holds each
+ * target's start time from the first sample.
+ */
+static bool
+target_exited(const struct ctl *ctl, const struct scan *s,
+    unsigned long long *starts, bool first, double t)
+{
+	const struct tri_pnode *n;
+	struct tri_json j;
+	size_t i;
+
+	for (i = 0; i < ctl->targets.n; i++) {
+		n = tri_ptable_find(&s->pt, ctl->targets.pids[i]);
+		if (first && n != NULL)
+			starts[i] = n->start;
+		if (n != NULL && n->start == starts[i] && n->state != 'Z')
+			continue;
+		if (!ctl->json) {
+			printf("pid %d exited after %.1f s of --watch\n",
+			    (int)ctl->targets.pids[i], t);
+			return true;
+		}
+		tri_json_init(&j, stdout, false);
+		tri_json_obj_begin(&j);
+		tri_json_schema(&j, "zombies");
+		tri_json_kstr(&j, "type", "exited");
+		tri_json_ktime_unix(&j, realtime());
+		tri_json_kdouble(&j, "elapsed_seconds", t);
+		tri_json_kint(&j, "pid", ctl->targets.pids[i]);
+		tri_json_obj_end(&j);
+		tri_json_end(&j);
+		return true;
+	}
+	return false;
+}
 
 static void
 on_signal(int sig)
@@ -178,7 +227,10 @@ sample_json(const struct watch *w, const struct scan *s, double t)
 
 	tri_json_init(&j, stdout, false);
 	tri_json_obj_begin(&j);
-	tri_json_kdouble(&j, "time", t);
+	tri_json_schema(&j, "zombies");
+	tri_json_kstr(&j, "type", "sample");
+	tri_json_ktime_unix(&j, realtime());
+	tri_json_kdouble(&j, "elapsed_seconds", t);
 	tri_json_key(&j, "parents");
 	tri_json_arr_begin(&j);
 	for (i = 0; i < w->ntr; i++) {
@@ -187,7 +239,8 @@ sample_json(const struct watch *w, const struct scan *s, double t)
 		tri_json_kstr(&j, "comm", w->tr[i].comm);
 		tri_json_kint(&j, "zombies", w->tr[i].n);
 		tri_json_kint(&j, "new", w->tr[i].fresh);
-		tri_json_kdouble(&j, "rate", rate(&w->tr[i], t));
+		tri_json_kdouble(&j, "zombies_per_second",
+		    rate(&w->tr[i], t));
 		tri_json_kdouble(&j, "oldest_seen_seconds",
 		    w->tr[i].n ? w->tr[i].oldest_seen : 0);
 		tri_json_obj_end(&j);
@@ -219,9 +272,13 @@ watch_run(const struct ctl *ctl)
 	struct watch w = { 0 };
 	struct scan s;
 	double t0 = tri_cli_now(), next = 0, t;
+	unsigned long long *starts;
 	unsigned long k;
+	bool gone = false;
 
 	catch_stop();
+	if ((starts = calloc(ctl->targets.n + 1, sizeof(*starts))) == NULL)
+		err(TRI_EXIT_FAIL, "malloc");
 	for (k = 0; !stop && (ctl->sample.count == 0 ||
 	    k < ctl->sample.count); k++) {
 		if (k > 0 && !tri_cli_wait_tick(&ctl->sample, &next))
@@ -231,6 +288,10 @@ watch_run(const struct ctl *ctl)
 		if (scan_take(ctl, &s, false) < 0)
 			err(TRI_EXIT_FAIL, "process table");
 		t = k == 0 ? 0 : tri_cli_now() - t0;
+		if ((gone = target_exited(ctl, &s, starts, k == 0, t))) {
+			scan_free(&s);
+			break;
+		}
 		update_seen(&w, &s, t);
 		update_tracks(&w, &s, t);
 		if (ctl->json)
@@ -240,6 +301,8 @@ watch_run(const struct ctl *ctl)
 		fflush(stdout);
 		scan_free(&s);
 	}
+	fflush(stdout);
+	free(starts);
 	free(w.seen);
 	free(w.tr);
 	return TRI_EXIT_OK;

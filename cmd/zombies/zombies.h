@@ -13,6 +13,9 @@
 #include "ptable.h"
 #include "zparent.h"
 
+/* -S keys: the order of zombies_sort_keys in main.c. */
+enum zsort { ZSORT_PID, ZSORT_AGE, ZSORT_PARENT, ZSORT_COUNT };
+
 struct ctl {
 	struct tri_targets	 targets;	/* -p: subtrees to look at */
 	struct tri_sample	 sample;	/* -i, -n for --watch */
@@ -21,10 +24,14 @@ struct ctl {
 	bool			 check;		/* -c: exit 1 on an old zombie */
 	bool			 dry_run;	/* -d: say what --reap would do */
 	bool			 force;		/* -f: reap children of PID 1 too */
+	bool			 force_held;	/* -F: parents traced or stopped too */
 	bool			 orphans;	/* -o: the orphans view */
 	bool			 reap;		/* -r */
 	bool			 watch;		/* -w */
 	bool			 json;		/* --json */
+	bool			 prom;		/* --prom */
+	struct tri_users	 users;		/* -u: zombies of these users */
+	int			 sort;		/* -S: an enum zsort */
 	bool			 header;	/* not --no-header */
 };
 
@@ -39,6 +46,7 @@ struct zomb {
 	double			 age;		/* seconds a zombie; < 0 unknown */
 	double			 seen;		/* --watch: seconds seen; < 0 unknown */
 	int			 nlwp;
+	int			 nsiblings;	/* zombies of its parent, itself too */
 	bool			 leader;	/* exited leader with live threads */
 };
 
@@ -63,10 +71,13 @@ bool	scan_in_scope(const struct ctl *, const struct scan *,
 int	zomb_is_old(const struct ctl *, const struct zomb *);
 bool	zomb_still(const struct zomb *);
 void	scan_age_fallback(const struct ctl *, struct scan *);
+/* Order s->z as -S says (pid order without -S). */
+void	scan_sort(const struct ctl *, struct scan *);
 
 /* report.c: the zombie table, the parents' verdicts, the JSON. */
 void	report_text(const struct ctl *, const struct scan *);
 void	report_json(const struct ctl *, const struct scan *);
+void	report_prom(const struct ctl *, const struct scan *);
 void	report_zomb_json(struct tri_json *, const struct zomb *);
 const char *fmt_status(const struct zomb *, char *buf, size_t size);
 
