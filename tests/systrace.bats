@@ -403,3 +403,26 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 		fail "$(tail -3 "$BATS_TEST_TMPDIR/t")"
 	grep -q -- '--- SIGINT {si_signo=SIGINT, si_code=SI_USER, ' "$BATS_TEST_TMPDIR/t"
 }
+
+@test "-c latency: p50, p99 and max of a 60 ms sleep; -w counts its wall time" {
+	local T=$BATS_TEST_TMPDIR
+	systrace -c -w -e trace=clock_nanosleep -o "$T/t" -- "$SEQ" slow > /dev/null
+	# no errors: calls in $4, then p50, p99 and max in $5, $6, $7
+	run -0 awk '$NF == "clock_nanosleep" { print NF, $4, ($2 >= 0.06), ($5 >= 60000), ($6 >= $5), ($7 >= 60000), ($7 >= $6) }' "$T/t"
+	assert_output '8 1 1 1 1 1 1'
+	# one call: every percentile is that call
+	run -0 awk '$NF == "clock_nanosleep" { print ($5 == $7) }' "$T/t"
+	assert_output 1
+}
+
+@test "-ttt stamps epoch seconds, -r the time since the previous line" {
+	local T=$BATS_TEST_TMPDIR now
+	now=$(date +%s)
+	systrace -ttt -e trace=getppid -o "$T/t" -- "$SEQ" slow > /dev/null
+	run -0 awk -v now="$now" '/getppid/ { print ($1 >= now - 5 && $1 <= now + 60), ($1 ~ /^[0-9]+\.[0-9][0-9][0-9][0-9][0-9][0-9]$/) }' "$T/t"
+	assert_output '1 1'
+	systrace -r -e trace=clock_nanosleep,getppid -o "$T/t" -- "$SEQ" slow > /dev/null
+	# getppid comes 60 ms after the sleep began
+	run -0 awk '/getppid/ { print ($1 >= 0.06), ($1 ~ /^[0-9]+\.[0-9][0-9][0-9][0-9][0-9][0-9]$/) }' "$T/t"
+	assert_output '1 1'
+}
