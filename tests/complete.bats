@@ -1,0 +1,134 @@
+#!/usr/bin/env bats
+# complete.bats - every command's completions, run in real shells: bash
+# with the bash-completion package and zsh with compinit, each in a tmux
+# terminal that the test types into (TAB included) and reads back.
+
+load common
+
+commands() {
+	local f
+	for f in "$TRIAGE_ROOT"/cmd/*/; do
+		f=${f%/}
+		echo "${f##*/}"
+	done
+}
+
+# Commands that take processes with -p/--pid.
+pid_commands() {
+	local c
+	for c in $(commands); do
+		"$TRIAGE_BIN/$c" --help | grep -q -- '--pid' && echo "$c"
+	done
+}
+
+SESSION=
+
+# shell_start bash|zsh: a tmux terminal with that shell and our completions.
+shell_start() {
+	SESSION=triage-complete-$$-$1
+	local env="env -i TERM=xterm HOME=$BATS_TEST_TMPDIR PATH=$TRIAGE_BIN:/usr/bin:/bin"
+	if [ "$1" = bash ]; then
+		tmux -f /dev/null new-session -d -s "$SESSION" -x 200 -y 50 \
+		    "$env INPUTRC=/dev/null bash --norc --noprofile -i"
+		tmux send-keys -t "$SESSION" "PS1='READY\$ '; source /usr/share/bash-completion/bash_completion; for f in $TRIAGE_ROOT/completions/bash/*; do source \$f; done; clear" Enter
+	else
+		tmux -f /dev/null new-session -d -s "$SESSION" -x 200 -y 50 \
+		    "$env zsh -f -i"
+		tmux send-keys -t "$SESSION" "PS1='READY%% '; fpath=($TRIAGE_ROOT/completions/zsh \$fpath); autoload -Uz compinit; compinit -u -D; clear" Enter
+	fi
+	settle
+}
+
+shell_stop() {
+	[ -n "$SESSION" ] && tmux kill-session -t "$SESSION" 2>/dev/null
+	SESSION=
+}
+
+teardown() {
+	shell_stop
+	kill_helpers
+}
+
+# settle: wait (5 s at most) until the pane shows a prompt and has not
+# changed for 150 ms; PANE is what it shows.
+settle() {
+	local before= i
+	for ((i = 0; i < 100; i++)); do
+		PANE=$(tmux capture-pane -t "$SESSION" -p | grep -v '^$')
+		if [[ $PANE == *READY* ]] && [ "$PANE" = "$before" ]; then
+			return 0
+		fi
+		before=$PANE
+		sleep 0.05
+	done
+	return 0
+}
+
+# type_tab TEXT: type TEXT on a fresh line, then TAB (twice in bash, to
+# list when there is more than one candidate); PANE is the screen after.
+type_tab() {
+	tmux send-keys -t "$SESSION" C-c
+	tmux send-keys -t "$SESSION" "clear" Enter
+	settle
+	tmux send-keys -t "$SESSION" "$1" Tab
+	[[ $SESSION == *bash ]] && tmux send-keys -t "$SESSION" Tab
+	sleep 0.1
+	settle
+}
+
+@test "bash and zsh: --color=TAB offers auto, always and never in every command" {
+	local sh c
+	for sh in bash zsh; do
+		shell_start $sh
+		for c in $(commands); do
+			type_tab "$c --color="
+			[[ $PANE == *always* && $PANE == *auto* && $PANE == *never* ]] ||
+			    fail "$sh: $c --color=<TAB>: $PANE"
+		done
+		shell_stop
+	done
+}
+
+@test "bash and zsh: a long option completes from its start in every command" {
+	local sh c
+	for sh in bash zsh; do
+		shell_start $sh
+		for c in $(commands); do
+			type_tab "$c --no-hea"
+			[[ $PANE == *"$c --no-header"* ]] ||
+			    fail "$sh: $c --no-hea<TAB>: $PANE"
+		done
+		shell_stop
+	done
+}
+
+@test "bash: -p and --pid= complete a process name, once, and never a kernel thread" {
+	local c
+	cp /bin/sleep "$BATS_TEST_TMPDIR/cmplxyzzy"
+	"$BATS_TEST_TMPDIR/cmplxyzzy" 1000 & track_pid $!
+	"$BATS_TEST_TMPDIR/cmplxyzzy" 1000 & track_pid $!
+	shell_start bash
+	for c in $(pid_commands); do
+		type_tab "$c -p cmplxy"
+		[[ $PANE == *"$c -p cmplxyzzy"* ]] || fail "$c -p cmplxy<TAB>: $PANE"
+		type_tab "$c --pid=cmplxy"
+		[[ $PANE == *"$c --pid=cmplxyzzy"* ]] || fail "$c --pid=cmplxy<TAB>: $PANE"
+	done
+	shell_stop
+	# the candidates themselves, from the completion function in bash
+	for c in $(pid_commands); do
+		run bash -c 'source /usr/share/bash-completion/bash_completion
+			source "$1"
+			COMP_WORDS=("$2" -p ""); COMP_CWORD=2
+			COMP_LINE="$2 -p "; COMP_POINT=${#COMP_LINE}
+			"_comp_cmd_$2" "$2" "" -p
+			printf "%s\n" "${COMPREPLY[@]}"' _ \
+		    "$TRIAGE_ROOT/completions/bash/$c" "$c"
+		assert_success
+		assert_line cmplxyzzy
+		[ "$(printf '%s\n' "$output" | grep -c '^cmplxyzzy$')" -eq 1 ] ||
+		    fail "$c: cmplxyzzy offered more than once"
+		! printf '%s\n' "$output" | grep -qx -e kthreadd -e 'ksoftirqd/0' ||
+		    fail "$c: offers kernel threads"
+	done
+}
