@@ -3,7 +3,9 @@
 # tracer and tracee pinned to one CPU (taskset -c 0): a full trace to
 # /dev/null, -c, a launch with -f and a filter that matches nothing
 # (against the untraced program and strace --seccomp-bpf), and an attach
-# with that filter.  Each pair runs alternately; medians and ratios.
+# with that filter.  Each pair runs alternately; medians and ratios.  The
+# floor is a bare PTRACE_SYSCALL loop (tests/helpers/systrace-floor.c):
+# the kernel's two stops per call, which bound every ptrace tracer.
 set -u
 cd "$(dirname "$0")/.."
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
@@ -76,6 +78,8 @@ echo "systrace bench: $N getppid() calls, tracer and tracee on CPU 0"
 a() { $PIN "$ST" -o /dev/null "$SEQ" getppid "$N"; }
 b() { $PIN strace -o /dev/null "$SEQ" getppid "$N"; }
 versus "systrace (full trace)" "strace" 0.7
+b() { $PIN "$TRIAGE_BUILD/helpers/systrace-floor" "$SEQ" getppid "$N"; }
+versus "systrace (full trace)" "bare ptrace loop (the floor)" 1.0
 a() { $PIN "$ST" -c -o /dev/null "$SEQ" getppid "$N"; }
 b() { $PIN strace -c -o /dev/null "$SEQ" getppid "$N"; }
 versus "systrace -c" "strace -c" 0.7
