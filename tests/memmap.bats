@@ -50,7 +50,7 @@ row() {
 	[[ $(row "$FILE") =~ ^$FILE\ +64\ +64\ .*\ r--s\ file\ +.*/map ]]
 	[[ $(row "$DEL") =~ ^$DEL\ +32\ +32\ .*\ r--p\ deleted\ +.*/gone\ \(deleted\)$ ]]
 	[[ $(row "$MFD") =~ ^$MFD\ +128\ +128\ .*\ rw-s\ memfd\ +/memfd:memmap-test\ \(deleted\)$ ]]
-	[[ $(row "$SHM") =~ ^$SHM\ +64\ +64\ .*\ rw-s\ shm\ +/SYSV ]]
+	[[ $(row "$SHM") =~ ^$SHM\ +64\ +64\ .*\ rw-s\ shm\ +\[shmid=0x[0-9a-f]+\]$ ]]
 	[[ $(row "$GROW") =~ ^$GROW\ +256\ +256\ +256\ +256\ +0\ rw-p\ anon ]]
 	assert_line --regexp ' rw-p heap +\[heap\]$'
 	assert_line --regexp ' rw-p stack +\[stack\]$'
@@ -99,7 +99,7 @@ row() {
 	[ "$mine" = "$theirs" ]
 }
 
-@test "memmap: totals agree with smaps_rollup; -q -s takes them from it" {
+@test "memmap: totals agree with smaps_rollup; --maps-only -s takes them from it" {
 	target
 	local rss swap pss
 	rss=$(awk '$1 == "Rss:" { print $2 }' "/proc/$HELPER_PID/smaps_rollup")
@@ -115,7 +115,7 @@ row() {
 	n=$(jq '.processes[0].total.count' <<< "$output")
 	d=$((pss - mp))
 	[ "${d#-}" -le $((n + 64)) ]
-	run -0 memmap -q -s -p "$HELPER_PID"
+	run -0 memmap --maps-only -s -p "$HELPER_PID"
 	assert_line --regexp "^ *$HELPER_PID memmap-target +total +[0-9]+ +[0-9]+ +$rss +[0-9]+ +[0-9]+ +$swap$"
 	assert_line --regexp "^ *$HELPER_PID memmap-target +anon +[0-9]+ +[0-9]+ +- +- +- +-$"
 }
@@ -171,14 +171,14 @@ row() {
 	[[ $(row "$A1") == *" rd,wr,mr,mw,me,"* ]]
 }
 
-@test "memmap -q: reads only maps, no RSS columns" {
+@test "memmap --maps-only: reads only maps, no RSS columns" {
 	target
-	run -0 memmap -q -p "$HELPER_PID"
+	run -0 memmap --maps-only -p "$HELPER_PID"
 	assert_line --index 1 --regexp '^ADDRESS +KBYTES MODE KIND +MAPPING$'
 	[[ $(row "$A2") =~ ^$A2\ +3000\ rw-p\ anon ]]
 	# LeakSanitizer cannot run under ptrace: off for this one run
 	ASAN_OPTIONS=detect_leaks=0 run -0 strace -f -e trace=openat \
-		-o "$BATS_TEST_TMPDIR/tr" memmap -q -p "$HELPER_PID"
+		-o "$BATS_TEST_TMPDIR/tr" memmap --maps-only -p "$HELPER_PID"
 	grep -q '"maps"' "$BATS_TEST_TMPDIR/tr"
 	run ! grep -q 'smaps' "$BATS_TEST_TMPDIR/tr"
 }
@@ -196,6 +196,7 @@ row() {
 	local g
 	g=$(jq -c '.changes[] | select(.kind == "anon" and .change == "grown") | [.size_delta_kb, .rss_delta_kb]' <<< "$output")
 	[ "$g" = "[1024,1024]" ]
+	json_vocab memmap
 }
 
 @test "memmap --watch: reports the growth as it happens, with the rate" {
@@ -223,7 +224,8 @@ row() {
 	target
 	run -0 memmap -w --json -i 0.1 -n 2 -p "$HELPER_PID"
 	[ "${#lines[@]}" -eq 2 ]
-	jq -e '.pid and .changes and .total.rss_rate_kb_s != null' <<< "${lines[1]}"
+	jq -e '.pid and .changes and .total.rss_kb_per_second != null and .type == "sample"' <<< "${lines[1]}"
+	json_vocab memmap stream
 }
 
 @test "memmap: a mapped file named with terminal escapes is printed escaped" {
@@ -241,6 +243,7 @@ row() {
 @test "memmap --json: kinds, tids, limits" {
 	target
 	run -0 memmap --json -p "$HELPER_PID"
+	json_vocab memmap
 	jq -e '.processes[0].settled == true' <<< "$output"
 	[ "$(jq '[.processes[0].mappings[] | select(.kind == "thread-stack" and .tid)] | length' <<< "$output")" -eq 8 ]
 	[ "$(jq '.processes[0].total.stacks' <<< "$output")" -eq 9 ]
@@ -309,7 +312,7 @@ row() {
 	run -2 --separate-stderr memmap -p 1
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	[[ $stderr == "memmap: pid 1: reading /proc/1/smaps: Permission denied ("* ]]
-	run -2 --separate-stderr memmap -q -p 1
+	run -2 --separate-stderr memmap --maps-only -p 1
 	[[ $stderr == "memmap: pid 1: reading /proc/1/maps: Permission denied ("* ]]
 }
 
@@ -328,9 +331,9 @@ row() {
 	[ "$stderr" = "memmap: pid $gone: no such process" ]
 }
 
-@test "memmap: several pids, one bad: the good one shown, exit 1" {
+@test "memmap: several pids, one bad: the good one shown, exit 2" {
 	target
-	run -1 --separate-stderr memmap -s -p "$HELPER_PID,2"
+	run -2 --separate-stderr memmap -s -p "$HELPER_PID,2"
 	[ "$stderr" = "memmap: pid 2: kernel thread, no user memory" ]
 	assert_line --regexp "^ *$HELPER_PID memmap-target +total "
 }
@@ -338,7 +341,7 @@ row() {
 @test "memmap: malformed and conflicting arguments exit 2" {
 	target
 	run -2 --separate-stderr memmap -S bogus -p "$HELPER_PID"
-	[[ ${stderr_lines[0]} == "memmap: --sort bogus: not one of rss, pss, size, swap" ]]
+	[[ ${stderr_lines[0]} == "memmap: -S bogus: not a sort key (one of: rss, pss, size, swap)" ]]
 	run -2 --separate-stderr memmap -t 0 -p "$HELPER_PID"
 	[[ ${stderr_lines[0]} == "memmap: -t 0: not a positive number" ]]
 	run -2 --separate-stderr memmap -w -i abc -p "$HELPER_PID"
@@ -347,8 +350,8 @@ row() {
 	[[ ${stderr_lines[0]} == "memmap: -i and -n go with --watch" ]]
 	run -2 --separate-stderr memmap -w -p "$HELPER_PID,$$"
 	[[ ${stderr_lines[0]} == "memmap: --watch and --diff take one process" ]]
-	run -2 --separate-stderr memmap -X -q -p "$HELPER_PID"
-	[[ ${stderr_lines[0]} == "memmap: -X needs smaps, -q reads only maps" ]]
+	run -2 --separate-stderr memmap -X --maps-only -p "$HELPER_PID"
+	[[ ${stderr_lines[0]} == "memmap: -X needs smaps, --maps-only reads only maps" ]]
 	run -2 --separate-stderr memmap
 	[[ ${stderr_lines[0]} == "memmap: -p PID is required" ]]
 	[ "$output" = "" ]
@@ -361,7 +364,7 @@ row() {
 	echo '{"processes": [' > "$BATS_TEST_TMPDIR/bad.json"
 	run -2 --separate-stderr memmap -d "$BATS_TEST_TMPDIR/bad.json" -p "$HELPER_PID"
 	[[ $stderr == "memmap: $BATS_TEST_TMPDIR/bad.json: not a memmap --json snapshot (bad JSON at byte "* ]]
-	memmap --json -p "$HELPER_PID" | jq '.processes[0].starttime = 1' > "$BATS_TEST_TMPDIR/other.json"
+	memmap --json -p "$HELPER_PID" | jq '.processes[0].start_time_unix = 1' > "$BATS_TEST_TMPDIR/other.json"
 	run -2 --separate-stderr memmap -d "$BATS_TEST_TMPDIR/other.json" -p "$HELPER_PID"
 	[[ $stderr == "memmap: pid $HELPER_PID: not the process in $BATS_TEST_TMPDIR/other.json"* ]]
 	memmap --json -p "$$" > "$BATS_TEST_TMPDIR/self.json"
@@ -372,7 +375,7 @@ row() {
 @test "memmap -p self: its own map, settled" {
 	run -0 --separate-stderr memmap -p self
 	[ "$stderr" = "" ]
-	assert_line --index 0 --regexp '^[0-9]+: memmap$'
+	assert_line --index 0 --regexp '^[0-9]+:   [^ ]*memmap -p self$'
 	assert_line --regexp ' r-xp text +.*/memmap$'
 }
 

@@ -9,6 +9,14 @@
 
 #include "memmap.h"
 
+enum {
+	OPT_MAPS_ONLY = TRI_OPT_FIRST_FREE,
+	OPT_PROM,
+	OPT_RAW,
+};
+
+static const char shortopts[] = "A:d:hi:n:o:p:qS:st:u:VwX";
+
 static void usage(int status) __attribute__((noreturn));
 
 static void
@@ -16,22 +24,40 @@ usage(int status)
 {
 	FILE *f = status == 0 ? stdout : stderr;
 
-	fputs("Usage: memmap [-q | -X] [-s] [-S key] [-t N] [--json] "
-	    "[--no-header] [--color=when] -p pid[,pid...]\n"
-	    "       memmap -w [-q] [-i seconds] [-n count] -p pid\n"
-	    "       memmap -d before.json [-q] -p pid\n", f);
+	fputs("Usage: memmap [-X | --maps-only] [-q] [-A low,high] [-S key]"
+	    " [-t N] [-o columns]\n"
+	    "              [--raw] [--json] [--no-header] [--color[=when]]"
+	    " -p pid[,pid...] | pid...\n"
+	    "       memmap -s [--maps-only] [-S key] [-t N] [-u user] [-o columns]"
+	    " [--raw]\n"
+	    "              [--json | --prom] -p pid[,pid...] | -u user\n"
+	    "       memmap -w [--maps-only] [-A low,high] [-i seconds]"
+	    " [-n count] -p pid\n"
+	    "       memmap -d before.json [--maps-only] [-A low,high] -p pid\n",
+	    f);
 	if (status != 0)
 		exit(status);
 	fputs("\nShow a process's memory by mapping, named the way an engineer"
 	    " thinks of it\n(text, heap, thread stacks with their tid, malloc"
-	    " arenas, memfd...), and\nfind what grows.\n\n"
-	    "  -p, --pid PID[,PID]    processes (pids or names)\n"
+	    " arenas, memfd, SysV shm\nwith its shmid...), how close it is to its"
+	    " limits, and find what grows.\n\n"
+	    "  -p, --pid PID[,PID]    processes (pids or names); also as"
+	    " operands\n"
 	    "  -X, --extended         every smaps field per mapping\n"
-	    "  -q, --maps-only        read only maps: no RSS, no page walk\n"
+	    "      --maps-only        read only maps: no RSS, no page walk\n"
+	    "  -q, --quiet            no column header, totals or limit lines"
+	    " (pmap -q)\n"
+	    "  -A, --range LOW,HIGH   only mappings that overlap LOW..HIGH"
+	    " (hex)\n"
 	    "  -s, --summary          totals by kind: RSS, PSS, USS, swap\n"
+	    "  -u, --user USER[,USER] with -s: the processes of these users\n"
 	    "  -S, --sort KEY         rss, pss, size or swap (largest first)\n"
 	    "  -t, --top N            only the N largest mappings (processes"
 	    " with -s)\n"
+	    "  -o, --output COLS      the columns to show, in order (-o help"
+	    " lists them)\n"
+	    "      --raw              columns separated by one space, no"
+	    " alignment\n"
 	    "  -w, --watch            report mappings that change, and the"
 	    " growth rate\n"
 	    "  -i, --interval SECS    seconds between --watch samples"
@@ -39,32 +65,12 @@ usage(int status)
 	    "  -n, --count N          stop --watch after N samples\n"
 	    "  -d, --diff FILE        compare with a saved --json snapshot\n"
 	    "      --json             JSON output\n"
-	    "      --no-header        no header, totals or limit lines\n"
-	    "      --color=WHEN       auto, always or never\n"
+	    "      --prom             with -s: Prometheus text format\n"
+	    "      --no-header        no title, header, totals or limit lines\n"
+	    "      --color[=WHEN]     auto, always (no value) or never\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          the version\n", f);
 	exit(0);
-}
-
-static enum sortkey
-parse_sort(const char *s)
-{
-	if (strcmp(s, "rss") == 0)
-		return SORT_RSS;
-	if (strcmp(s, "pss") == 0)
-		return SORT_PSS;
-	if (strcmp(s, "size") == 0)
-		return SORT_SIZE;
-	if (strcmp(s, "swap") == 0)
-		return SORT_SWAP;
-	warnx("--sort %s: not one of rss, pss, size, swap", s);
-	usage(TRI_EXIT_FAIL);
-}
-
-static void
-add_targets(struct ctl *ctl, const char *arg)
-{
-	tri_targets_add_or_exit(&ctl->targets, arg);
 }
 
 static void
@@ -72,20 +78,29 @@ check_options(const struct ctl *ctl, bool sampling)
 {
 	const char *bad = NULL;
 
-	if (ctl->targets.n == 0)
+	if (ctl->targets.n == 0 && ctl->users.n == 0)
 		bad = "-p PID is required";
+	else if (ctl->targets.n == 0 && !ctl->summary)
+		bad = "-u USER goes with -s";
 	else if (ctl->watch && ctl->diff)
 		bad = "--watch and --diff do not go together";
-	else if ((ctl->watch || ctl->diff) && ctl->targets.n != 1)
+	else if ((ctl->watch || ctl->diff) && (ctl->targets.n != 1 ||
+	    ctl->users.n))
 		bad = "--watch and --diff take one process";
 	else if ((ctl->watch || ctl->diff) && (ctl->summary || ctl->extended))
 		bad = "--watch and --diff show mappings, not -s or -X";
 	else if (sampling && !ctl->watch)
 		bad = "-i and -n go with --watch";
 	else if (ctl->extended && ctl->maps_only)
-		bad = "-X needs smaps, -q reads only maps";
+		bad = "-X needs smaps, --maps-only reads only maps";
 	else if (ctl->extended && ctl->summary)
 		bad = "-X shows mappings, -s shows totals";
+	else if (ctl->prom && !ctl->summary)
+		bad = "--prom goes with -s";
+	else if (ctl->prom && ctl->json)
+		bad = "--prom and --json do not go together";
+	else if ((ctl->columns || ctl->raw) && (ctl->watch || ctl->diff))
+		bad = "-o and --raw go with the map and summary tables";
 	if (bad) {
 		warnx("%s", bad);
 		usage(TRI_EXIT_FAIL);
@@ -96,31 +111,46 @@ static void
 parse_options(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "color",	required_argument, NULL, TRI_OPT_COLOR },
+		{ "color",	optional_argument, NULL, TRI_OPT_COLOR },
 		{ "count",	required_argument, NULL, 'n' },
 		{ "diff",	required_argument, NULL, 'd' },
 		{ "extended",	no_argument,	   NULL, 'X' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ "interval",	required_argument, NULL, 'i' },
 		{ "json",	no_argument,	   NULL, TRI_OPT_JSON },
-		{ "maps-only",	no_argument,	   NULL, 'q' },
+		{ "maps-only",	no_argument,	   NULL, OPT_MAPS_ONLY },
 		{ "no-header",	no_argument,	   NULL, TRI_OPT_NO_HEADER },
+		{ "output",	required_argument, NULL, 'o' },
 		{ "pid",	required_argument, NULL, 'p' },
+		{ "prom",	no_argument,	   NULL, OPT_PROM },
+		{ "quiet",	no_argument,	   NULL, 'q' },
+		{ "range",	required_argument, NULL, 'A' },
+		{ "raw",	no_argument,	   NULL, OPT_RAW },
 		{ "sort",	required_argument, NULL, 'S' },
 		{ "summary",	no_argument,	   NULL, 's' },
 		{ "top",	required_argument, NULL, 't' },
+		{ "user",	required_argument, NULL, 'u' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "watch",	no_argument,	   NULL, 'w' },
 		{ NULL,		0,		   NULL, 0 },
 	};
+	static const char *const sortkeys[] = { "rss", "pss", "size", "swap",
+	    NULL };
+	static const enum sortkey sortval[] = { SORT_RSS, SORT_PSS, SORT_SIZE,
+	    SORT_SWAP };
 	bool sampling = false;
 	int c;
 
 	ctl->header = true;
+	ctl->title = true;
 	ctl->sample.interval = 1;
-	while ((c = getopt_long(argc, argv, "d:hi:n:p:qS:st:VwX", longopts,
-	    NULL)) != -1) {
+	opterr = 0;
+	/* options after operands too: getopt_long permutes (no '+') */
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
+		case 'A':
+			range_parse_or_exit(ctl, optarg);	/* view.c */
+			break;
 		case 'd':
 			ctl->diff = optarg;
 			break;
@@ -136,20 +166,27 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 			    1);
 			sampling = true;
 			break;
+		case 'o':
+			ctl->columns = optarg;
+			break;
 		case 'p':
-			add_targets(ctl, optarg);
+			tri_targets_add_or_exit(&ctl->targets, optarg);
 			break;
 		case 'q':
-			ctl->maps_only = true;
+			ctl->header = false;	/* pmap -q: the title stays */
 			break;
 		case 'S':
-			ctl->sort = parse_sort(optarg);
+			ctl->sort = sortval[tri_cli_sort_or_exit(optarg,
+			    sortkeys)];
 			break;
 		case 's':
 			ctl->summary = true;
 			break;
 		case 't':
 			ctl->top = tri_cli_count_or_exit("-t", optarg, 1);
+			break;
+		case 'u':
+			tri_users_add_or_exit(&ctl->users, optarg);
 			break;
 		case 'V':
 			tri_cli_version_exit();
@@ -159,24 +196,35 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		case 'X':
 			ctl->extended = true;
 			break;
+		case OPT_MAPS_ONLY:
+			ctl->maps_only = true;
+			break;
+		case OPT_PROM:
+			ctl->prom = true;
+			break;
+		case OPT_RAW:
+			ctl->raw = true;
+			break;
 		case TRI_OPT_COLOR:
-			ctl->color = tri_cli_color_or_exit(optarg);
+			ctl->color = optarg ? tri_cli_color_or_exit(optarg) :
+			    TRI_COLOR_ALWAYS;
 			break;
 		case TRI_OPT_JSON:
 			ctl->json = true;
 			break;
 		case TRI_OPT_NO_HEADER:
 			ctl->header = false;
+			ctl->title = false;
 			break;
 		default:
-			usage(TRI_EXIT_FAIL);
+			tri_cli_bad_option(argv, shortopts);
 		}
 	}
-	if (optind < argc) {
-		warnx("%s: unexpected argument", argv[optind]);
-		usage(TRI_EXIT_FAIL);
-	}
+	/* pids as operands, as pmap takes them */
+	for (; optind < argc; optind++)
+		tri_targets_add_or_exit(&ctl->targets, argv[optind]);
 	check_options(ctl, sampling);
+	columns_check_or_exit(ctl);	/* view.c */
 	tri_out_color_init(ctl->color);
 }
 
@@ -186,17 +234,23 @@ output(const struct ctl *ctl, struct snap *s, size_t n)
 	struct tri_json j;
 	size_t i;
 
-	if (n == 0)
+	if (n == 0 && !ctl->prom && !ctl->json)
 		return;
+	if (ctl->prom) {
+		prom_summary(ctl, s, n);	/* prom.c */
+		return;
+	}
 	if (!ctl->json) {
 		if (ctl->summary)
-			view_summary(ctl, s, n);
+			view_summary(ctl, s, n);	/* summary.c */
 		else
-			view_maps(ctl, s, n);
+			view_maps(ctl, s, n);		/* view.c */
 		return;
 	}
 	tri_json_init(&j, stdout, false);
 	tri_json_obj_begin(&j);
+	tri_json_schema(&j, "memmap");
+	tri_json_ktime_unix(&j, s[0].wall);
 	tri_json_key(&j, "processes");
 	tri_json_arr_begin(&j);
 	for (i = 0; i < n; i++)
@@ -206,32 +260,51 @@ output(const struct ctl *ctl, struct snap *s, size_t n)
 	tri_json_end(&j);
 }
 
+/*
+ * Exit status: 2 when a process could not be read (the others are still
+ * shown), else 1 when a limit is near or reached (the check of
+ * lib/memverdict), else 0.
+ */
 static int
 snapshot(const struct ctl *ctl)
 {
 	struct snap *s;
-	size_t i, n = 0, failed = 0;
+	const pid_t *pids = ctl->targets.pids;
+	pid_t *own = NULL;
+	size_t i, n = 0, npids = ctl->targets.n, failed = 0;
+	bool near = false, by_user = ctl->users.n > 0;
 	int r;
 
-	if ((s = calloc(ctl->targets.n, sizeof(*s))) == NULL)
+	if (by_user && (own = users_pids(ctl, &npids)) == NULL)	/* snap.c */
+		err(TRI_EXIT_FAIL, "reading /proc");
+	if (by_user)
+		pids = own;
+	if ((s = calloc(npids ? npids : 1, sizeof(*s))) == NULL)
 		err(TRI_EXIT_FAIL, "calloc");
-	for (i = 0; i < ctl->targets.n; i++) {
-		if ((r = snap_take(ctl, ctl->targets.pids[i], &s[n])) < 0) {
-			report_failure(&s[n], r, errno);
+	for (i = 0; i < npids; i++) {
+		if ((r = snap_take(ctl, pids[i], &s[n])) < 0) {
+			/* -u: a process that exits or is a kernel thread
+			   is not one of the user's to show */
+			if (!by_user || (r != -2 && errno != ESRCH)) {
+				report_failure(&s[n], r, errno);
+				failed++;
+			}
 			snap_free(&s[n]);
-			failed++;
 			continue;
 		}
 		report_unsettled(&s[n]);
+		if (s[n].lim.level != TRI_MEMVERDICT_OK)
+			near = true;
 		n++;
 	}
 	output(ctl, s, n);
 	for (i = 0; i < n; i++)
 		snap_free(&s[i]);
 	free(s);
-	if (failed == 0)
-		return TRI_EXIT_OK;
-	return n == 0 ? TRI_EXIT_FAIL : TRI_EXIT_FOUND;
+	free(own);
+	if (failed)
+		return TRI_EXIT_FAIL;
+	return near ? TRI_EXIT_FOUND : TRI_EXIT_OK;
 }
 
 int
@@ -246,9 +319,10 @@ main(int argc, char **argv)
 	if (ctl.watch)
 		status = watch_run(&ctl, ctl.targets.pids[0]);	/* watch.c */
 	else if (ctl.diff)
-		status = diff_run(&ctl, ctl.targets.pids[0]);	/* watch.c */
+		status = diff_run(&ctl, ctl.targets.pids[0]);	/* diff.c */
 	else
 		status = snapshot(&ctl);	/* snap.c, then view.c */
 	tri_targets_free(&ctl.targets);
+	tri_users_free(&ctl.users);
 	return status;
 }

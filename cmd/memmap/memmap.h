@@ -16,10 +16,17 @@ enum sortkey { SORT_NONE, SORT_RSS, SORT_PSS, SORT_SIZE, SORT_SWAP };
 
 struct ctl {
 	struct tri_targets	 targets;
+	struct tri_users	 users;		/* -u */
 	bool			 json;		/* --json */
-	bool			 header;	/* not --no-header */
+	bool			 prom;		/* --prom */
+	bool			 header;	/* not -q, not --no-header */
+	bool			 title;		/* not --no-header: "PID: cmd" */
 	bool			 extended;	/* -X: every smaps field */
-	bool			 maps_only;	/* -q: read maps, not smaps */
+	bool			 maps_only;	/* --maps-only: maps, not smaps */
+	bool			 have_range;	/* -A LOW,HIGH */
+	unsigned long		 lo, hi;
+	const char		*columns;	/* -o */
+	bool			 raw;		/* --raw */
 	bool			 summary;	/* -s: totals by kind */
 	bool			 watch;		/* -w: report changes */
 	const char		*diff;		/* -d FILE: compare with it */
@@ -66,7 +73,10 @@ struct totals {
 struct snap {
 	pid_t			 pid;
 	char			 comm[TRI_COMM_MAX];
-	unsigned long long	 starttime;
+	unsigned long long	 starttime;	/* clock ticks since boot */
+	double			 start_unix;	/* the same, since the epoch */
+	char			*cmdline;	/* NUL-separated, malloc'd */
+	size_t			 cmdline_len;
 	double			 when;		/* tri_cli_now() at the read */
 	double			 wall;		/* seconds since the epoch */
 	bool			 smaps;		/* values come from smaps */
@@ -83,6 +93,7 @@ struct snap {
 /* snap.c */
 int	snap_take(const struct ctl *, pid_t, struct snap *);
 void	snap_free(struct snap *);
+pid_t	*users_pids(const struct ctl *, size_t *n);
 void	snap_totals(const struct snap *, const size_t *idx, size_t n,
 	    struct totals *);
 const char *kind_name(enum kind);
@@ -91,6 +102,7 @@ const char *group_name(enum group);
 unsigned long long vma_uss(const struct tri_vma *);
 unsigned long long vma_dirty(const struct tri_vma *);
 unsigned long long vma_key(const struct tri_vma *, enum sortkey);
+bool	is_sysv(const struct snap *, const struct tri_vma *);
 /* The text of the MAPPING column (escaped) into buf. */
 const char *vma_label(const struct snap *, size_t i, char *buf, size_t size);
 /* Say in one line why pid could not be read (r, errno from snap_take). */
@@ -117,6 +129,8 @@ void	classify_maps(const struct tri_maps *, const struct classify_in *,
 
 /* limits.c */
 void	limits_read(const struct tri_proc *, struct snap *);
+/* The "limit ..." lines and the verdict line of s, into buf. */
+void	limits_print(const struct snap *, char *buf, size_t size);
 
 /* view.c */
 /* The mappings to show, sorted and cut: a malloc'd index array of *n. */
@@ -124,10 +138,60 @@ size_t	*view_rows(const struct ctl *, const struct snap *, size_t *n);
 int	view_maps(const struct ctl *, struct snap *, size_t nsnap);
 int	view_summary(const struct ctl *, struct snap *, size_t nsnap);
 void	json_snap(const struct ctl *, struct tri_json *, const struct snap *);
+/* summary.c */
+void	group_totals(const struct snap *, struct totals g[G_NGROUPS]);
+/* The processes to show, sorted by -S and cut at -t (malloc'd). */
+const struct snap **order(const struct ctl *, struct snap *, size_t nsnap,
+	    size_t *n);
+int	summary_cols(const char *list, int *idx, const char **bad,
+	    size_t *badlen);
 void	fmt_kb(char *buf, size_t size, unsigned long long kb);
 
-/* watch.c */
+/* -A's argument into ctl->lo, ctl->hi, or one line and exit 2. */
+void	range_parse_or_exit(struct ctl *, const char *);
+/* -o's columns exist (or -o help: list them and exit 0), else exit 2. */
+void	columns_check_or_exit(const struct ctl *);
+/* The title line, "PID:   command line" as pmap prints it, into buf. */
+void	title_line(const struct snap *, char *buf, size_t size);
+/* A string cell for --raw: escaped, and spaces as \x20 (as lsblk). */
+size_t	raw_escape(char *dst, size_t size, const char *s, size_t len);
+
+/* prom.c */
+int	prom_summary(const struct ctl *, struct snap *, size_t nsnap);
+
+/* watch.c: what --watch and --diff share */
+/* A mapping as the comparison needs it, from a live read or a file. */
+struct mrec {
+	unsigned long		 start, end;
+	unsigned long long	 rss;
+	char			 perms[5];
+	const char		*kind;
+	const char		*note;		/* NULL: none */
+	pid_t			 tid;		/* -1: none */
+	const char		*path;		/* raw bytes, not escaped */
+	size_t			 path_len;
+	bool			 matched;
+};
+
+struct mset {
+	struct mrec		*r;
+	size_t			 n;
+	bool			 have_rss;
+	double			 wall;		/* when it was read */
+	double			 when;		/* the same, monotonic */
+	unsigned long long	 size, rss;	/* totals, kB */
+};
+
 int	watch_run(const struct ctl *, pid_t);
+/* Read pid into s and m: 0, -1 reported, -2 gone (when gone_ok). */
+int	take(const struct ctl *, pid_t, struct snap *, struct mset *,
+	    bool gone_ok);
+void	text_head(bool watch);
+/* Print the changes from was to now; elapsed < 0 for --diff. */
+void	report(const struct ctl *, struct mset *was, struct mset *now,
+	    pid_t, double secs, double elapsed, const char *when);
+
+/* diff.c */
 int	diff_run(const struct ctl *, pid_t);
 
 #endif /* MEMMAP_H */

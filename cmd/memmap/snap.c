@@ -112,6 +112,14 @@ snap_totals(const struct snap *s, const size_t *idx, size_t n,
 	}
 }
 
+/* A SysV shared memory segment: its inode number is the shmid. */
+bool
+is_sysv(const struct snap *s, const struct tri_vma *v)
+{
+	return v->path_len >= 5 &&
+	    strncmp(tri_maps_path(&s->maps, v), "/SYSV", 5) == 0;
+}
+
 /* The MAPPING column: the escaped path, or what memmap found it to be. */
 const char *
 vma_label(const struct snap *s, size_t i, char *buf, size_t size)
@@ -129,6 +137,8 @@ vma_label(const struct snap *s, size_t i, char *buf, size_t size)
 		return "[arena reserve]";
 	else if (mi->note == N_GO_RESERVE)
 		return "[go arena reserve]";
+	else if (mi->kind == K_SHM && is_sysv(s, v))
+		snprintf(buf, size, "[shmid=0x%lx]", v->inode);	/* as pmap */
 	else if (mi->kind == K_ARENA)
 		return "[arena]";
 	else if (mi->kind == K_GO_ARENA)
@@ -198,6 +208,88 @@ read_rollup(const struct tri_proc *p, struct snap *s)
 	tri_maps_free(&r);
 }
 
+/*
+ * -A LOW,HIGH: keep the mappings that overlap it, as pmap -A does (start
+ * <= HIGH and end > LOW), after they were classified with their
+ * neighbours (and the limits judged on the whole process); the totals are
+ * those of the range.  A bss keeps the path of the file before it.
+ */
+static void
+keep_range(const struct ctl *ctl, struct snap *s)
+{
+	struct tri_vma *v = s->maps.v;
+	size_t i, k;
+
+	for (i = s->maps.n; i-- > 1;)
+		if ((s->info[i].kind == K_BSS || s->info[i].kind == K_LIB_BSS) &&
+		    v[i].path_len == 0) {
+			v[i].path = v[i - 1].path;
+			v[i].path_len = v[i - 1].path_len;
+		}
+	for (i = k = 0; i < s->maps.n; i++) {
+		if (v[i].start > ctl->hi || v[i].end <= ctl->lo)
+			continue;
+		v[k] = v[i];
+		s->info[k++] = s->info[i];
+	}
+	s->maps.n = k;
+	snap_totals(s, NULL, s->maps.n, &s->total);
+	s->have_rollup = false;
+}
+
+/* Seconds since the epoch at which the process started (stat field 22). */
+static double
+start_unix(unsigned long long ticks)
+{
+	static double boot;
+	static long hz;
+	struct timespec rt, bt;
+
+	if (hz == 0) {
+		hz = sysconf(_SC_CLK_TCK);
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_BOOTTIME, &bt);
+		boot = (double)(rt.tv_sec - bt.tv_sec) +
+		    (double)(rt.tv_nsec - bt.tv_nsec) / 1e9;
+	}
+	return boot + (double)ticks / (double)(hz > 0 ? hz : 100);
+}
+
+/*
+ * The processes of the -u users, with -p: those of -p.  A malloc'd array
+ * of *n pids, or NULL with errno.
+ */
+pid_t *
+users_pids(const struct ctl *ctl, size_t *n)
+{
+	struct tri_proc p;
+	struct tri_status st;
+	pid_t *all, *own;
+	size_t nall, i, k;
+
+	if (ctl->targets.n) {
+		all = ctl->targets.pids;
+		nall = ctl->targets.n;
+	} else if ((all = tri_proc_pids(&nall)) == NULL) {
+		return NULL;
+	}
+	if ((own = malloc((nall ? nall : 1) * sizeof(*own))) == NULL)
+		goto out;
+	for (i = k = 0; i < nall; i++) {
+		if (tri_proc_open(&p, all[i]) < 0)
+			continue;
+		if (tri_proc_read_status(&p, &st) == 0 &&
+		    tri_users_match(&ctl->users, st.uid[1]))
+			own[k++] = all[i];
+		tri_proc_close(&p);
+	}
+	*n = k;
+out:
+	if (!ctl->targets.n)
+		free(all);
+	return own;
+}
+
 static int
 snap_read(const struct ctl *ctl, const struct tri_proc *p, struct snap *s)
 {
@@ -216,6 +308,8 @@ snap_read(const struct ctl *ctl, const struct tri_proc *p, struct snap *s)
 	if (ctl->maps_only && ctl->summary)
 		read_rollup(p, s);
 	limits_read(p, s);
+	if (ctl->have_range)
+		keep_range(ctl, s);
 	s->what = "stat";
 	return tri_proc_check(p);
 }
@@ -245,10 +339,13 @@ snap_take(const struct ctl *ctl, pid_t pid, struct snap *s)
 	}
 	memcpy(s->comm, st.comm, sizeof(s->comm));
 	s->starttime = p.starttime;
+	s->start_unix = start_unix(p.starttime);
 	if (tri_proc_is_kthread(&st)) {
 		tri_proc_close(&p);
 		return -2;
 	}
+	if ((s->cmdline = tri_proc_read_cmdline(&p, &s->cmdline_len)) == NULL)
+		s->cmdline_len = 0;
 	r = snap_read(ctl, &p, s);
 	e = errno;
 	tri_proc_close(&p);
@@ -262,6 +359,8 @@ snap_free(struct snap *s)
 	tri_maps_free(&s->maps);
 	free(s->info);
 	s->info = NULL;
+	free(s->cmdline);
+	s->cmdline = NULL;
 }
 
 /* Say why pid could not be read, in one line. */

@@ -1,11 +1,13 @@
 /* cmd/memmap/summary.c - totals by kind, and the JSON of a snapshot. */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
 #include "memmap.h"
 
-static void
+void
 group_totals(const struct snap *s, struct totals g[G_NGROUPS])
 {
 	size_t *idx, n, i;
@@ -50,7 +52,7 @@ cmp_snap(const void *a, const void *b)
 }
 
 /* The processes to show: sorted by --sort, cut at --top. */
-static const struct snap **
+const struct snap **
 order(const struct ctl *ctl, struct snap *s, size_t nsnap, size_t *n)
 {
 	const struct snap **v;
@@ -68,41 +70,92 @@ order(const struct ctl *ctl, struct snap *s, size_t nsnap, size_t *n)
 	return v;
 }
 
-static void
-sum_row(struct tri_table *t, const struct snap *s, const char *name,
-    const struct totals *g, bool values)
+/* The columns of the summary table, for -o. */
+static const char *const sum_names[] = {
+	"PID", "COMM", "GROUP", "COUNT", "KBYTES", "RSS", "PSS", "USS", "SWAP",
+};
+#define NSUM	9
+
+/*
+ * The summary columns -o names (all of them without -o), as indexes into
+ * sum_names; returns how many, or -1 with *bad at the name that is not
+ * one (its length in *badlen).
+ */
+int
+summary_cols(const char *list, int *idx, const char **bad, size_t *badlen)
 {
-	tri_table_cellf(t, "%d", (int)s->pid);
-	tri_table_cell(t, s->comm, strlen(s->comm));
-	tri_table_cell_raw(t, name);
-	tri_table_cellf(t, "%zu", g->n);
-	tri_table_cellf(t, "%llu", g->size);
-	if (values) {
-		tri_table_cellf(t, "%llu", g->rss);
-		tri_table_cellf(t, "%llu", g->pss);
-		tri_table_cellf(t, "%llu", g->uss);
-		tri_table_cellf(t, "%llu", g->swap);
-	} else {
-		tri_table_cell_raw(t, "-");
-		tri_table_cell_raw(t, "-");
-		tri_table_cell_raw(t, "-");
-		tri_table_cell_raw(t, "-");
+	const char *e;
+	int n = 0, k;
+
+	if (list == NULL) {
+		for (k = 0; k < NSUM; k++)
+			idx[k] = k;
+		return NSUM;
+	}
+	for (;; list = e + 1) {
+		e = strchrnul(list, ',');
+		for (k = 0; k < NSUM; k++)
+			if (strlen(sum_names[k]) == (size_t)(e - list) &&
+			    strncasecmp(sum_names[k], list, (size_t)(e - list))
+			    == 0)
+				break;
+		if (k == NSUM) {
+			*bad = list;
+			*badlen = (size_t)(e - list);
+			return -1;
+		}
+		if (n < NSUM * 2)
+			idx[n++] = k;
+		if (*e == '\0')
+			return n;
 	}
 }
 
 static void
-sum_cols(struct tri_table *t)
+sum_row(struct tri_table *t, const struct ctl *ctl, const int *idx, int ncol,
+    const struct snap *s, const char *name, const struct totals *g,
+    bool values)
 {
+	char cell[NSUM][TRI_COMM_MAX * 4 + 8];
+	int k;
+
+	snprintf(cell[0], sizeof(cell[0]), "%d", (int)s->pid);
+	if (ctl->raw)
+		raw_escape(cell[1], sizeof(cell[1]), s->comm, strlen(s->comm));
+	else
+		tri_out_escape(cell[1], sizeof(cell[1]), s->comm,
+		    strlen(s->comm));
+	snprintf(cell[2], sizeof(cell[2]), "%s", name);
+	snprintf(cell[3], sizeof(cell[3]), "%zu", g->n);
+	snprintf(cell[4], sizeof(cell[4]), "%llu", g->size);
+	snprintf(cell[5], sizeof(cell[5]), "%llu", g->rss);
+	snprintf(cell[6], sizeof(cell[6]), "%llu", g->pss);
+	snprintf(cell[7], sizeof(cell[7]), "%llu", g->uss);
+	snprintf(cell[8], sizeof(cell[8]), "%llu", g->swap);
+	for (k = 5; !values && k < NSUM; k++)
+		snprintf(cell[k], sizeof(cell[k]), "-");
+	for (k = 0; k < ncol; k++) {
+		if (ctl->raw)
+			printf("%s%s", cell[idx[k]], k < ncol - 1 ? " " : "\n");
+		else
+			tri_table_cell_raw(t, cell[idx[k]]);
+	}
+}
+
+static void
+sum_cols(struct tri_table *t, const struct ctl *ctl, const int *idx,
+    int ncol)
+{
+	int k;
+
 	tri_table_init(t);
-	tri_table_col(t, "PID", TRI_RIGHT);
-	tri_table_col(t, "COMM", TRI_LEFT);
-	tri_table_col(t, "GROUP", TRI_LEFT);
-	tri_table_col(t, "COUNT", TRI_RIGHT);
-	tri_table_col(t, "KBYTES", TRI_RIGHT);
-	tri_table_col(t, "RSS", TRI_RIGHT);
-	tri_table_col(t, "PSS", TRI_RIGHT);
-	tri_table_col(t, "USS", TRI_RIGHT);
-	tri_table_col(t, "SWAP", TRI_RIGHT);
+	for (k = 0; k < ncol; k++)
+		tri_table_col(t, sum_names[idx[k]], idx[k] == 1 || idx[k] == 2 ?
+		    TRI_LEFT : TRI_RIGHT);
+	if (ctl->raw && ctl->header)
+		for (k = 0; k < ncol; k++)
+			printf("%s%s", sum_names[idx[k]], k < ncol - 1 ? " " :
+			    "\n");
 }
 
 static void
@@ -147,21 +200,48 @@ view_summary(const struct ctl *ctl, struct snap *s, size_t nsnap)
 	size_t n, i;
 	int k;
 
+	const char *bad;
+	size_t badlen;
+	int idx[NSUM * 2], ncol;
+
+	if ((ncol = summary_cols(ctl->columns, idx, &bad, &badlen)) < 0)
+		return -1;
 	if ((v = order(ctl, s, nsnap, &n)) == NULL)
 		return -1;
-	sum_cols(&t);
+	sum_cols(&t, ctl, idx, ncol);
 	for (i = 0; i < n; i++) {
 		group_totals(v[i], g);
 		for (k = 0; k < G_NGROUPS; k++)
-			sum_row(&t, v[i], group_name((enum group)k), &g[k],
-			    v[i]->smaps);
-		sum_row(&t, v[i], "total", &v[i]->total,
+			sum_row(&t, ctl, idx, ncol, v[i],
+			    group_name((enum group)k), &g[k], v[i]->smaps);
+		sum_row(&t, ctl, idx, ncol, v[i], "total", &v[i]->total,
 		    v[i]->smaps || v[i]->have_rollup);
 	}
-	tri_table_print(&t, stdout, ctl->header);
+	if (!ctl->raw)
+		tri_table_print(&t, stdout, ctl->header);
 	tri_table_free(&t);
 	free(v);
 	return 0;
+}
+
+/*
+ * An smaps field as a JSON key of the vocabulary: "Private_Dirty" ->
+ * "private_dirty_kb" (the unit last), "THPeligible" -> "thpeligible".
+ */
+static void
+smaps_key(const struct tri_maps *m, int f, char *key, size_t size)
+{
+	const char *name = tri_maps_field_name(m, f);
+	size_t i, n = 0;
+
+	for (i = 0; name && name[i] && n + 4 < size; i++)
+		if (isalnum((unsigned char)name[i]))
+			key[n++] = (char)tolower((unsigned char)name[i]);
+		else if (n > 0 && key[n - 1] != '_')
+			key[n++] = '_';
+	key[n] = '\0';
+	if (m->kb_mask & (1ULL << f))
+		snprintf(key + n, size - n, "_kb");
 }
 
 static void
@@ -170,14 +250,14 @@ json_mapping(const struct ctl *ctl, struct tri_json *j, const struct snap *s,
 {
 	const struct tri_vma *v = &s->maps.v[i];
 	const struct mapinfo *mi = &s->info[i];
-	char buf[40];
+	char buf[40], key[48];
 	int k, f;
 
 	tri_json_obj_begin(j);
 	snprintf(buf, sizeof(buf), "0x%lx", v->start);
-	tri_json_kstr(j, "start", buf);
+	tri_json_kstr(j, "start_address", buf);
 	snprintf(buf, sizeof(buf), "0x%lx", v->end);
-	tri_json_kstr(j, "end", buf);
+	tri_json_kstr(j, "end_address", buf);
 	tri_json_kuint(j, "size_kb", (v->end - v->start) / 1024);
 	if (s->smaps) {
 		tri_json_kuint(j, "rss_kb", v->f[TRI_SM_RSS]);
@@ -200,6 +280,8 @@ json_mapping(const struct ctl *ctl, struct tri_json *j, const struct snap *s,
 		tri_json_kstr(j, "note", "go arena reserve");
 	else if (mi->note == N_TID_UNKNOWN)
 		tri_json_kstr(j, "note", "tid unknown");
+	if (mi->kind == K_SHM && is_sysv(s, v))
+		tri_json_kuint(j, "shmid", v->inode);
 	tri_json_key(j, "path");
 	tri_json_strn(j, tri_maps_path(&s->maps, v), v->path_len);
 	if (ctl->extended && s->smaps) {
@@ -207,8 +289,8 @@ json_mapping(const struct ctl *ctl, struct tri_json *j, const struct snap *s,
 		tri_json_obj_begin(j);
 		for (k = 0; k < s->maps.norder; k++) {
 			f = s->maps.order[k];
-			tri_json_kuint(j, tri_maps_field_name(&s->maps, f),
-			    v->f[f]);
+			smaps_key(&s->maps, f, key, sizeof(key));
+			tri_json_kuint(j, key, v->f[f]);
 		}
 		tri_json_obj_end(j);
 		tri_json_kstr(j, "vmflags", tri_maps_vmflags(&s->maps, v));
@@ -254,9 +336,9 @@ json_snap(const struct ctl *ctl, struct tri_json *j, const struct snap *s)
 	tri_json_kint(j, "pid", s->pid);
 	tri_json_key(j, "comm");
 	tri_json_strn(j, s->comm, strlen(s->comm));
-	tri_json_kuint(j, "starttime", s->starttime);
-	/* %.6g would round seconds since 1970 to 10 s: write milliseconds */
-	tri_json_kuint(j, "time_ms", (unsigned long long)(s->wall * 1000));
+	tri_json_kargv(j, "cmdline", s->cmdline, s->cmdline_len);
+	tri_json_kdouble(j, "start_time_unix", s->start_unix);
+	tri_json_ktime_unix(j, s->wall);
 	tri_json_kstr(j, "source", s->smaps ? "smaps" : "maps");
 	tri_json_kbool(j, "settled", s->settled);
 	tri_json_kint(j, "tries", s->tries);

@@ -1,8 +1,10 @@
 /* cmd/memmap/view.c - the map table, formatted by hand for speed. */
+#include <ctype.h>
+#include <err.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "memmap.h"
 
@@ -59,15 +61,6 @@ opad(struct obuf *o, size_t n)
 	}
 }
 
-/* A right-aligned number in width w, then a space. */
-static void
-onum(struct obuf *o, unsigned long long v, size_t w)
-{
-	if (o->n + w + 24 > sizeof(o->b))
-		oflush(o);
-	o->n = (size_t)(tri_out_put_num(o->b + o->n, v, w) - o->b);
-}
-
 static void
 ocell(struct obuf *o, const char *s, size_t w, bool right)
 {
@@ -98,9 +91,17 @@ fmt_kb(char *buf, size_t size, unsigned long long kb)
 		snprintf(buf, size, "%.1f%c", v, units[u]);
 }
 
-/* The columns of the map table: a value getter per numeric column. */
-enum col { C_SIZE, C_RSS, C_PSS, C_DIRTY, C_SWAP, C_OFFSET, C_INODE,
-	C_FIELD };
+/*
+ * The columns of the map table.  -o picks them by name; the default is
+ * pmap -x's set (and PSS and SWAP), -X adds every smaps field.  The
+ * writer stays our own rather than libsmartcols: at -X on 50,000
+ * mappings a cell is a few nanoseconds here, and a table library that
+ * keeps every cell as a string would cost memmap its peak RSS target
+ * (issue 15: no more than pmap's).
+ */
+enum col { C_ADDRESS, C_END, C_SIZE, C_RSS, C_PSS, C_USS, C_DIRTY, C_SWAP,
+	C_OFFSET, C_DEV, C_INODE, C_FIELD, C_MODE, C_KIND, C_VMFLAGS,
+	C_MAPPING };
 
 struct column {
 	enum col	 c;
@@ -109,24 +110,35 @@ struct column {
 	size_t		 w;
 };
 
-static unsigned long long
-col_value(const struct column *c, const struct tri_vma *v)
-{
-	switch (c->c) {
-	case C_SIZE:	return (v->end - v->start) / 1024;
-	case C_RSS:	return v->f[TRI_SM_RSS];
-	case C_PSS:	return v->f[TRI_SM_PSS];
-	case C_DIRTY:	return vma_dirty(v);
-	case C_SWAP:	return v->f[TRI_SM_SWAP];
-	case C_OFFSET:	return v->offset;
-	case C_INODE:	return v->inode;
-	default:	return v->f[c->field];
-	}
-}
+static const struct {
+	const char	*name;
+	enum col	 c;
+	bool		 smaps;		/* needs smaps */
+	const char	*help;
+} colnames[] = {
+	{ "ADDRESS", C_ADDRESS, false, "start address" },
+	{ "END", C_END, false, "end address" },
+	{ "KBYTES", C_SIZE, false, "size, kB" },
+	{ "RSS", C_RSS, true, "resident, kB" },
+	{ "PSS", C_PSS, true, "proportional set size, kB" },
+	{ "USS", C_USS, true, "private pages, kB" },
+	{ "DIRTY", C_DIRTY, true, "dirty pages, kB (as pmap -x)" },
+	{ "SWAP", C_SWAP, true, "swapped out, kB" },
+	{ "OFFSET", C_OFFSET, false, "offset in the file" },
+	{ "DEV", C_DEV, false, "device major:minor" },
+	{ "INODE", C_INODE, false, "inode (the shmid of SysV shm)" },
+	{ "MODE", C_MODE, false, "permissions" },
+	{ "KIND", C_KIND, false, "what the mapping is" },
+	{ "VMFLAGS", C_VMFLAGS, true, "the kernel's VmFlags" },
+	{ "MAPPING", C_MAPPING, false, "path, or what memmap found" },
+};
+#define NCOLNAMES	(sizeof(colnames) / sizeof(colnames[0]))
 
 static int
 add_col(struct column *cols, int n, enum col c, int field, const char *name)
 {
+	if (n >= MAXCOLS)
+		return n;
 	cols[n].c = c;
 	cols[n].field = field;
 	cols[n].name = name;
@@ -134,29 +146,135 @@ add_col(struct column *cols, int n, enum col c, int field, const char *name)
 	return n + 1;
 }
 
+/* Column name -> index into colnames, or -1; *field for an smaps field. */
+static int
+col_lookup(const struct tri_maps *m, const char *name, size_t len, int *field)
+{
+	size_t i;
+
+	for (i = 0; i < NCOLNAMES; i++)
+		if (strlen(colnames[i].name) == len &&
+		    strncasecmp(colnames[i].name, name, len) == 0)
+			return (int)i;
+	*field = tri_maps_field_index(m, name, len);
+	return -1;
+}
+
+void
+columns_check_or_exit(const struct ctl *ctl)
+{
+	struct tri_maps m;
+	const char *s = ctl->columns, *e;
+	char *esc;
+	size_t i;
+	int k, f;
+
+	if (s == NULL)
+		return;
+	if (strcmp(s, "help") == 0) {
+		for (i = 0; i < NCOLNAMES; i++)
+			printf("%-8s %s\n", colnames[i].name, colnames[i].help);
+		printf("and any field of smaps (Rss, Private_Dirty, "
+		    "Anonymous...)\n");
+		exit(TRI_EXIT_OK);
+	}
+	if (ctl->summary) {
+		int idx[32];
+		const char *bad;
+		size_t badlen;
+
+		if (summary_cols(s, idx, &bad, &badlen) < 0) {
+			esc = tri_out_escape_dup(bad, badlen);
+			errx(TRI_EXIT_FAIL, "-o %s: no such column (one of: "
+			    "PID, COMM, GROUP, COUNT, KBYTES, RSS, PSS, USS, "
+			    "SWAP)", esc ? esc : "?");
+		}
+		return;
+	}
+	tri_maps_init(&m);
+	for (; ; s = e + 1) {
+		e = strchrnul(s, ',');
+		f = -1;
+		k = col_lookup(&m, s, (size_t)(e - s), &f);
+		if ((k < 0 && f < 0) || (ctl->maps_only && (f >= 0 ||
+		    (k >= 0 && colnames[k].smaps)))) {
+			esc = tri_out_escape_dup(s, (size_t)(e - s));
+			errx(TRI_EXIT_FAIL, "-o %s: %s", esc ? esc : "?",
+			    k < 0 && f < 0 ? "no such column (-o help lists "
+			    "them)" : "needs smaps, not --maps-only");
+		}
+		if (*e == '\0')
+			break;
+	}
+}
+
 static int
 make_cols(const struct ctl *ctl, const struct snap *s, struct column *cols)
 {
-	int n = 0, i, f;
+	const char *p, *e;
+	int n = 0, i, f, k;
 
-	n = add_col(cols, n, C_SIZE, 0, "KBYTES");
-	if (!s->smaps)
+	if (ctl->columns) {
+		for (p = ctl->columns; ; p = e + 1) {
+			e = strchrnul(p, ',');
+			f = -1;
+			k = col_lookup(&s->maps, p, (size_t)(e - p), &f);
+			if (k >= 0)
+				n = add_col(cols, n, colnames[k].c, 0,
+				    colnames[k].name);
+			else if (f >= 0)
+				n = add_col(cols, n, C_FIELD, f,
+				    tri_maps_field_name(&s->maps, f));
+			if (*e == '\0')
+				break;
+		}
 		return n;
-	if (!ctl->extended) {
+	}
+	n = add_col(cols, n, C_ADDRESS, 0, "ADDRESS");
+	n = add_col(cols, n, C_SIZE, 0, "KBYTES");
+	if (s->smaps && !ctl->extended) {
 		n = add_col(cols, n, C_RSS, 0, "RSS");
 		n = add_col(cols, n, C_PSS, 0, "PSS");
 		n = add_col(cols, n, C_DIRTY, 0, "DIRTY");
-		return add_col(cols, n, C_SWAP, 0, "SWAP");
+		n = add_col(cols, n, C_SWAP, 0, "SWAP");
+	} else if (s->smaps) {
+		n = add_col(cols, n, C_OFFSET, 0, "OFFSET");
+		n = add_col(cols, n, C_INODE, 0, "INODE");
+		for (i = 0; i < s->maps.norder; i++) {
+			f = s->maps.order[i];
+			if (f != TRI_SM_SIZE)
+				n = add_col(cols, n, C_FIELD, f,
+				    tri_maps_field_name(&s->maps, f));
+		}
 	}
-	n = add_col(cols, n, C_OFFSET, 0, "OFFSET");
-	n = add_col(cols, n, C_INODE, 0, "INODE");
-	for (i = 0; i < s->maps.norder && n < MAXCOLS; i++) {
-		f = s->maps.order[i];
-		if (f == TRI_SM_SIZE)
-			continue;
-		n = add_col(cols, n, C_FIELD, f, tri_maps_field_name(&s->maps, f));
+	n = add_col(cols, n, C_MODE, 0, "MODE");
+	n = add_col(cols, n, C_KIND, 0, "KIND");
+	if (s->smaps && ctl->extended)
+		n = add_col(cols, n, C_VMFLAGS, 0, "VMFLAGS");
+	return add_col(cols, n, C_MAPPING, 0, "MAPPING");
+}
+
+static bool
+is_num(enum col c)
+{
+	return c >= C_SIZE && c <= C_FIELD && c != C_DEV;
+}
+
+static unsigned long long
+col_value(const struct column *c, const struct tri_vma *v)
+{
+	switch (c->c) {
+	case C_SIZE:	return (v->end - v->start) / 1024;
+	case C_RSS:	return v->f[TRI_SM_RSS];
+	case C_PSS:	return v->f[TRI_SM_PSS];
+	case C_USS:	return vma_uss(v);
+	case C_DIRTY:	return vma_dirty(v);
+	case C_SWAP:	return v->f[TRI_SM_SWAP];
+	case C_OFFSET:	return v->offset;
+	case C_INODE:	return v->inode;
+	case C_FIELD:	return v->f[c->field];
+	default:	return 0;
 	}
-	return n;
 }
 
 static const struct snap *sort_snap;
@@ -195,29 +313,86 @@ view_rows(const struct ctl *ctl, const struct snap *s, size_t *n)
 	return idx;
 }
 
-static void
-widths(const struct snap *s, const size_t *idx, size_t n,
-    struct column *cols, int ncols, size_t *kindw)
+size_t
+raw_escape(char *dst, size_t size, const char *s, size_t len)
 {
+	char tmp[LABEL_MAX];
+	size_t i, o = 0, n;
+
+	n = tri_out_escape(tmp, sizeof(tmp), s, len);
+	if (n >= sizeof(tmp))
+		n = sizeof(tmp) - 1;
+	for (i = 0; i < n && o + 5 < size; i++) {
+		if (tmp[i] == ' ') {
+			memcpy(dst + o, "\\x20", 4);
+			o += 4;
+		} else {
+			dst[o++] = tmp[i];
+		}
+	}
+	if (size)
+		dst[o] = '\0';
+	return o;
+}
+
+/* The MAPPING cell of row i, for this table (escaped; --raw: spaces too). */
+static const char *
+mapping_cell(const struct ctl *ctl, const struct snap *s, size_t i,
+    char *buf, size_t size)
+{
+	char tmp[LABEL_MAX];
+	const char *l;
+
+	if (!ctl->raw)
+		return vma_label(s, i, buf, size);
+	l = vma_label(s, i, tmp, sizeof(tmp));
+	raw_escape(buf, size, l, strlen(l));
+	return buf;
+}
+
+static void
+widths(const struct ctl *ctl, const struct snap *s, const size_t *idx,
+    size_t n, struct column *cols, int ncols)
+{
+	char label[LABEL_MAX];
 	size_t k, d;
 	int c;
 
-	*kindw = 4;
+	if (ctl->raw)
+		return;
+	for (c = 0; c < ncols; c++)
+		if (cols[c].c == C_ADDRESS || cols[c].c == C_END)
+			cols[c].w = 16;
+		else if (cols[c].c == C_MODE)
+			cols[c].w = 4;
+		else if (cols[c].c == C_KIND && cols[c].w < 4)
+			cols[c].w = 4;
 	for (k = 0; k < n; k++) {
 		const struct tri_vma *v = &s->maps.v[idx[k]];
 
-		for (c = 0; c < ncols; c++)
-			if ((d = tri_out_digits(col_value(&cols[c], v))) > cols[c].w)
+		for (c = 0; c < ncols; c++) {
+			if (is_num(cols[c].c))
+				d = tri_out_digits(col_value(&cols[c], v));
+			else if (cols[c].c == C_KIND)
+				d = strlen(kind_name(s->info[idx[k]].kind));
+			else if (cols[c].c == C_DEV)
+				d = 5;
+			else if (cols[c].c == C_MAPPING && c < ncols - 1)
+				d = strlen(mapping_cell(ctl, s, idx[k], label,
+				    sizeof(label)));
+			else if (cols[c].c == C_VMFLAGS && c < ncols - 1)
+				d = v->vmflags_len ? v->vmflags_len : 1;
+			else
+				d = 0;
+			if (d > cols[c].w)
 				cols[c].w = d;
-		d = strlen(kind_name(s->info[idx[k]].kind));
-		if (d > *kindw)
-			*kindw = d;
+		}
 	}
 }
 
 /* Room for the fixed part of a row, written without bounds checks. */
-#define ROW_FIXED	(32 + MAXCOLS * 24 + 64 + VMFLAGS_MAX)
 #define VMFLAGS_MAX	200
+#define ROW_FIXED	(MAXCOLS * 24 + 2 * VMFLAGS_MAX)
 
 static char *
 put_hex16(char *p, unsigned long v)
@@ -232,64 +407,121 @@ put_hex16(char *p, unsigned long v)
 	return p + 17;
 }
 
-/* VmFlags "rd wr mr" as one column: "rd,wr,mr". */
+/* VmFlags "rd wr mr" as one cell: "rd,wr,mr". */
 static char *
-put_flags(char *p, const char *fl)
+put_flags(char *p, const char *fl, size_t w)
 {
 	size_t j;
 
 	if (*fl == '\0')
-		*p++ = '-';
+		*p++ = '-', j = 1;
 	for (j = 0; fl[j] && j < VMFLAGS_MAX; j++)
 		*p++ = fl[j] == ' ' ? ',' : fl[j];
+	for (j = j ? j : 1; j < w && j < VMFLAGS_MAX; j++)
+		*p++ = ' ';
 	*p++ = ' ';
 	return p;
 }
 
 static void
 print_row(struct obuf *o, const struct ctl *ctl, const struct snap *s,
-    size_t i, const struct column *cols, int ncols, size_t kindw)
+    size_t i, const struct column *cols, int ncols)
 {
 	const struct tri_vma *v = &s->maps.v[i];
-	char label[LABEL_MAX], *p;
+	char label[LABEL_MAX], dev[24], *p;
+	const char *l;
+	size_t w, len, pad;
 	int c;
 
 	if (o->n + ROW_FIXED > sizeof(o->b))
 		oflush(o);
-	p = put_hex16(o->b + o->n, v->start);
-	for (c = 0; c < ncols; c++)
-		p = tri_out_put_num(p, col_value(&cols[c], v), cols[c].w);
-	p = tri_out_put_word(p, v->perms, 4);
-	p = tri_out_put_word(p, kind_name(s->info[i].kind), kindw);
-	if (ctl->extended && s->smaps)
-		p = put_flags(p, tri_maps_vmflags(&s->maps, v));
+	p = o->b + o->n;
+	for (c = 0; c < ncols; c++) {
+		w = ctl->raw ? 0 : cols[c].w;
+		switch (cols[c].c) {
+		case C_ADDRESS:
+			p = put_hex16(p, v->start);
+			break;
+		case C_END:
+			p = put_hex16(p, v->end);
+			break;
+		case C_MODE:
+			p = tri_out_put_word(p, v->perms, w);
+			break;
+		case C_KIND:
+			p = tri_out_put_word(p, kind_name(s->info[i].kind), w);
+			break;
+		case C_DEV:
+			snprintf(dev, sizeof(dev), "%02x:%02x", v->dev_major,
+			    v->dev_minor);
+			p = tri_out_put_word(p, dev, w);
+			break;
+		case C_VMFLAGS:
+			p = put_flags(p, tri_maps_vmflags(&s->maps, v),
+			    c < ncols - 1 ? w : 0);
+			break;
+		case C_MAPPING:
+			/* a label is at most LABEL_MAX, the buffer 64 KiB */
+			o->n = (size_t)(p - o->b);
+			l = mapping_cell(ctl, s, i, label, sizeof(label));
+			len = strlen(l);
+			pad = c < ncols - 1 && w > len ? w - len : 0;
+			if (o->n + len + pad + 1 + ROW_FIXED > sizeof(o->b))
+				oflush(o);
+			p = o->b + o->n;
+			memcpy(p, l, len);
+			memset(p + len, ' ', pad + 1);
+			p += len + pad + 1;
+			break;
+		default:
+			p = tri_out_put_num(p, col_value(&cols[c], v), w);
+			break;
+		}
+	}
+	p[-1] = '\n';
 	o->n = (size_t)(p - o->b);
-	ostr(o, vma_label(s, i, label, sizeof(label)));
+}
+
+/* A header or total cell: s, aligned as its column, then a space. */
+static void
+hcell(struct obuf *o, const struct ctl *ctl, const struct column *c,
+    const char *s, bool last)
+{
+	if (ctl->raw) {
+		ostr(o, *s ? s : "-");
+		oput(o, " ", 1);
+		return;
+	}
+	ocell(o, s, last ? 0 : c->w, is_num(c->c));
+}
+
+static void
+end_line(struct obuf *o)
+{
+	if (o->n > 0 && o->b[o->n - 1] == ' ')
+		o->n--;
 	oput(o, "\n", 1);
 }
 
 static void
-print_head(struct obuf *o, const struct ctl *ctl, const struct snap *s,
-    const struct column *cols, int ncols, size_t kindw)
+print_head(struct obuf *o, const struct ctl *ctl, const struct column *cols,
+    int ncols)
 {
 	int c;
 
-	ocell(o, "ADDRESS", 16, false);
 	for (c = 0; c < ncols; c++)
-		ocell(o, cols[c].name, cols[c].w, true);
-	ocell(o, "MODE", 4, false);
-	ocell(o, "KIND", kindw, false);
-	if (ctl->extended && s->smaps)
-		ocell(o, "VMFLAGS", 0, false);
-	ostr(o, "MAPPING\n");
+		hcell(o, ctl, &cols[c], cols[c].name, c == ncols - 1);
+	end_line(o);
 }
 
 static void
 print_total(struct obuf *o, const struct ctl *ctl, const struct snap *s,
-    const struct column *cols, int ncols, size_t kindw)
+    const struct column *cols, int ncols)
 {
 	struct tri_vma sum;
-	char buf[64];
+	char buf[64], num[32];
+	const char *cell;
+	bool named = false;
 	size_t i;
 	int c, f;
 
@@ -301,84 +533,56 @@ print_total(struct obuf *o, const struct ctl *ctl, const struct snap *s,
 		for (f = 0; f < TRI_SM_MAX; f++)
 			sum.f[f] += v->f[f];
 	}
-	ocell(o, "total", 16, false);
+	for (c = 0; c < ncols; c++)
+		named |= cols[c].c == C_ADDRESS;
+	snprintf(buf, sizeof(buf), named ? "%zu mappings" : "total, %zu mappings",
+	    s->maps.n);
 	for (c = 0; c < ncols; c++) {
-		if (cols[c].c == C_OFFSET || cols[c].c == C_INODE ||
+		cell = "";
+		if (cols[c].c == C_ADDRESS)
+			cell = "total";
+		else if (cols[c].c == C_MAPPING)
+			cell = buf;
+		else if (cols[c].c == C_OFFSET || cols[c].c == C_INODE ||
 		    (cols[c].c == C_FIELD &&
 		    !(s->maps.kb_mask & (1ULL << cols[c].field))))
-			ocell(o, "-", cols[c].w, true);
-		else
-			onum(o, col_value(&cols[c], &sum), cols[c].w);
+			cell = "-";
+		else if (is_num(cols[c].c)) {
+			snprintf(num, sizeof(num), "%llu",
+			    col_value(&cols[c], &sum));
+			cell = num;
+		}
+		hcell(o, ctl, &cols[c], cell, c == ncols - 1);
 	}
-	ocell(o, "", 4, false);
-	ocell(o, "", kindw, false);
-	if (ctl->extended && s->smaps)
-		ocell(o, "", 0, false);
-	snprintf(buf, sizeof(buf), "%zu mappings\n", s->maps.n);
-	ostr(o, buf);
+	end_line(o);
 }
 
-/* " NEAR LIMIT" / " OVER LIMIT" in red for that check's level, else "". */
-static const char *
-near(const struct tri_memverdict *l, enum tri_memverdict_what w)
+/* "PID:   the command line", as pmap's first line ("[comm]" without one). */
+void
+title_line(const struct snap *s, char *buf, size_t size)
 {
-	static char buf[64];
+	char args[4096], *p;
+	size_t n, i, len = s->cmdline_len;
 
-	if (l->check[w].level == TRI_MEMVERDICT_OK)
-		return "";
-	snprintf(buf, sizeof(buf), " %s%s LIMIT%s", tri_out_sgr("1;31"),
-	    l->check[w].level == TRI_MEMVERDICT_OVER ? "OVER" : "NEAR",
-	    tri_out_reset());
-	return buf;
-}
-
-static void
-print_limits(struct obuf *o, const struct snap *s)
-{
-	const struct tri_memverdict *l = &s->lim;
-	char buf[1024], a[32], b[32], c[32], d[32], path[600];
-
-	if (l->check[TRI_MV_MAPS].known) {
-		snprintf(buf, sizeof(buf), "limit mappings %zu of %zu "
-		    "vm.max_map_count (%.1f%%)%s\n", l->map_count,
-		    l->max_map_count, l->check[TRI_MV_MAPS].percent,
-		    near(l, TRI_MV_MAPS));
-		ostr(o, buf);
+	if (len == 0) {
+		tri_out_escape(args, sizeof(args), s->comm, strlen(s->comm));
+		snprintf(buf, size, "%d:   [%s]", (int)s->pid, args);
+		return;
 	}
-	if (l->check[TRI_MV_CGROUP].known) {
-		fmt_kb(a, sizeof(a), l->cg_usage / 1024);
-		fmt_kb(b, sizeof(b), l->cg_limit / 1024);
-		fmt_kb(c, sizeof(c), l->cg_limit > l->cg_usage ?
-		    (l->cg_limit - l->cg_usage) / 1024 : 0);
-		fmt_kb(d, sizeof(d), l->rss_kb);
-		tri_out_escape(path, sizeof(path), l->cgroup, strlen(l->cgroup));
-		snprintf(buf, sizeof(buf), "limit cgroup memory %s of %s "
-		    "(%.1f%%), headroom %s, this process rss %s: %s%s\n", a, b,
-		    l->check[TRI_MV_CGROUP].percent, c, d, path,
-		    near(l, TRI_MV_CGROUP));
-		ostr(o, buf);
+	if (len > sizeof(args) / 4)
+		len = sizeof(args) / 4;		/* a 128 KiB command line */
+	if ((p = malloc(len)) == NULL) {
+		snprintf(buf, size, "%d:", (int)s->pid);
+		return;
 	}
-	if (l->have_memlock) {
-		fmt_kb(a, sizeof(a), l->locked_kb);
-		if (l->memlock == RLIM_INFINITY)
-			snprintf(b, sizeof(b), "unlimited");
-		else
-			fmt_kb(b, sizeof(b), l->memlock / 1024);
-		snprintf(buf, sizeof(buf), "limit locked %s of %s "
-		    "RLIMIT_MEMLOCK%s\n", a, b, near(l, TRI_MV_MEMLOCK));
-		ostr(o, buf);
-	}
-	if (l->swap_kb > 0) {
-		fmt_kb(a, sizeof(a), l->swap_kb);
-		snprintf(buf, sizeof(buf), "limit swap %s in use%s\n", a,
-		    near(l, TRI_MV_SWAP));
-		ostr(o, buf);
-	}
-	if (l->level != TRI_MEMVERDICT_OK) {
-		snprintf(buf, sizeof(buf), "verdict %s: %s\n",
-		    tri_memverdict_level_name(l->level), l->verdict);
-		ostr(o, buf);
-	}
+	memcpy(p, s->cmdline, len);
+	for (i = 0; i < len; i++)
+		if (p[i] == '\0')
+			p[i] = ' ';
+	n = tri_out_escape(args, sizeof(args), p, len);
+	free(p);
+	snprintf(buf, size, "%d:   %s%s", (int)s->pid, args,
+	    len < s->cmdline_len || n >= sizeof(args) ? "..." : "");
 }
 
 static int
@@ -386,26 +590,27 @@ view_one(struct obuf *o, const struct ctl *ctl, const struct snap *s,
     bool title)
 {
 	struct column cols[MAXCOLS];
-	size_t *idx, n, k, kindw;
-	char buf[TRI_COMM_MAX * 4 + 64], comm[TRI_COMM_MAX * 4];
+	size_t *idx, n, k;
+	char buf[4200];
 	int ncols;
 
 	if ((idx = view_rows(ctl, s, &n)) == NULL)
 		return -1;
 	ncols = make_cols(ctl, s, cols);
-	widths(s, idx, n, cols, ncols, &kindw);
-	if (ctl->header && title) {
-		tri_out_escape(comm, sizeof(comm), s->comm, strlen(s->comm));
-		snprintf(buf, sizeof(buf), "%d: %s\n", (int)s->pid, comm);
+	widths(ctl, s, idx, n, cols, ncols);
+	if (title) {
+		title_line(s, buf, sizeof(buf));
 		ostr(o, buf);
+		oput(o, "\n", 1);
 	}
 	if (ctl->header)
-		print_head(o, ctl, s, cols, ncols, kindw);
+		print_head(o, ctl, cols, ncols);
 	for (k = 0; k < n; k++)
-		print_row(o, ctl, s, idx[k], cols, ncols, kindw);
+		print_row(o, ctl, s, idx[k], cols, ncols);
 	if (ctl->header) {
-		print_total(o, ctl, s, cols, ncols, kindw);
-		print_limits(o, s);
+		print_total(o, ctl, s, cols, ncols);
+		limits_print(s, buf, sizeof(buf));	/* limits.c */
+		ostr(o, buf);
 	}
 	free(idx);
 	return 0;
@@ -423,9 +628,58 @@ view_maps(const struct ctl *ctl, struct snap *s, size_t nsnap)
 	for (i = 0; i < nsnap; i++) {
 		if (i > 0 && ctl->header)
 			ostr(o, "\n");
-		view_one(o, ctl, &s[i], nsnap > 1 || ctl->header);
+		view_one(o, ctl, &s[i], ctl->title || nsnap > 1);
 	}
 	oflush(o);
 	free(o);
 	return 0;
+}
+
+/* Hex digits, with or without 0x, all of the string: 0 or -1. */
+static int
+parse_hex(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!isxdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 16);
+	return errno || *end ? -1 : 0;
+}
+
+void
+range_parse_or_exit(struct ctl *ctl, const char *arg)
+{
+	const char *comma = strchr(arg, ',');
+	unsigned long long lo = 0, hi = ~0ULL;
+	char part[40], *esc;
+	size_t n;
+	bool ok = *arg != '\0';
+
+	/* "LOW,HIGH", "LOW," (to the end), ",HIGH", or "ADDR" alone */
+	n = comma ? (size_t)(comma - arg) : strlen(arg);
+	if (ok && n > 0) {
+		ok = n < sizeof(part);
+		if (ok) {
+			memcpy(part, arg, n);
+			part[n] = '\0';
+			ok = parse_hex(part, &lo) == 0;
+		}
+	}
+	if (ok && comma && comma[1] != '\0')
+		ok = parse_hex(comma + 1, &hi) == 0;
+	else if (ok && !comma)
+		hi = lo;
+	if (!ok || lo > hi) {
+		esc = tri_out_escape_dup(arg, strlen(arg));
+		errx(TRI_EXIT_FAIL, "-A %s: %s", esc ? esc : "?", ok ?
+		    "LOW is above HIGH" : "not an address range (LOW,HIGH in "
+		    "hex)");
+	}
+	ctl->have_range = true;
+	ctl->lo = (unsigned long)lo;
+	ctl->hi = (unsigned long)hi;
 }

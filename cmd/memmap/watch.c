@@ -6,29 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jsonread.h"
 #include "memmap.h"
-
-/* A mapping as the comparison needs it, from a live read or a file. */
-struct mrec {
-	unsigned long		 start, end;
-	unsigned long long	 rss;
-	char			 perms[5];
-	const char		*kind;
-	const char		*note;		/* NULL: none */
-	pid_t			 tid;		/* -1: none */
-	const char		*path;		/* raw bytes, not escaped */
-	size_t			 path_len;
-	bool			 matched;
-};
-
-struct mset {
-	struct mrec		*r;
-	size_t			 n;
-	bool			 have_rss;
-	double			 wall;		/* when it was read */
-	unsigned long long	 size, rss;	/* totals, kB */
-};
 
 static int
 mset_from_snap(const struct snap *s, struct mset *m)
@@ -40,6 +18,7 @@ mset_from_snap(const struct snap *s, struct mset *m)
 	m->n = s->maps.n;
 	m->have_rss = s->smaps;
 	m->wall = s->wall;
+	m->when = s->when;
 	m->size = s->total.size;
 	m->rss = s->total.rss;
 	for (i = 0; i < s->maps.n; i++) {
@@ -228,7 +207,7 @@ text_change(const struct change *c, bool rss, const char *when)
 	    rss ? rs : "-", rss ? b : "-", r->perms, r->kind, lb);
 }
 
-static void
+void
 text_head(bool watch)
 {
 	printf("%s%-8s %-16s %10s %9s %10s %9s %s %-12s %s\n",
@@ -266,9 +245,9 @@ json_change(struct tri_json *j, const struct change *c, bool rss)
 	tri_json_obj_begin(j);
 	tri_json_kstr(j, "change", c->what);
 	snprintf(buf, sizeof(buf), "0x%lx", r->start);
-	tri_json_kstr(j, "start", buf);
+	tri_json_kstr(j, "start_address", buf);
 	snprintf(buf, sizeof(buf), "0x%lx", r->end);
-	tri_json_kstr(j, "end", buf);
+	tri_json_kstr(j, "end_address", buf);
 	tri_json_kint(j, "size_kb", c->now ? size : 0);
 	tri_json_kint(j, "size_delta_kb", (c->now ? size : 0) - was_size);
 	if (rss) {
@@ -287,7 +266,8 @@ json_change(struct tri_json *j, const struct change *c, bool rss)
 
 static void
 json_report(const struct mset *was, const struct mset *now,
-    const struct change *c, size_t n, pid_t pid, double secs)
+    const struct change *c, size_t n, pid_t pid, double secs,
+    double elapsed)
 {
 	bool rss = was->have_rss && now->have_rss;
 	struct tri_json j;
@@ -295,9 +275,13 @@ json_report(const struct mset *was, const struct mset *now,
 
 	tri_json_init(&j, stdout, false);
 	tri_json_obj_begin(&j);
+	tri_json_schema(&j, "memmap");
+	tri_json_kstr(&j, "type", elapsed >= 0 ? "sample" : "diff");
 	tri_json_kint(&j, "pid", pid);
-	tri_json_kuint(&j, "time_ms", (unsigned long long)(now->wall * 1000));
-	tri_json_kdouble(&j, "seconds", secs);
+	tri_json_ktime_unix(&j, now->wall);
+	if (elapsed >= 0)
+		tri_json_kdouble(&j, "elapsed_seconds", elapsed);
+	tri_json_kdouble(&j, "interval_seconds", secs);
 	tri_json_key(&j, "changes");
 	tri_json_arr_begin(&j);
 	for (i = 0; i < n; i++)
@@ -312,10 +296,10 @@ json_report(const struct mset *was, const struct mset *now,
 		tri_json_kuint(&j, "rss_kb", now->rss);
 		tri_json_kint(&j, "rss_delta_kb", (long long)now->rss -
 		    (long long)was->rss);
-		tri_json_kdouble(&j, "rss_rate_kb_s", secs > 0 ?
+		tri_json_kdouble(&j, "rss_kb_per_second", secs > 0 ?
 		    ((double)now->rss - (double)was->rss) / secs : 0);
 	}
-	tri_json_kdouble(&j, "size_rate_kb_s", secs > 0 ?
+	tri_json_kdouble(&j, "size_kb_per_second", secs > 0 ?
 	    ((double)now->size - (double)was->size) / secs : 0);
 	tri_json_obj_end(&j);
 	tri_json_obj_end(&j);
@@ -323,9 +307,9 @@ json_report(const struct mset *was, const struct mset *now,
 }
 
 /* Compare two reads and print the changes; when is the --watch prefix. */
-static void
+void
 report(const struct ctl *ctl, struct mset *was, struct mset *now, pid_t pid,
-    double secs, const char *when)
+    double secs, double elapsed, const char *when)
 {
 	bool rss = was->have_rss && now->have_rss;
 	struct change *c;
@@ -333,7 +317,7 @@ report(const struct ctl *ctl, struct mset *was, struct mset *now, pid_t pid,
 
 	n = changes(was, now, &c);
 	if (ctl->json) {
-		json_report(was, now, c, n, pid, secs);
+		json_report(was, now, c, n, pid, secs, elapsed);
 	} else {
 		for (i = 0; i < n; i++)
 			text_change(&c[i], rss, when);
@@ -344,12 +328,17 @@ report(const struct ctl *ctl, struct mset *was, struct mset *now, pid_t pid,
 	free(c);
 }
 
-static int
-take(const struct ctl *ctl, pid_t pid, struct snap *s, struct mset *m)
+int
+take(const struct ctl *ctl, pid_t pid, struct snap *s, struct mset *m,
+    bool gone_ok)
 {
 	int r;
 
 	if ((r = snap_take(ctl, pid, s)) < 0) {
+		if (gone_ok && r == -1 && errno == ESRCH) {
+			snap_free(s);
+			return -2;
+		}
 		report_failure(s, r, errno);
 		snap_free(s);
 		return -1;
@@ -360,20 +349,71 @@ take(const struct ctl *ctl, pid_t pid, struct snap *s, struct mset *m)
 	return 0;
 }
 
+/*
+ * The target exited (or its pid now names another process): say so, with
+ * what was seen from the first sample to the last.  Exit status 0: the
+ * watch did what it was asked (man page, EXIT STATUS).
+ */
+static void
+exited(const struct ctl *ctl, pid_t pid, const struct mset *first,
+    const struct mset *last, unsigned long samples, double elapsed)
+{
+	struct tri_json j;
+	bool rss = first->have_rss && last->have_rss;
+
+	if (!ctl->json) {
+		printf("pid %d exited after %.1f s (%lu samples); seen: size %llu"
+		    " -> %llu kB", (int)pid, elapsed, samples, first->size,
+		    last->size);
+		if (rss)
+			printf(", rss %llu -> %llu kB", first->rss, last->rss);
+		printf("\n");
+		fflush(stdout);
+		return;
+	}
+	tri_json_init(&j, stdout, false);
+	tri_json_obj_begin(&j);
+	tri_json_schema(&j, "memmap");
+	tri_json_kstr(&j, "type", "exit");
+	tri_json_kint(&j, "pid", pid);
+	tri_json_ktime_unix(&j, tri_cli_now() - last->when + last->wall);
+	tri_json_kdouble(&j, "elapsed_seconds", elapsed);
+	tri_json_kuint(&j, "samples", samples);
+	tri_json_key(&j, "first");
+	tri_json_obj_begin(&j);
+	tri_json_kuint(&j, "size_kb", first->size);
+	if (rss)
+		tri_json_kuint(&j, "rss_kb", first->rss);
+	tri_json_obj_end(&j);
+	tri_json_key(&j, "last");
+	tri_json_obj_begin(&j);
+	tri_json_kuint(&j, "size_kb", last->size);
+	if (rss)
+		tri_json_kuint(&j, "rss_kb", last->rss);
+	tri_json_obj_end(&j);
+	tri_json_obj_end(&j);
+	tri_json_end(&j);
+	fflush(stdout);
+}
+
 int
 watch_run(const struct ctl *ctl, pid_t pid)
 {
 	struct snap s[2];
-	struct mset m[2];
+	struct mset m[2], first;
 	double next = 0, t0;
 	char when[32];
 	unsigned long done;
-	int cur = 0;
+	unsigned long long start;
+	int cur = 0, r;
 
 	memset(m, 0, sizeof(m));
-	if (take(ctl, pid, &s[0], &m[0]) < 0)
+	if (take(ctl, pid, &s[0], &m[0], false) < 0)
 		return TRI_EXIT_FAIL;
 	t0 = s[0].when;
+	start = s[0].starttime;
+	first = m[0];
+	first.r = NULL;
 	if (ctl->header && !ctl->json) {
 		printf("watching pid %d: %zu mappings, size %llu kB", (int)pid,
 		    s[0].maps.n, s[0].total.size);
@@ -387,14 +427,23 @@ watch_run(const struct ctl *ctl, pid_t pid)
 	    done++) {
 		if (!tri_cli_wait_tick(&ctl->sample, &next))
 			break;
-		if (take(ctl, pid, &s[!cur], &m[!cur]) < 0) {
+		r = take(ctl, pid, &s[!cur], &m[!cur], true);
+		if (r == 0 && s[!cur].starttime != start) {
+			snap_free(&s[!cur]);	/* the pid was reused */
+			free(m[!cur].r);
+			r = -2;
+		}
+		if (r < 0) {
+			if (r == -2)
+				exited(ctl, pid, &first, &m[cur], done + 1,
+				    tri_cli_now() - t0);
 			snap_free(&s[cur]);
 			free(m[cur].r);
-			return TRI_EXIT_FAIL;
+			return r == -2 ? TRI_EXIT_OK : TRI_EXIT_FAIL;
 		}
 		snprintf(when, sizeof(when), "%8.1f ", s[!cur].when - t0);
 		report(ctl, &m[cur], &m[!cur], pid, s[!cur].when - s[cur].when,
-		    when);
+		    s[!cur].when - t0, when);
 		snap_free(&s[cur]);
 		free(m[cur].r);
 		cur = !cur;
@@ -402,176 +451,4 @@ watch_run(const struct ctl *ctl, pid_t pid)
 	snap_free(&s[cur]);
 	free(m[cur].r);
 	return TRI_EXIT_OK;
-}
-
-/* Read a whole file; NULL with errno. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	struct tri_proc fake = { .pid = 0 };
-	char *buf;
-
-	fake.dirfd = AT_FDCWD;
-	buf = tri_proc_read_all(&fake, path, len);
-	if (buf == NULL && errno == ESRCH)
-		errno = ENOENT;
-	return buf;
-}
-
-static const struct tri_jval *
-find_process(const struct tri_jval *doc, pid_t pid)
-{
-	const struct tri_jval *procs = tri_jsonread_get(doc, "processes"), *pv;
-	size_t i;
-
-	if (procs == NULL || procs->type != TRI_J_ARR)
-		return NULL;
-	for (i = 0; i < procs->n; i++)
-		if ((pv = tri_jsonread_get(&procs->items[i], "pid")) &&
-		    pv->type == TRI_J_NUM && (pid_t)pv->num == pid)
-			return &procs->items[i];
-	return NULL;
-}
-
-static const char *
-jstr(const struct tri_jval *o, const char *k, size_t *len)
-{
-	const struct tri_jval *v = tri_jsonread_get(o, k);
-
-	if (v == NULL || v->type != TRI_J_STR) {
-		*len = 0;
-		return "";
-	}
-	*len = v->len;
-	return v->str;
-}
-
-static unsigned long long
-jnum(const struct tri_jval *o, const char *k)
-{
-	const struct tri_jval *v = tri_jsonread_get(o, k);
-
-	return v && v->type == TRI_J_NUM && v->num > 0 ?
-	    (unsigned long long)v->num : 0;
-}
-
-static int
-mrec_from_json(const struct tri_jval *o, struct mrec *r)
-{
-	const char *s;
-	size_t len;
-
-	s = jstr(o, "start", &len);
-	r->start = strtoul(s, NULL, 16);
-	s = jstr(o, "end", &len);
-	r->end = strtoul(s, NULL, 16);
-	if (r->end <= r->start)
-		return -1;
-	r->rss = jnum(o, "rss_kb");
-	snprintf(r->perms, sizeof(r->perms), "%s", jstr(o, "perms", &len));
-	r->kind = jstr(o, "kind", &len);
-	r->note = tri_jsonread_get(o, "note") ? jstr(o, "note", &len) : NULL;
-	r->tid = tri_jsonread_get(o, "tid") ? (pid_t)jnum(o, "tid") : -1;
-	r->path = jstr(o, "path", &r->path_len);
-	return 0;
-}
-
-static int
-cmp_mrec(const void *a, const void *b)
-{
-	const struct mrec *x = a, *y = b;
-
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
-static int
-mset_from_json(const struct tri_jval *p, struct mset *m)
-{
-	const struct tri_jval *maps = tri_jsonread_get(p, "mappings"), *t, *v;
-	size_t len, i;
-
-	if (maps == NULL || maps->type != TRI_J_ARR)
-		return -1;
-	if ((m->r = calloc(maps->n ? maps->n : 1, sizeof(*m->r))) == NULL)
-		return -1;
-	m->n = maps->n;
-	for (i = 0; i < maps->n; i++)
-		if (mrec_from_json(&maps->items[i], &m->r[i]) < 0)
-			return -1;
-	qsort(m->r, m->n, sizeof(*m->r), cmp_mrec);	/* saved with --sort */
-	m->have_rss = strcmp(jstr(p, "source", &len), "smaps") == 0;
-	m->wall = (v = tri_jsonread_get(p, "time_ms")) && v->type == TRI_J_NUM ?
-	    v->num / 1000 : 0;
-	t = tri_jsonread_get(p, "total");
-	m->size = jnum(t, "size_kb");
-	m->rss = jnum(t, "rss_kb");
-	return 0;
-}
-
-static int
-load(const char *path, pid_t pid, struct tri_jval *doc, struct mset *m,
-    unsigned long long *start)
-{
-	const struct tri_jval *p;
-	size_t len, where;
-	char *text;
-
-	if ((text = slurp(path, &len)) == NULL) {
-		warn("%s", path);
-		return -1;
-	}
-	if (tri_jsonread_parse(text, len, doc, &where) < 0) {
-		free(text);
-		warnx("%s: not a memmap --json snapshot (bad JSON at byte %zu)",
-		    path, where);
-		return -1;
-	}
-	free(text);
-	if ((p = find_process(doc, pid)) == NULL) {
-		warnx("%s: no snapshot of pid %d in it", path, (int)pid);
-		return -1;
-	}
-	if (mset_from_json(p, m) < 0) {
-		warnx("%s: pid %d: no list of mappings in it (made with -s?)",
-		    path, (int)pid);
-		return -1;
-	}
-	*start = jnum(p, "starttime");
-	return 0;
-}
-
-int
-diff_run(const struct ctl *ctl, pid_t pid)
-{
-	struct ctl c = *ctl;
-	struct tri_jval doc;
-	struct mset was, now;
-	struct snap s;
-	unsigned long long start;
-	int status = TRI_EXIT_FAIL;
-
-	memset(&was, 0, sizeof(was));
-	memset(&now, 0, sizeof(now));
-	memset(&doc, 0, sizeof(doc));
-	if (load(ctl->diff, pid, &doc, &was, &start) < 0)
-		goto out;
-	c.maps_only = ctl->maps_only || !was.have_rss;
-	if (take(&c, pid, &s, &now) < 0)
-		goto out;
-	if (s.starttime != start) {
-		warnx("pid %d: not the process in %s (it started at another"
-		    " time: restarted, or the pid was reused)", (int)pid,
-		    ctl->diff);
-	} else {
-		if (ctl->header && !ctl->json)
-			text_head(false);
-		report(ctl, &was, &now, pid, now.wall - was.wall, "");
-		status = TRI_EXIT_OK;
-	}
-	snap_free(&s);
-out:
-	free(was.r);
-	free(now.r);
-	tri_jsonread_free(&doc);
-	return status;
 }
