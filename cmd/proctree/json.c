@@ -28,7 +28,7 @@ json_threads(const struct ctl *ctl, struct tri_json *j, const struct vnode *v)
 		tri_json_kstr(j, "state", st);
 		if (ctl->scontext)
 			tri_json_kstr(j, "security_context",
-			    v->kids[k]->label ? v->kids[k]->label : "");
+			    v->kids[k]->x->label ? v->kids[k]->x->label : "");
 		tri_json_obj_end(j);
 	}
 	tri_json_arr_end(j);
@@ -44,13 +44,13 @@ json_ns(struct tri_json *j, const struct vnode *v)
 	tri_json_key(j, "namespaces");
 	tri_json_obj_begin(j);
 	for (k = 0; k < NS_N; k++)
-		tri_json_kuint_or_null(j, ns_names[k], v->nsv && v->nsv[k],
-		    v->nsv ? v->nsv[k] : 0);
+		tri_json_kuint_or_null(j, ns_names[k], v->x->nsv && v->x->nsv[k],
+		    v->x->nsv ? v->x->nsv[k] : 0);
 	tri_json_obj_end(j);
 	tri_json_key(j, "namespace_changes");
 	tri_json_arr_begin(j);
-	for (k = 0; v->nsv && v->pnsv && k < NS_N; k++)
-		if (v->nsv[k] && v->pnsv[k] && v->nsv[k] != v->pnsv[k])
+	for (k = 0; v->x->nsv && v->x->pnsv && k < NS_N; k++)
+		if (v->x->nsv[k] && v->x->pnsv[k] && v->x->nsv[k] != v->x->pnsv[k])
 			tri_json_str(j, ns_names[k]);
 	tri_json_arr_end(j);
 }
@@ -79,14 +79,14 @@ json_node(const struct ctl *ctl, struct tri_json *j, const struct vnode *v,
 	if (ctl->highlight)
 		tri_json_kbool(j, "highlight", v->hl);
 	if (ctl->scontext)
-		tri_json_kstr(j, "security_context", v->label ? v->label : "");
+		tri_json_kstr(j, "security_context", v->x->label ? v->x->label : "");
 	if (ctl->ns_changes || ctl->ns_sort >= 0)
 		json_ns(j, v);
 	if (ctl->ns) {
 		tri_json_kuint(j, "pidns", p->pidns);
-		if (v->nsb) {
-			tri_json_kint(j, "nspid", v->nspid);
-			tri_json_kstr(j, "cgroup", v->cgroup ? v->cgroup : "");
+		if (v->x->nsb) {
+			tri_json_kint(j, "nspid", v->x->nspid);
+			tri_json_kstr(j, "cgroup", v->x->cgroup ? v->x->cgroup : "");
 		}
 	}
 	if (!ctl->hide_threads)

@@ -48,9 +48,9 @@ add_root(struct grouping *gr, unsigned long inode, struct vnode *v)
 static bool
 enters(const struct grouping *gr, const struct vnode *v, bool root)
 {
-	if (v->thr || v->nsv == NULL)
+	if (v->thr || v->x->nsv == NULL)
 		return root;
-	return root || v->pnsv == NULL || v->pnsv[gr->type] != v->nsv[gr->type];
+	return root || v->x->pnsv == NULL || v->x->pnsv[gr->type] != v->x->nsv[gr->type];
 }
 
 static void
@@ -59,7 +59,7 @@ walk(struct grouping *gr, struct vnode *v, bool root)
 	int k, kept = 0;
 
 	if (enters(gr, v, root))
-		add_root(gr, v->nsv ? v->nsv[gr->type] : 0, v);
+		add_root(gr, v->x->nsv ? v->x->nsv[gr->type] : 0, v);
 	for (k = 0; k < v->nkids; k++)
 		walk(gr, v->kids[k], false);
 	/* What entered a namespace of its own is shown there, not here. */

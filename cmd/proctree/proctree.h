@@ -49,26 +49,36 @@ struct ctl {
 	int		 noperands;
 };
 
-/* A node of the tree as shown: a process or one of its threads. */
-struct vnode {
-	const struct tri_pnode	 *proc;	/* the process, or the thread's */
-	const struct tri_pthread *thr;	/* set for a thread */
-	pid_t			  id;	/* pid or tid */
-	char			 *name;	/* escaped; "{name}" for a thread */
-	char			 *key;	/* raw name as pstree sorts it:
-					   "{name}" for a thread */
-	const char		 *mark;	/* "<defunct>", "<D>"... or NULL */
-	const char		 *mark_sgr;
-	bool			  hl;	/* -H: the process or an ancestor */
+/* What few nodes need: only with --ns, -S, -N or -Z (memory, issue 15). */
+struct vextra {
 	bool			  nsb;	/* --ns: enters a new PID namespace */
 	pid_t			  nspid;
 	char			 *cgroup; /* raw, at a PID namespace boundary */
 	const unsigned long	 *nsv;	/* with -S, -N: the NS_N inodes */
 	const unsigned long	 *pnsv;	/* and the parent's (NULL at a root) */
 	char			 *label; /* -Z: the security context, raw */
-	double			  age;	/* -C age: seconds since it started */
+};
+
+/* A state mark: "<defunct>" and its colour. */
+struct mark {
+	const char	*text, *sgr;
+};
+
+/* A node of the tree as shown: a process or one of its threads. */
+struct vnode {
+	const struct tri_pnode	 *proc;	/* the process, or the thread's */
+	const struct tri_pthread *thr;	/* set for a thread */
+	char			 *name;	/* escaped; "{name}" for a thread;
+					   proc->comm where that needs none */
+	char			 *key;	/* raw name as pstree sorts it:
+					   "{name}" for a thread */
+	const struct mark	 *mark;	/* or NULL */
+	struct vextra		 *x;	/* never NULL: a shared zeroed one
+					   where nothing is extra */
 	struct vnode		**kids;
 	int			  nkids;
+	pid_t			  id;	/* pid or tid */
+	bool			  hl;	/* -H: the process or an ancestor */
 };
 
 /* What the snapshot and the selection hold. */
@@ -89,6 +99,12 @@ struct roots {
 
 /* snap.c: the table read from /proc; 0, or -1 with errno */
 int	snap_read(struct tree *, unsigned flags);
+struct tri_pnode *snap_find(const struct tri_ptable *, pid_t);	/* or NULL */
+int	snap_index(const struct tri_ptable *, const struct tri_pnode *);
+/* Whether a is b or an ancestor of b. */
+bool	snap_is_ancestor(const struct tri_ptable *, const struct tri_pnode *a,
+	    const struct tri_pnode *b);
+void	snap_free(struct tri_ptable *);
 
 /* select.c: the snapshot, its roots and what of it is shown */
 void	tree_snap(struct tree *, unsigned flags);

@@ -12,8 +12,7 @@
 
 /*
  * proctree reads /proc itself instead of through libproc2 (lib/ptable.c),
- * and fills the same struct tri_ptable so that tri_ptable_find,
- * tri_ptable_is_ancestor and tri_ptable_free still apply.  Why:
+ * into the same struct tri_ptable.  Why:
  *  - libproc2's PIDS_CMDLINE_V splits a command line at '\n' as well as
  *    at NUL, so an argument holding a newline came out as two (issue 14);
  *  - procps_pids_reap keeps one result stack per process, 1.2 MB on
@@ -25,6 +24,10 @@
  * only for -a and -m, task/ only where num_threads > 1, ns/ only for -S,
  * -N and --ns.  A process is read through its own directory fd where
  * more than stat is read, so a reused pid never mixes two processes.
+ * The four small functions over the table (find, index, ancestry, free)
+ * are here too, not lib/ptable.c's: linking that file would bring all
+ * of libproc2 and libseccomp into a binary that calls neither (about
+ * 0.3 MB of peak RSS, which issue 15 counts).
  */
 
 static const char *const ns_files[NS_N] = {
@@ -51,44 +54,53 @@ read_small(int dirfd, const char *name, char *buf, size_t size)
 
 /*
  * The whole command line, however long (a 128 KiB one too), as the
- * kernel gives it: NUL-separated, newlines kept.  malloc'd; NULL on error.
+ * kernel gives it: NUL-separated, newlines kept.  It is read into one
+ * scratch buffer that grows as needed and copied out at its size, so
+ * 2,000 processes do not each hold a buffer of the largest size.
+ * malloc'd; NULL on error.
  */
 static char *
 read_cmdline(int dirfd, size_t *len)
 {
-	size_t cap = 512, n = 0;
-	char *buf = malloc(cap), *p;
+	static char *buf;
+	static size_t cap;
+	size_t n = 0;
 	ssize_t r;
+	char *p;
 	int fd;
 
-	if (buf == NULL)
-		return NULL;
-	if ((fd = openat(dirfd, "cmdline", O_RDONLY | O_CLOEXEC)) < 0) {
-		free(buf);
-		return NULL;
+	if (cap == 0) {
+		if ((buf = malloc(4096)) == NULL)
+			return NULL;
+		cap = 4096;
 	}
+	if ((fd = openat(dirfd, "cmdline", O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	/* The kernel fills a cmdline read as far as the arguments go: a
+	 * short read is the end, which saves the read that returns 0. */
 	while ((r = read(fd, buf + n, cap - n - 1)) > 0) {
 		n += (size_t)r;
-		if (cap - n - 1 == 0) {
-			if ((p = realloc(buf, cap * 2)) == NULL) {
-				r = -1;
-				break;
-			}
-			buf = p;
-			cap *= 2;
+		if (n < cap - 1)
+			break;
+		if ((p = realloc(buf, cap * 2)) == NULL) {
+			r = -1;
+			break;
 		}
+		buf = p;
+		cap *= 2;
 	}
 	close(fd);
-	if (r < 0) {
-		free(buf);
+	if (r < 0)
 		return NULL;
-	}
 	/* argv as tri_json_kargv and the text take it: no final NUL */
 	if (n > 0 && buf[n - 1] == '\0')
 		n--;
-	buf[n] = '\0';
+	if ((p = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(p, buf, n);
+	p[n] = '\0';
 	*len = n;
-	return buf;
+	return p;
 }
 
 static void
@@ -161,16 +173,71 @@ cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+struct tri_pnode *
+snap_find(const struct tri_ptable *t, pid_t pid)
+{
+	struct tri_pnode key = { .pid = pid };
+
+	if (t->n == 0)
+		return NULL;
+	return bsearch(&key, t->nodes, t->n, sizeof(key), cmp_pid);
+}
+
+int
+snap_index(const struct tri_ptable *t, const struct tri_pnode *n)
+{
+	return (int)(n - t->nodes);
+}
+
+bool
+snap_is_ancestor(const struct tri_ptable *t, const struct tri_pnode *a,
+    const struct tri_pnode *b)
+{
+	int i = snap_index(t, b), guard = 0;
+
+	while (i >= 0 && guard++ < (int)t->n + 1) {
+		if (&t->nodes[i] == a)
+			return true;
+		i = t->nodes[i].parent;
+	}
+	return false;
+}
+
+void
+snap_free(struct tri_ptable *t)
+{
+	size_t i;
+
+	for (i = 0; t->nodes && i < t->n; i++) {
+		free((char *)t->nodes[i].comm);
+		free((char *)t->nodes[i].cmdline);
+	}
+	for (i = 0; t->threads && i < t->nthreads; i++)
+		free((char *)t->threads[i].comm);
+	free(t->nodes);
+	free(t->kids);
+	free(t->threads);
+	memset(t, 0, sizeof(*t));
+}
+
 /* Every process in /proc, sorted by pid. */
 static int
 read_all(struct tri_ptable *t, int procfd, bool cmdline)
 {
 	struct tri_pnode *nd;
 	struct dirent *de;
+	struct stat sb;
 	size_t cap = 0;
 	DIR *d;
 	int fd;
 
+	/* /proc's link count is its fixed entries plus one per process: size
+	 * the table once (it still grows if more appear meanwhile). */
+	if (fstat(procfd, &sb) == 0 && sb.st_nlink > 0) {
+		cap = (size_t)sb.st_nlink + 64;
+		if ((t->nodes = malloc(cap * sizeof(*t->nodes))) == NULL)
+			return -1;
+	}
 	if ((fd = dup(procfd)) < 0 || (d = fdopendir(fd)) == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL) {
@@ -340,7 +407,7 @@ real_parent(struct tri_ptable *t, struct tri_pnode *nd)
 
 	if (nd->ppid <= 0)
 		return NULL;
-	par = tri_ptable_find(t, nd->ppid);
+	par = snap_find(t, nd->ppid);
 	return par && par != nd && par->start <= nd->start ? par : NULL;
 }
 
@@ -400,7 +467,7 @@ out:
 	e = errno;
 	close(procfd);
 	if (r < 0) {
-		tri_ptable_free(t);
+		snap_free(t);
 		free(tr->ns);
 		tr->ns = NULL;
 		errno = e;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "proc.h"
 #include "proctree.h"
 
 struct syms {
@@ -156,10 +157,10 @@ put_ns(struct render *r, const struct vnode *v, int *info)
 	};
 	int k;
 
-	if (v->nsv == NULL || v->pnsv == NULL)
+	if (v->x->nsv == NULL || v->x->pnsv == NULL)
 		return;
 	for (k = 0; k < NS_N; k++)
-		if (v->nsv[k] && v->pnsv[k] && v->nsv[k] != v->pnsv[k]) {
+		if (v->x->nsv[k] && v->x->pnsv[k] && v->x->nsv[k] != v->x->pnsv[k]) {
 			put(r, (*info)++ ? "," : "(");
 			put(r, names[k]);
 		}
@@ -179,11 +180,11 @@ put_info(struct render *r, const struct vnode *v, uid_t prev_uid, int *info)
 	const struct ctl *ctl = r->ctl;
 	char num[64];
 
-	if (ctl->pids || v->nsb) {
+	if (ctl->pids || v->x->nsb) {
 		put(r, (*info)++ ? "," : "(");
-		if (v->nsb && v->nspid > 0)
+		if (v->x->nsb && v->x->nspid > 0)
 			snprintf(num, sizeof(num), "%d[%d]", (int)v->id,
-			    (int)v->nspid);
+			    (int)v->x->nspid);
 		else
 			snprintf(num, sizeof(num), "%d", (int)v->id);
 		put(r, num);
@@ -203,7 +204,7 @@ put_info(struct render *r, const struct vnode *v, uid_t prev_uid, int *info)
 	if (ctl->ns_changes)
 		put_ns(r, v, info);
 	if (ctl->scontext) {
-		char *e = xescape_str(v->label ? v->label : "");
+		char *e = xescape_str(v->x->label ? v->x->label : "");
 
 		put(r, (*info)++ ? "," : "(");
 		put(r, "`");
@@ -222,7 +223,7 @@ put_label(struct render *r, const struct vnode *v, uid_t prev_uid)
 	int start = r->cols, info = ctl->args ? 1 : 0;
 
 	if (ctl->color_age)
-		put_sgr(r, age_sgr(v->age));
+		put_sgr(r, age_sgr(tri_proc_age(v->proc->start)));
 	if (v->hl)
 		put_sgr(r, "1");
 	if (bare)
@@ -235,13 +236,13 @@ put_label(struct render *r, const struct vnode *v, uid_t prev_uid)
 		put_reset(r);
 	if (v->mark) {
 		put(r, " ");
-		put_sgr(r, v->mark_sgr);
-		put(r, v->mark);
+		put_sgr(r, v->mark->sgr);
+		put(r, v->mark->text);
 		put_reset(r);
 	}
-	if (v->cgroup) {
+	if (v->x->cgroup) {
 		put(r, " cgroup=");
-		put(r, v->cgroup);
+		put(r, v->x->cgroup);
 	}
 	return r->cols - start;
 }
@@ -323,12 +324,12 @@ same_tree(const struct ctl *ctl, const struct vnode *a, const struct vnode *b)
 	int k;
 
 	if (strcmp(a->name, b->name) || a->mark != b->mark ||
-	    a->nkids != b->nkids || a->hl != b->hl || a->nsb || b->nsb)
+	    a->nkids != b->nkids || a->hl != b->hl || a->x->nsb || b->x->nsb)
 		return false;
 	if (ctl->uid_changes && a->proc->euid != b->proc->euid)
 		return false;
-	if (ctl->ns_changes && a->nsv && b->nsv &&
-	    memcmp(a->nsv, b->nsv, NS_N * sizeof(*a->nsv)) != 0)
+	if (ctl->ns_changes && a->x->nsv && b->x->nsv &&
+	    memcmp(a->x->nsv, b->x->nsv, NS_N * sizeof(*a->x->nsv)) != 0)
 		return false;
 	if (ctl->pgids && a->proc->pgrp != b->proc->pgrp)
 		return false;

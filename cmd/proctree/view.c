@@ -66,19 +66,38 @@ user_name(uid_t uid)
 static void
 set_mark(struct vnode *v, char state, bool zombie)
 {
-	if (zombie) {
-		v->mark = "<defunct>";
-		v->mark_sgr = "1;31";
-	} else if (state == 'D') {
-		v->mark = "<D>";
-		v->mark_sgr = "1;33";
-	} else if (state == 'T') {
-		v->mark = "<stopped>";
-		v->mark_sgr = "35";
-	} else if (state == 't') {
-		v->mark = "<traced>";
-		v->mark_sgr = "35";
-	}
+	static const struct mark defunct = { "<defunct>", "1;31" },
+	    dstate = { "<D>", "1;33" }, stopped = { "<stopped>", "35" },
+	    traced = { "<traced>", "35" };
+
+	if (zombie)
+		v->mark = &defunct;
+	else if (state == 'D')
+		v->mark = &dstate;
+	else if (state == 'T')
+		v->mark = &stopped;
+	else if (state == 't')
+		v->mark = &traced;
+}
+
+static struct vextra no_extra;
+
+/* The node's own extra part, allocated when first written. */
+static struct vextra *
+extra(struct vnode *v)
+{
+	if (v->x == &no_extra)
+		v->x = xcalloc(1, sizeof(*v->x));
+	return v->x;
+}
+
+static struct vnode *
+new_vnode(void)
+{
+	struct vnode *v = xcalloc(1, sizeof(*v));
+
+	v->x = &no_extra;
+	return v;
 }
 
 /*
@@ -109,7 +128,7 @@ static struct vnode *
 new_thread(const struct ctl *ctl, const struct tri_pnode *p,
     const struct tri_pthread *th, bool hl)
 {
-	struct vnode *v = xcalloc(1, sizeof(*v));
+	struct vnode *v = new_vnode();
 	const char *raw = ctl->thread_names ? th->comm : p->comm;
 	size_t n = strlen(raw);
 
@@ -125,9 +144,7 @@ new_thread(const struct ctl *ctl, const struct tri_pnode *p,
 	v->hl = hl;
 	set_mark(v, th->state, false);
 	if (ctl->scontext)
-		v->label = read_label(th->tid);
-	if (ctl->color_age)
-		v->age = tri_proc_age(p->start);
+		extra(v)->label = read_label(th->tid);
 	return v;
 }
 
@@ -146,15 +163,15 @@ ns_boundary(struct vnode *v, const struct tree *tr, int i)
 	par = &tr->t.nodes[n->parent];
 	if (par->pidns == 0 || par->pidns == n->pidns)
 		return;
-	v->nsb = true;
+	extra(v)->nsb = true;
 	if (tri_proc_open(&p, n->pid) == 0) {
 		if (p.starttime == n->start &&
 		    tri_proc_read_status(&p, &st) == 0 && st.nspid_n > 0)
-			v->nspid = st.nspid[st.nspid_n - 1];
+			v->x->nspid = st.nspid[st.nspid_n - 1];
 		tri_proc_close(&p);
 	}
 	if (tri_cgroup_path(n->pid, NULL, path, sizeof(path)) == 0 &&
-	    (v->cgroup = strdup(path)) == NULL)
+	    (v->x->cgroup = strdup(path)) == NULL)
 		err(TRI_EXIT_FAIL, "strdup");
 }
 
@@ -204,8 +221,13 @@ build_kids(const struct ctl *ctl, const struct tree *tr, int i,
     struct vnode *v)
 {
 	const struct tri_pnode *n = &tr->t.nodes[i];
-	int k, cap = 0;
+	int k, cap;
 
+	/* sized once: every thread and child, orphans under pid 1 */
+	cap = tr->only[i] >= 0 ? 1 : (ctl->hide_threads ? 0 : n->nthreads) +
+	    n->nchildren + (n->pid == 1 ? tr->norphans : 0);
+	if (cap > 0)
+		v->kids = xcalloc((size_t)cap, sizeof(*v->kids));
 	/* -s: an ancestor shows only the child on the way down, as pstree. */
 	if (!ctl->hide_threads && tr->only[i] < 0)
 		for (k = 0; k < n->nthreads; k++)
@@ -230,19 +252,23 @@ static struct vnode *
 build(const struct ctl *ctl, const struct tree *tr, int i, bool hl)
 {
 	const struct tri_pnode *n = &tr->t.nodes[i];
-	struct vnode *v = xcalloc(1, sizeof(*v));
+	struct vnode *v = new_vnode();
 
 	v->proc = n;
 	v->id = n->pid;
 	v->key = (char *)n->comm;
-	v->name = xescape(n->comm, strlen(n->comm));
+	/* most names need no escape: share the table's copy (memory, 15) */
+	if (tri_out_needs_escape(n->comm, strlen(n->comm)))
+		v->name = xescape(n->comm, strlen(n->comm));
+	else
+		v->name = (char *)n->comm;
 	v->hl = hl || (ctl->highlight && n->pid == ctl->highlight);
 	/* A highlighted pid lights up its ancestors: ask the table. */
 	if (!v->hl && ctl->highlight) {
-		const struct tri_pnode *h = tri_ptable_find(&tr->t,
+		const struct tri_pnode *h = snap_find(&tr->t,
 		    ctl->highlight);
 
-		v->hl = h && tri_ptable_is_ancestor(&tr->t, n, h);
+		v->hl = h && snap_is_ancestor(&tr->t, n, h);
 	}
 	set_mark(v, n->state, n->zombie);
 	if (ctl->ns)
@@ -250,13 +276,11 @@ build(const struct ctl *ctl, const struct tree *tr, int i, bool hl)
 	if (tr->ns) {
 		int p = tree_parent(tr, i);
 
-		v->nsv = tr->ns[i];
-		v->pnsv = p >= 0 ? tr->ns[p] : NULL;
+		extra(v)->nsv = tr->ns[i];
+		v->x->pnsv = p >= 0 ? tr->ns[p] : NULL;
 	}
 	if (ctl->scontext)
-		v->label = read_label(n->pid);
-	if (ctl->color_age)
-		v->age = tri_proc_age(n->start);
+		extra(v)->label = read_label(n->pid);
 	build_kids(ctl, tr, i, v);
 	return v;
 }
@@ -269,9 +293,13 @@ free_view(struct vnode *v)
 	for (k = 0; k < v->nkids; k++)
 		free_view(v->kids[k]);
 	free(v->kids);
-	free(v->name);
-	free(v->cgroup);
-	free(v->label);
+	if (v->name != v->proc->comm)
+		free(v->name);
+	if (v->x != &no_extra) {
+		free(v->x->cgroup);
+		free(v->x->label);
+		free(v->x);
+	}
 	if (v->thr)
 		free(v->key);
 	free(v);
