@@ -352,6 +352,10 @@ child_exit(struct ctl *ctl)
 	int status;
 	pid_t c = ctl->loop.child;
 
+	if (!ctl->loop.child_done && ctl->stop == SIGPIPE) {
+		/* our output was closed (| head): let the program run on */
+		return 128 + SIGPIPE;
+	}
 	if (!ctl->loop.child_done) {
 		/* we were told to stop: the program gets the same signal */
 		kill(c, ctl->stop ? ctl->stop : SIGTERM);
