@@ -426,3 +426,24 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 	run -0 awk '/getppid/ { print ($1 >= 0.06), ($1 ~ /^[0-9]+\.[0-9][0-9][0-9][0-9][0-9][0-9]$/) }' "$T/t"
 	assert_output '1 1'
 }
+
+@test "attached to a stopped process, it stays stopped, and after detach too" {
+	local T=$BATS_TEST_TMPDIR before
+	start_helper systrace-spin 2 "$T/progress"
+	wait_until [ -s "$T/progress" ]
+	kill -STOP "$HELPER_PID"
+	all_stopped() { ! thread_states "$HELPER_PID" | grep -qv '[tT]'; }
+	wait_until all_stopped
+	systrace -p "$HELPER_PID" -o /dev/null 2> "$T/err" &
+	local tracer=$!
+	track_pid $tracer
+	wait_until grep -q 'attached with 3 threads' "$T/err"
+	kill -INT $tracer
+	wait $tracer
+	run -0 thread_states "$HELPER_PID"
+	assert_output "$(printf 'T\nT\nT')"
+	grep -q '^TracerPid:[[:space:]]*0$' "/proc/$HELPER_PID/status"
+	before=$(cat "$T/progress")
+	kill -CONT "$HELPER_PID"
+	wait_until progress_after "$T/progress" $((before + 10))
+}
