@@ -109,7 +109,9 @@ summary_add(struct ctl *ctl, struct tri_ptrace_task *t, long nr, long ret,
 		snprintf(key, sizeof(key), "%d", (int)k->args[i]);
 		r = keyed_row(key);
 	} else {
-		r = keyed_row(k->fdpath ? k->fdpath : "?");
+		/* an fd that names nothing (closed, never opened) by number */
+		snprintf(key, sizeof(key), "fd %d", (int)k->args[i]);
+		r = keyed_row(k->fdpath ? k->fdpath : key);
 	}
 	if (r)
 		row_add(r, ret, secs, wall, in, out);

@@ -84,6 +84,21 @@ fd_arg(const struct tri_sc_desc *d)
 	return -1;
 }
 
+/* --by path: a socket by its endpoints (as -yy shows it), else the path. */
+static char *
+by_name(struct ctl *ctl, struct tri_ptrace_task *t, const char *target)
+{
+	struct sbuf b = { 0 };
+	int y = ctl->yfd;
+
+	if (ctl->by != BY_PATH || strncmp(target, "socket:[", 8) != 0)
+		return strdup(target);
+	ctl->yfd = 2;
+	fd_label(ctl, t, target, &b);
+	ctl->yfd = y;
+	return b.p ? b.p : strdup(target);
+}
+
 static void
 json_head(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k)
 {
@@ -101,13 +116,14 @@ json_head(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k)
 	tri_json_arr_begin(&k->j);
 }
 
+static void start_call(struct ctl *, struct tri_ptrace_task *, struct task *);
+
 static void
 on_entry(struct ctl *ctl, struct tri_ptrace_ev *ev)
 {
 	struct tri_ptrace_task *t = ev->task;
 	struct task *k = task_of(ctl, t);
-	const struct tri_sc_desc *d;
-	int i, fa;
+	int i;
 
 	if (k == NULL)
 		return;
@@ -125,9 +141,20 @@ on_entry(struct ctl *ctl, struct tri_ptrace_ev *ev)
 	k->shown = k->pathhit = false;
 	k->line.len = 0;
 	k->st0 = ev->stime;
-	clock_gettime(CLOCK_MONOTONIC, &k->t0);
 	if (ctl->tstamp || ctl->json)
 		clock_gettime(CLOCK_REALTIME, &k->t0_real);
+	start_call(ctl, t, k);
+	/* the call's time starts when we let it run, not with our decoding */
+	clock_gettime(CLOCK_MONOTONIC, &k->t0);
+}
+
+/* What an entry shows: the call's name and the arguments known so far. */
+static void
+start_call(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k)
+{
+	const struct tri_sc_desc *d;
+	int fa;
+
 	d = tri_syscalls_desc(k->nr);
 	if (ctl->by != BY_NONE) {
 		const char *p;
@@ -136,7 +163,7 @@ on_entry(struct ctl *ctl, struct tri_ptrace_ev *ev)
 		k->fdpath = NULL;
 		if ((fa = fd_arg(d)) >= 0 &&
 		    (p = fd_target(t->tgid, (int)k->args[fa])) != NULL)
-			k->fdpath = strdup(p);
+			k->fdpath = by_name(ctl, t, p);
 	}
 	if (!ctl->trace_lines)
 		return;
