@@ -100,7 +100,8 @@ BEGIN {
 	nk = split("int uint long ulong hex ptr oct fd dirfd path str bufin " \
 	    "bufout flags enum sockaddr sockaddrout stat timespec timespecout " \
 	    "sigaction sigactionout sigset sigsetout argv envp fdpair iovec " \
-	    "iovecout pollfd epevent epeventsout intptr wstatus openmode", kl, " ")
+	    "iovecout pollfd epevent epeventsout intptr wstatus openmode " \
+	    "cloneargs", kl, " ")
 	for (i = 1; i <= nk; i++)
 		known[kl[i]] = 1
 	split("file network process memory signal ipc desc creds", cl, " ")

@@ -150,8 +150,14 @@ sb_stat(struct ctl *ctl, struct sbuf *b, pid_t pid, unsigned long addr)
 	}
 	type = tri_syscalls_xlat(tri_syscalls_set_id("stat_modes"),
 	    st.st_mode & S_IFMT);
-	sb_printf(b, "{st_mode=%s|%#04o", type ? type : "0",
-	    (unsigned)(st.st_mode & 07777));
+	sb_printf(b, "{st_mode=%s", type ? type : "0");
+	if (st.st_mode & S_ISUID)
+		sb_puts(b, "|S_ISUID");
+	if (st.st_mode & S_ISGID)
+		sb_puts(b, "|S_ISGID");
+	if (st.st_mode & S_ISVTX)
+		sb_puts(b, "|S_ISVTX");
+	sb_printf(b, "|%#04o", (unsigned)(st.st_mode & 0777));
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
 		sb_printf(b, ", st_rdev=makedev(%#x, %#x)",
 		    major(st.st_rdev), minor(st.st_rdev));
@@ -358,6 +364,45 @@ sb_wstatus(struct sbuf *b, pid_t pid, unsigned long addr)
 	}
 }
 
+/* clone3's struct clone_args, the fields glibc sets. */
+static void
+sb_cloneargs(struct sbuf *b, pid_t pid, unsigned long addr, size_t len)
+{
+	uint64_t a[8] = { 0 };	/* flags, pidfd, child_tid, parent_tid,
+				   exit_signal, stack, stack_size, tls */
+
+	if (len > sizeof(a))
+		len = sizeof(a);
+	if (len < 8 || peek(pid, addr, a, len) < 0) {
+		sb_hex(b, addr);
+		return;
+	}
+	sb_puts(b, "{flags=");
+	sb_set(b, "clone_flags", a[0]);
+	if (a[2]) {
+		sb_puts(b, ", child_tid=");
+		sb_hex(b, a[2]);
+	}
+	if (a[3]) {
+		sb_puts(b, ", parent_tid=");
+		sb_hex(b, a[3]);
+	}
+	sb_puts(b, ", exit_signal=");
+	if (a[4])
+		sb_signal(b, (int)a[4]);
+	else
+		sb_add(b, "0", 1);
+	sb_puts(b, ", stack=");
+	sb_hex(b, a[5]);
+	sb_puts(b, ", stack_size=");
+	sb_hex(b, a[6]);
+	if (a[7]) {
+		sb_puts(b, ", tls=");
+		sb_hex(b, a[7]);
+	}
+	sb_puts(b, "}");
+}
+
 static void
 structure(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
     int kind, unsigned long addr, unsigned long long len, long ret)
@@ -433,6 +478,9 @@ structure(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
 		break;
 	case TRI_SC_K_WSTATUS:
 		sb_wstatus(b, pid, addr);
+		break;
+	case TRI_SC_K_CLONEARGS:
+		sb_cloneargs(b, pid, addr, (size_t)len);
 		break;
 	default:
 		sb_hex(b, addr);
