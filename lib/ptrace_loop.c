@@ -133,6 +133,11 @@ tgid_of(pid_t tid)
 
 static volatile sig_atomic_t *stop_flag;
 
+/* The dispositions before ours, for a launched child to exec with. */
+static const int caught[] = { SIGTERM, SIGHUP, SIGPIPE, SIGINT, SIGQUIT };
+static struct sigaction given[sizeof(caught) / sizeof(caught[0])];
+static bool have_saved;
+
 static void
 record_signal(int sig)
 {
@@ -145,17 +150,18 @@ tri_ptrace_catch_signals(volatile sig_atomic_t *flag, bool launched)
 {
 	struct sigaction sa;
 
+	size_t i;
+
 	stop_flag = flag;
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = record_signal;		/* no SA_RESTART: wait4 returns */
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-	if (launched)
-		sa.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
+	for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) {
+		sa.sa_handler = record_signal;	/* no SA_RESTART: wait4 returns */
+		if (launched && (caught[i] == SIGINT || caught[i] == SIGQUIT))
+			sa.sa_handler = SIG_IGN;
+		sigaction(caught[i], &sa, &given[i]);
+	}
+	have_saved = true;
 }
 
 int
@@ -173,6 +179,12 @@ tri_ptrace_launch(struct tri_ptrace_loop *l, const char *path,
 		 * Stop first: once the filter is in, a syscall it names
 		 * fails with ENOSYS unless a tracer is attached.
 		 */
+		size_t i;
+
+		/* the program gets the dispositions we were given */
+		for (i = 0; have_saved && i < sizeof(caught) / sizeof(caught[0]);
+		    i++)
+			sigaction(caught[i], &given[i], NULL);
 		raise(SIGSTOP);
 		if (prep && prep(arg) < 0)
 			_exit(126);

@@ -392,8 +392,16 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 	run ! kill -0 "$PID"
 }
 
+@test "launched: the program keeps the signal dispositions systrace was given" {
+	run -0 bash -c "trap '' INT; systrace -o /dev/null -- grep SigIgn /proc/self/status"
+	assert_output "$(bash -c "trap '' INT; grep SigIgn /proc/self/status")"
+	run -0 systrace -o /dev/null -- grep SigIgn /proc/self/status
+	assert_output "$(grep SigIgn /proc/self/status)"
+}
+
 @test "launched: the terminal's SIGINT reaches the program, systrace follows it" {
 	local rc=0
+	export SPIN_SIGINT=1
 	launch_spin
 	kill -INT -- -$SPID
 	wait_until ended $SPID
