@@ -276,8 +276,10 @@ attach_and_interrupt() {	# attach_and_interrupt SIGNAL
 	assert_output --regexp '^clock_nanosleep\(CLOCK_MONOTONIC, 0, \{tv_sec=0, tv_nsec=60000000\}, NULL\) = 0 <[0-9]+\.[0-9]{6}>$'
 	# it slept 60 ms at least
 	awk -F'[<>]' '{ exit !($2 >= 0.06) }' <<< "$output"
+	systrace --slower-than 30ms -o "$T/t2" -- "$SEQ" slow > /dev/null
+	diff <(sed 's/ <.*//' "$T/t") "$T/t2"
 	run -2 --separate-stderr systrace --slower-than abc -- true
-	assert_equal "$stderr" "systrace: --slower-than abc: not a positive number of seconds"
+	assert_equal "$stderr" "systrace: --slower-than abc: not a duration (0.01, 10ms, 500us)"
 }
 
 @test "-y shows paths, -s cuts strings, -t stamps the time" {

@@ -32,7 +32,7 @@ usage(int status)
 	fputs("Usage: systrace [-c | -C] [-f] [-r] [-T] [-t] [-v] [-w] [-y] "
 	    "[-z | -Z] [-e expr] [-o file]\n"
 	    "                [-P path] [-s size] [-S key] [--by fd|path] "
-	    "[--slower-than secs]\n"
+	    "[--slower-than time]\n"
 	    "                [--json] [--no-seccomp] [--color=when]\n"
 	    "                -p pid[,pid...] | -- command [arg...]\n", f);
 	if (status != 0)
@@ -50,7 +50,7 @@ usage(int status)
 	    "  -P, --trace-path PATH     only calls that touch PATH\n"
 	    "  -z, --successful-only     only calls that succeeded\n"
 	    "  -Z, --failed-only         only calls that failed\n"
-	    "      --slower-than SECS    only calls that took longer\n"
+	    "      --slower-than TIME    only calls that took longer (0.01, 10ms)\n"
 	    "  -s, --string-limit N      show at most N bytes of a string"
 	    " (32)\n"
 	    "  -v, --no-abbrev           environment and structures in full\n"
@@ -96,6 +96,31 @@ add_path(struct ctl *ctl, const char *p)
 		err(TRI_EXIT_FAIL, "realloc");
 	ctl->paths = v;
 	ctl->paths[ctl->npaths++] = (char *)p;
+}
+
+/* A duration: seconds, or a number with s, ms, us or ns after it. */
+static int
+parse_duration(const char *arg, double *out)
+{
+	static const struct { const char *unit; double scale; } units[] = {
+		{ "ns", 1e-9 }, { "us", 1e-6 }, { "ms", 1e-3 }, { "s", 1 },
+	};
+	size_t n = strlen(arg), i, u;
+	char num[64];
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		u = strlen(units[i].unit);
+		if (n > u && n - u < sizeof(num) &&
+		    strcmp(arg + n - u, units[i].unit) == 0) {
+			memcpy(num, arg, n - u);
+			num[n - u] = '\0';
+			if (tri_cli_parse_seconds(num, out) < 0)
+				return -1;
+			*out *= units[i].scale;
+			return 0;
+		}
+	}
+	return tri_cli_parse_seconds(arg, out);
 }
 
 static void
@@ -144,9 +169,9 @@ parse_option(struct ctl *ctl, int c, const char *arg)
 		break;
 	case OPT_NO_SECCOMP: ctl->no_seccomp = true; break;
 	case OPT_SLOWER:
-		if (tri_cli_parse_seconds(arg, &ctl->slower) < 0)
+		if (parse_duration(arg, &ctl->slower) < 0)
 			bad_option("--slower-than", arg,
-			    "not a positive number of seconds");
+			    "not a duration (0.01, 10ms, 500us)");
 		break;
 	case TRI_OPT_COLOR: ctl->color = tri_cli_color_or_exit(arg); break;
 	case TRI_OPT_JSON: ctl->json = true; break;
