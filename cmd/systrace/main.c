@@ -209,12 +209,16 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ NULL,			0,		   NULL, 0 },
 	};
+	static const char shortopts[] = "+Cce:fho:P:p:rS:s:TtVvwyZz";
 	int c;
 
 	ctl->strsize = 32;
-	while ((c = getopt_long(argc, argv, "+CcDe:fho:P:p:rS:s:TtVvwyZz",
-	    longopts, NULL)) != -1)
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == '?')
+			tri_cli_bad_option(argv, shortopts);
 		parse_option(ctl, c, optarg);
+	}
 	ctl->argv = argv + optind;
 	if (ctl->targets.n == 0 && optind >= argc) {
 		warnx("a command to run or -p PID is required");
