@@ -77,11 +77,13 @@ struct ctl {
 struct task {
 	struct sbuf		 line;		/* entry part of the call */
 	long			 nr;
+	long			 prev;		/* the call before, or -1 */
 	unsigned long long	 args[6];
 	struct timespec		 t0;		/* entry, monotonic */
 	struct timespec		 t0_real;	/* entry, wall clock */
 	struct timeval		 st0;		/* entry, system time */
 	bool			 active;	/* an entry was seen */
+	bool			 seen;		/* any call was seen */
 	bool			 want;		/* it passed the name filter */
 	bool			 shown;		/* the entry part went out */
 	bool			 pathhit;	/* -P matched at entry */

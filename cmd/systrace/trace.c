@@ -118,6 +118,23 @@ json_head(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k)
 
 static void start_call(struct ctl *, struct tri_ptrace_task *, struct task *);
 
+/* restart_syscall says which call it resumes, as strace does. */
+static void
+restarted(struct task *k)
+{
+	static long restart = -2;
+
+	if (restart == -2)
+		restart = tri_syscalls_nr("restart_syscall");
+	if (k->nr != restart)
+		return;
+	if (k->prev >= 0)
+		sb_printf(&k->line, "<... resuming interrupted %s ...>",
+		    tri_syscalls_name(k->prev));
+	else
+		sb_puts(&k->line, "<... resuming interrupted call ...>");
+}
+
 static void
 on_entry(struct ctl *ctl, struct tri_ptrace_ev *ev)
 {
@@ -127,6 +144,8 @@ on_entry(struct ctl *ctl, struct tri_ptrace_ev *ev)
 
 	if (k == NULL)
 		return;
+	k->prev = k->seen ? k->nr : -1;
+	k->seen = true;
 	k->nr = (long)ev->info->entry.nr;
 	k->active = true;
 	k->want = wanted(ctl, k->nr);
@@ -173,6 +192,7 @@ start_call(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k)
 		out_prefix(ctl, &k->line, t->tid, &k->t0_real);
 		sb_puts(&k->line, tri_syscalls_name(k->nr));
 		sb_add(&k->line, "(", 1);
+		restarted(k);
 	}
 	decode_args(ctl, t, false, 0);
 	if (ctl->delayed || ctl->json || (ctl->npaths && !k->pathhit))
