@@ -40,8 +40,8 @@ hs=() bs=() ps=()
 sel='.bench[] | select(.test == "process-pipe" and .cpus == "same")'
 for i in 1 2 3; do
 	out=$("$cs" --bench --json -n 5)
-	hs+=("$(jq -r "$sel | .half_trip_us" <<<"$out")")
-	bs+=("$(jq -r "$sel | .median_us" <<<"$out")")
+	hs+=("$(jq -r "$sel | .half_trip_seconds * 1e6" <<<"$out")")
+	bs+=("$(jq -r "$sel | .median_seconds * 1e6" <<<"$out")")
 	ps+=("$(taskset -c 0 perf bench sched pipe -l 200000 2>/dev/null | awk '/usecs\/op/ { print $1 }')")
 done
 h=$(printf '%s\n' "${hs[@]}" | sort -g | head -1)

@@ -72,9 +72,9 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 	[ "$n" -eq 7 ]
 	# rates are printed to 6 significant digits: when the interval is
 	# not a round 0.5 s, eight roundings add up to about 1e-5 of the total
-	jq -e '(.voluntary_per_s - ([.threads[].voluntary_per_s] | add) | fabs) < 1e-4 * .voluntary_per_s + 0.01' <<<"$line"
-	jq -e '(.involuntary_per_s - ([.threads[].involuntary_per_s] | add) | fabs) < 1e-4 * .involuntary_per_s + 0.01' <<<"$line"
-	jq -e '.involuntary_per_s > 10 and .voluntary_per_s > 100' <<<"$line"
+	jq -e '(.voluntary_per_second - ([.threads[].voluntary_per_second] | add) | fabs) < 1e-4 * .voluntary_per_second + 0.01' <<<"$line"
+	jq -e '(.involuntary_per_second - ([.threads[].involuntary_per_second] | add) | fabs) < 1e-4 * .involuntary_per_second + 0.01' <<<"$line"
+	jq -e '.involuntary_per_second > 10 and .voluntary_per_second > 100' <<<"$line"
 }
 
 @test "lifetime totals agree with the helper's own getrusage within 5%" {
@@ -128,8 +128,8 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 	for i in 1 2 3 4 5 6 7; do
 		run -0 "$plain" --bench --json -n 3
 		jq -e '.bench | length == 8' <<<"$output"
-		half=$(jq "$sel | .half_trip_us" <<<"$output")
-		net=$(jq "$sel | .median_us" <<<"$output")
+		half=$(jq "$sel | .half_trip_seconds * 1e6" <<<"$output")
+		net=$(jq "$sel | .median_seconds * 1e6" <<<"$output")
 		nets+=("$(awk -v n="$net" -v h="$half" 'BEGIN { printf "%.3f", n / h }')")
 		perf=$(taskset -c 0 perf bench sched pipe -l 100000 2>/dev/null | awk '/usecs\/op/ { print $1 }')
 		ratios+=("$(awk -v h="$half" -v p="$perf" 'BEGIN { printf "%.3f", h / (p / 2) }')")
@@ -178,15 +178,15 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 
 @test "system view: /proc/stat rates and the busiest processes" {
 	start_helper ctxswitch-threads
-	run -0 ctxswitch -l 3 0.5 1
+	run -0 ctxswitch -L 3 0.5 1
 	assert_line --regexp '^[0-9:]+ system: [0-9.]+ switches/s, [0-9.]+ forks/s, [0-9]+ running, [0-9]+ blocked$'
 	[ "${#lines[@]}" -eq 5 ]
 	# the helper (1,500-2,000 switches/s) is among the busiest, which
 	# come first; room for a few others that a loaded machine may run
-	run -0 ctxswitch -l 10 0.5 1
+	run -0 ctxswitch -L 10 0.5 1
 	assert_line --regexp "^[0-9:]+ +$HELPER_PID +- "
 	tail -n +3 <<<"$output" | awk 'NR > 1 && $4 > prev { exit 1 } { prev = $4 }'
-	run -0 ctxswitch --no-header -l 2 --json -i 0.3
+	run -0 ctxswitch --no-header -L 2 --json -i 0.3
 	jq -e '.top | length == 2' <<<"$output"
 }
 

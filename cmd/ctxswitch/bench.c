@@ -243,9 +243,9 @@ bench_price(const struct ctl *ctl, pid_t pid, double cost, struct tri_json *j)
 		tri_json_obj_begin(j);
 		tri_json_kint(j, "pid", pid);
 		tri_json_kstr(j, "comm", cp.comm);
-		tri_json_kdouble(j, "switches_per_s", rate);
-		tri_json_kdouble(j, "cost_us", cost);
-		tri_json_kdouble(j, "cpu_ms_per_s", ms);
+		tri_json_kdouble(j, "switches_per_second", rate);
+		tri_json_kdouble(j, "cost_seconds", cost / 1e6);
+		tri_json_kdouble(j, "cpu_percent", ms / 10);
 		tri_json_obj_end(j);
 	} else {
 		printf("cost pid %d: %.1f switches/s x %.2f us = %.2f ms of CPU"
@@ -281,10 +281,11 @@ bench_print(const struct ctl *ctl, struct bench_case *bc, size_t n, int reps,
 		tri_json_obj_begin(j);
 		tri_json_kstr(j, "test", bc[i].name);
 		tri_json_kstr(j, "cpus", bc[i].cross ? "cross" : "same");
-		tri_json_kdouble(j, "median_us", bc[i].median);
-		tri_json_kdouble(j, "min_us", bc[i].min);
-		tri_json_kdouble(j, "max_us", bc[i].max);
-		tri_json_kdouble(j, "half_trip_us", bc[i].gross);
+		/* the vocabulary's unit is the second (man 7 triage) */
+		tri_json_kdouble(j, "median_seconds", bc[i].median / 1e6);
+		tri_json_kdouble(j, "min_seconds", bc[i].min / 1e6);
+		tri_json_kdouble(j, "max_seconds", bc[i].max / 1e6);
+		tri_json_kdouble(j, "half_trip_seconds", bc[i].gross / 1e6);
 		tri_json_kint(j, "reps", reps);
 		tri_json_obj_end(j);
 	}
@@ -320,8 +321,10 @@ cs_bench(const struct ctl *ctl)
 		bench_case(&bc[i], reps);
 	sched_setaffinity(0, sizeof(saved), &saved);
 	tri_json_init(&j, stdout, false);
-	if (ctl->json)
+	if (ctl->json) {
 		tri_json_obj_begin(&j);
+		tri_json_schema(&j, "ctxswitch");
+	}
 	bench_print(ctl, bc, n, reps, &j);
 	if (ctl->json && ctl->targets.n) {
 		tri_json_key(&j, "cost");

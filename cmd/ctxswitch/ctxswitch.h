@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <regex.h>
 #include <sys/types.h>
 
 #include "cli.h"
@@ -21,7 +22,13 @@ struct ctl {
 	bool			 bench;		/* --bench: measure a switch */
 	bool			 json;		/* --json */
 	bool			 header;	/* not --no-header */
-	unsigned long		 limit;		/* -l: processes in the system view */
+	bool			 prom;		/* --prom: metrics of the last interval */
+	bool			 cmdline;	/* -l: the command line, not comm */
+	bool			 one_line;	/* -O: pidstat -h, a line per sample */
+	struct tri_users	 users;		/* -u, -U: the system view's users */
+	regex_t			 comm_re;	/* -C: names in the system view */
+	bool			 comm_set;
+	unsigned long		 limit;		/* -L: processes in the system view */
 	const char		*output;	/* -o: run mode report file */
 	char			**argv;		/* run mode: the program */
 };
@@ -47,6 +54,8 @@ struct cs_proc {
 	pid_t			 pid;
 	char			 comm[TRI_COMM_MAX];	/* raw */
 	bool			 gone;		/* exited (or pid reused) */
+	char			*args;		/* -l: cmdline, NUL-separated */
+	size_t			 args_len;
 	bool			 read_migr;	/* task/TID/sched is readable */
 	int			 nsamples;	/* samples taken */
 	double			 t_last, t_first;	/* monotonic */
@@ -110,15 +119,26 @@ void	cs_system_free(struct cs_system *);
 void	cs_print_system(const struct ctl *, struct cs_system *);
 
 /* view.c: the rows of the -p view, text and JSON */
-const char *cs_clock(char *buf, size_t size);
+const char *cs_clock(const struct ctl *, char *buf, size_t size);
+double	cs_realtime(void);
+/* A stream line's start: schema, type, time_unix. */
+void	cs_json_line(struct tri_json *, const char *type);
+/* The name column: comm, or with -l the command line (read on need). */
+void	cs_print_name(const struct ctl *, struct cs_proc *);
+void	cs_json_name(const struct ctl *, struct tri_json *, struct cs_proc *);
+/* The footnote of the -p view: process rows sum every thread. */
+void	cs_print_footnote(const struct ctl *);
+/* prom.c: --prom, the last interval as Prometheus metrics */
+void	cs_prom_procs(const struct ctl *, struct cs_proc *, size_t n);
+void	cs_prom_system(const struct ctl *, struct cs_system *,
+	    struct cs_proc **, size_t n);
 void	cs_print_header(const struct ctl *);
 void	cs_text_row(const char *clock, pid_t pid, pid_t tid,
-	    const struct cs_rates *, bool has_ss, bool has_migr,
-	    const char *name);
+	    const struct cs_rates *, bool has_ss, bool has_migr);
 void	cs_json_rates(struct tri_json *, const struct cs_rates *, bool has_ss,
 	    bool has_migr);
-void	cs_print_proc(const struct ctl *, const struct cs_proc *);
-void	cs_print_lifetime(const struct ctl *, const struct cs_proc *);
+void	cs_print_proc(const struct ctl *, struct cs_proc *);
+void	cs_print_lifetime(const struct ctl *, struct cs_proc *);
 
 /* watch.c: the sampling loops of the -p view and the system view */
 int	cs_watch_targets(const struct ctl *);

@@ -10,7 +10,11 @@
 enum {
 	OPT_TOP = TRI_OPT_FIRST_FREE,
 	OPT_BENCH,
+	OPT_PROM,
 };
+
+/* No '+': options may follow the operands; '--' ends them (run mode). */
+static const char shortopts[] = "hVC:i:lL:n:Oo:p:tu:U:";
 
 static void usage(int status) __attribute__((noreturn));
 static void parse_options(struct ctl *, int, char **);
@@ -20,10 +24,12 @@ usage(int status)
 {
 	FILE *f = status == TRI_EXIT_OK ? stdout : stderr;
 
-	fputs("Usage: ctxswitch [-t] [-p PID[,PID...]] [-i SECONDS] [-n COUNT]"
-	    " [-l N]\n"
-	    "                 [--json] [--no-header] [--color=WHEN]"
-	    " [INTERVAL [COUNT]]\n"
+	fputs("Usage: ctxswitch [-t] [-l] [-O] [-p PID[,PID...]] [-i SECONDS]"
+	    " [-n COUNT]\n"
+	    "                 [-u USER[,USER...]] [-C COMM] [-L N]"
+	    " [--json | --prom]\n"
+	    "                 [--no-header] [--color[=WHEN]] [INTERVAL"
+	    " [COUNT]]\n"
 	    "       ctxswitch --top [-t] [-p PID[,PID...]] [-i SECONDS]\n"
 	    "       ctxswitch [-i SECONDS] [-o FILE] [--json] -- COMMAND"
 	    " [ARG...]\n"
@@ -38,26 +44,31 @@ usage(int status)
 	    "  -n, --count COUNT       number of intervals, 0 = until"
 	    " interrupted;\n"
 	    "                          with --bench, repetitions (default 5)\n"
-	    "  -l, --limit N           processes shown without -p (default"
-	    " 10)\n"
+	    "  -l, --cmdline           the command line instead of the name"
+	    " (pidstat -l)\n"
+	    "  -O, --one-line          one line per process and sample, Unix"
+	    " time first,\n"
+	    "                          header once, no verdict (pidstat -h)\n"
+	    "  -u, --user USER[,USER]  system view: processes of these users"
+	    " (also -U)\n"
+	    "  -C, --comm REGEX        system view: processes whose name"
+	    " matches\n"
+	    "  -L, --limit N           processes shown without -p (default 10,"
+	    " 0 all)\n"
 	    "  -o, --output FILE       run mode: write the report to FILE\n"
 	    "      --top               live ncurses view, sorted by switch rate\n"
 	    "      --bench             measure the cost of one context switch\n"
-	    "      --json              one JSON object per interval\n"
+	    "      --json              one JSON object per line, with a type\n"
+	    "      --prom              the last interval as Prometheus metrics\n"
 	    "      --no-header         leave out the header line\n"
-	    "      --color=WHEN        auto, always or never\n"
+	    "      --color[=WHEN]      auto, always (no value) or never\n"
 	    "  -h, --help              show this help\n"
 	    "  -V, --version           show the version\n"
 	    "\nWithout -p: the whole system and its busiest processes. After"
 	    " the last\ninterval of -p, a verdict on why each process"
-	    " switches.\n", f);
+	    " switches. A process row sums\nall its threads, where pidstat"
+	    " shows the main thread only.\n", f);
 	exit(TRI_EXIT_OK);
-}
-
-static void
-add_targets(struct ctl *ctl, const char *arg)
-{
-	tri_targets_add_or_exit(&ctl->targets, arg);
 }
 
 /* pidstat-style operands: INTERVAL [COUNT]; INTERVAL alone runs on. */
@@ -67,11 +78,9 @@ operands(struct ctl *ctl, int argc, char **argv)
 	double d;
 
 	if (argc > 2 || tri_cli_parse_seconds(argv[0], &d) < 0 ||
-	    (argc == 2 && !tri_cli_is_number(argv[1]))) {
-		warnx("operands are INTERVAL [COUNT]; to run a program put it"
-		    " after --");
-		usage(TRI_EXIT_FAIL);
-	}
+	    (argc == 2 && !tri_cli_is_number(argv[1])))
+		errx(TRI_EXIT_FAIL, "operands are INTERVAL [COUNT]; to run a"
+		    " program put it after --");
 	ctl->sample.interval = tri_cli_seconds_or_exit("interval", argv[0]);
 	ctl->sample.count = argc == 2 ?
 	    tri_cli_count_or_exit("count", argv[1], 0) : 0;
@@ -79,17 +88,37 @@ operands(struct ctl *ctl, int argc, char **argv)
 }
 
 static void
-parse_long(struct ctl *ctl, int c, enum tri_color_mode *color)
+set_comm(struct ctl *ctl, const char *arg)
+{
+	char *esc;
+
+	if (ctl->comm_set)
+		regfree(&ctl->comm_re);
+	if (arg[0] == '\0' || regcomp(&ctl->comm_re, arg, REG_EXTENDED |
+	    REG_NOSUB) != 0) {
+		esc = tri_out_escape_dup(arg, strlen(arg));
+		errx(TRI_EXIT_FAIL, "-C %s: not a regular expression",
+		    esc ? esc : "?");
+	}
+	ctl->comm_set = true;
+}
+
+static void
+parse_long(struct ctl *ctl, int c, char **argv, enum tri_color_mode *color)
 {
 	switch (c) {
 	case OPT_BENCH:
 		ctl->bench = true;
 		break;
+	case OPT_PROM:
+		ctl->prom = true;
+		break;
 	case OPT_TOP:
 		ctl->top = true;
 		break;
 	case TRI_OPT_COLOR:
-		*color = tri_cli_color_or_exit(optarg);
+		*color = optarg ? tri_cli_color_or_exit(optarg) :
+		    TRI_COLOR_ALWAYS;
 		break;
 	case TRI_OPT_JSON:
 		ctl->json = true;
@@ -98,7 +127,7 @@ parse_long(struct ctl *ctl, int c, enum tri_color_mode *color)
 		ctl->header = false;
 		break;
 	default:
-		usage(TRI_EXIT_FAIL);
+		tri_cli_bad_option(argv, shortopts);
 	}
 }
 
@@ -108,12 +137,84 @@ check_modes(const struct ctl *ctl)
 	if (ctl->top + ctl->bench + (ctl->argv != NULL) > 1)
 		errx(TRI_EXIT_FAIL, "--top, --bench and a command exclude each"
 		    " other");
-	if (ctl->top && ctl->json)
-		errx(TRI_EXIT_FAIL, "--json does not go with --top");
+	if ((ctl->top && (ctl->json || ctl->prom)) || (ctl->json && ctl->prom))
+		errx(TRI_EXIT_FAIL, "--json, --prom and --top exclude each"
+		    " other");
+	if (ctl->prom && (ctl->argv != NULL || ctl->bench))
+		errx(TRI_EXIT_FAIL, "--prom is for the -p and system views");
 	if (ctl->argv != NULL && ctl->targets.n > 0)
 		errx(TRI_EXIT_FAIL, "-p does not go with a command");
 	if (ctl->output != NULL && ctl->argv == NULL)
 		errx(TRI_EXIT_FAIL, "-o is for run mode (-- COMMAND)");
+	if ((ctl->users.n > 0 || ctl->comm_set) && (ctl->targets.n > 0 ||
+	    ctl->top || ctl->bench || ctl->argv != NULL))
+		errx(TRI_EXIT_FAIL, "-u and -C select the processes of the"
+		    " system view: not with -p, --top, --bench or a command");
+}
+
+/*
+ * Where "--" ends the options (run mode), or argc.  It is looked for
+ * before getopt so that operands and options may come in any order
+ * before it, and the program's own options after it stay untouched.
+ */
+static int
+find_dashdash(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i;
+		/* the argument of an option that takes one is not "--" */
+		if (argv[i][0] == '-' && argv[i][1] != '-' && argv[i][1] != '\0'
+		    && argv[i][2] == '\0' && strchr("CiLnopuU", argv[i][1]))
+			i++;
+		else if (strncmp(argv[i], "--", 2) == 0 && !strchr(argv[i], '=')
+		    && strstr(" --comm --count --interval --limit --output"
+		    " --pid --user ", argv[i]) != NULL)
+			i++;
+	}
+	return argc;
+}
+
+static void
+parse_short(struct ctl *ctl, int c)
+{
+	switch (c) {
+	case 'C':
+		set_comm(ctl, optarg);
+		break;
+	case 'i':
+		ctl->sample.interval = tri_cli_seconds_or_exit("-i", optarg);
+		ctl->sample_set = true;
+		break;
+	case 'l':
+		ctl->cmdline = true;
+		break;
+	case 'L':
+		ctl->limit = tri_cli_count_or_exit("-L", optarg, 0);
+		break;
+	case 'n':
+		ctl->sample.count = tri_cli_count_or_exit("-n", optarg, 0);
+		ctl->sample_set = true;
+		break;
+	case 'O':
+		ctl->one_line = true;
+		break;
+	case 'o':
+		ctl->output = optarg;
+		break;
+	case 'p':
+		tri_targets_add_or_exit(&ctl->targets, optarg);
+		break;
+	case 't':
+		ctl->threads = true;
+		break;
+	case 'u':
+	case 'U':	/* pidstat's spelling */
+		tri_users_add_or_exit(&ctl->users, optarg);
+		break;
+	}
 }
 
 static void
@@ -121,62 +222,49 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "bench",	no_argument,		NULL, OPT_BENCH },
-		{ "color",	required_argument,	NULL, TRI_OPT_COLOR },
+		{ "cmdline",	no_argument,		NULL, 'l' },
+		{ "color",	optional_argument,	NULL, TRI_OPT_COLOR },
+		{ "comm",	required_argument,	NULL, 'C' },
 		{ "count",	required_argument,	NULL, 'n' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "interval",	required_argument,	NULL, 'i' },
 		{ "json",	no_argument,		NULL, TRI_OPT_JSON },
-		{ "limit",	required_argument,	NULL, 'l' },
+		{ "limit",	required_argument,	NULL, 'L' },
 		{ "no-header",	no_argument,		NULL, TRI_OPT_NO_HEADER },
+		{ "one-line",	no_argument,		NULL, 'O' },
 		{ "output",	required_argument,	NULL, 'o' },
 		{ "pid",	required_argument,	NULL, 'p' },
+		{ "prom",	no_argument,		NULL, OPT_PROM },
 		{ "threads",	no_argument,		NULL, 't' },
 		{ "top",	no_argument,		NULL, OPT_TOP },
+		{ "user",	required_argument,	NULL, 'u' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	enum tri_color_mode color = TRI_COLOR_AUTO;
-	int c;
+	int c, end = find_dashdash(argc, argv);
 
 	ctl->header = true;
 	ctl->limit = 10;
 	ctl->sample.interval = 1;
 	ctl->sample.count = 1;
-	while ((c = getopt_long(argc, argv, "+hVi:l:n:o:p:t", longopts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'h':
+	opterr = 0;
+	while ((c = getopt_long(end, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == 'h')
 			usage(TRI_EXIT_OK);
-		case 'i':
-			ctl->sample.interval = tri_cli_seconds_or_exit("-i",
-			    optarg);
-			ctl->sample_set = true;
-			break;
-		case 'l':
-			ctl->limit = tri_cli_count_or_exit("-l", optarg, 0);
-			break;
-		case 'n':
-			ctl->sample.count = tri_cli_count_or_exit("-n", optarg,
-			    0);
-			ctl->sample_set = true;
-			break;
-		case 'o':
-			ctl->output = optarg;
-			break;
-		case 'p':
-			add_targets(ctl, optarg);
-			break;
-		case 't':
-			ctl->threads = true;
-			break;
-		case 'V':
+		if (c == 'V')
 			tri_cli_version_exit();
-		default:
-			parse_long(ctl, c, &color);
-		}
+		if (c >= TRI_OPT_JSON || c == '?')
+			parse_long(ctl, c, argv, &color);
+		else
+			parse_short(ctl, c);
 	}
-	if (optind < argc && strcmp(argv[optind - 1], "--") == 0)
-		ctl->argv = argv + optind;
+	if (end < argc && end + 1 == argc)
+		errx(TRI_EXIT_FAIL, "'--' needs a command to run after it");
+	if (end < argc && optind < end)
+		errx(TRI_EXIT_FAIL, "INTERVAL [COUNT] does not go with a command");
+	if (end < argc)
+		ctl->argv = argv + end + 1;
 	else if (optind < argc)
 		operands(ctl, argc - optind, argv + optind);
 	check_modes(ctl);
@@ -204,5 +292,8 @@ main(int argc, char **argv)
 	else
 		rc = cs_watch_system(&ctl);
 	tri_targets_free(&ctl.targets);
+	tri_users_free(&ctl.users);
+	if (ctl.comm_set)
+		regfree(&ctl.comm_re);
 	return rc;
 }

@@ -55,14 +55,15 @@ run_json(FILE *f, char **argv, const char *how, int status, double secs,
 
 	tri_json_init(&j, f, false);
 	tri_json_obj_begin(&j);
-	tri_json_key(&j, "command");
+	cs_json_line(&j, "run");
+	tri_json_key(&j, "cmdline");
 	tri_json_arr_begin(&j);
 	for (i = 0; argv[i] != NULL; i++)
 		tri_json_str(&j, argv[i]);
 	tri_json_arr_end(&j);
 	tri_json_kstr(&j, "status", how);
 	tri_json_kint(&j, "wait_status", status);
-	tri_json_kdouble(&j, "elapsed_s", secs);
+	tri_json_kdouble(&j, "elapsed_seconds", secs);
 	tri_json_kint(&j, "voluntary", ru->ru_nvcsw);
 	tri_json_kint(&j, "involuntary", ru->ru_nivcsw);
 	tri_json_key(&j, "threads");

@@ -26,6 +26,8 @@ void
 cs_proc_free(struct cs_proc *cp)
 {
 	tri_proc_close(&cp->h);
+	free(cp->args);
+	cp->args = NULL;
 	free(cp->thr);
 	cp->thr = NULL;
 	cp->nthr = 0;

@@ -109,6 +109,32 @@ ranked(struct cs_system *s)
 	return v;
 }
 
+/* -u and -C: whether the system view shows this process. */
+static bool
+selected(const struct ctl *ctl, const struct cs_proc *cp)
+{
+	struct tri_status st;
+
+	if (ctl->comm_set && regexec(&ctl->comm_re, cp->comm, 0, NULL, 0) != 0)
+		return false;
+	if (ctl->users.n == 0)
+		return true;
+	return tri_proc_read_status(&cp->h, &st) == 0 &&
+	    tri_users_match(&ctl->users, st.uid[1]);
+}
+
+/* The first -L processes of the ranking that -u and -C select, in place. */
+static size_t
+pick(const struct ctl *ctl, struct cs_proc **v, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && (ctl->limit == 0 || k < ctl->limit); i++)
+		if (selected(ctl, v[i]))
+			v[k++] = v[i];
+	return k;
+}
+
 static void
 json_system(const struct ctl *ctl, struct cs_system *s, struct cs_proc **v,
     size_t n)
@@ -119,11 +145,11 @@ json_system(const struct ctl *ctl, struct cs_system *s, struct cs_proc **v,
 
 	tri_json_init(&j, stdout, false);
 	tri_json_obj_begin(&j);
-	tri_json_kdouble(&j, "time", (double)time(NULL));
-	tri_json_kdouble(&j, "interval", s->dt);
-	tri_json_kdouble(&j, "switches_per_s",
+	cs_json_line(&j, "system");
+	tri_json_kdouble(&j, "interval_seconds", s->dt);
+	tri_json_kdouble(&j, "switches_per_second",
 	    (double)(s->st.ctxt - s->prev.ctxt) / s->dt);
-	tri_json_kdouble(&j, "forks_per_s",
+	tri_json_kdouble(&j, "forks_per_second",
 	    (double)(s->st.processes - s->prev.processes) / s->dt);
 	tri_json_kuint(&j, "procs_running", s->st.running);
 	tri_json_kuint(&j, "procs_blocked", s->st.blocked);
@@ -132,8 +158,9 @@ json_system(const struct ctl *ctl, struct cs_system *s, struct cs_proc **v,
 	for (i = 0; i < n; i++) {
 		tri_json_obj_begin(&j);
 		tri_json_kint(&j, "pid", v[i]->pid);
-		tri_json_kstr(&j, "comm", v[i]->comm);
+		cs_json_name(ctl, &j, v[i]);
 		tri_json_kint(&j, "nthreads", (long long)v[i]->nthr);
+		tri_json_kstr(&j, "rates_of", "all_threads");
 		cs_rates_proc(v[i], &r);
 		cs_json_rates(&j, &r, v[i]->has_ss, false);
 		tri_json_obj_end(&j);
@@ -148,27 +175,32 @@ cs_print_system(const struct ctl *ctl, struct cs_system *s)
 {
 	struct cs_proc **v;
 	struct cs_rates r;
-	char clock[16];
+	char clock[32];
 	size_t i, n;
 
 	if (s->dt <= 0 || (v = ranked(s)) == NULL)
 		return;
-	n = s->n < ctl->limit ? s->n : ctl->limit;
-	if (ctl->json) {
-		json_system(ctl, s, v, n);
+	n = pick(ctl, v, s->n);
+	if (ctl->json || ctl->prom) {
+		if (ctl->json)
+			json_system(ctl, s, v, n);
+		else
+			cs_prom_system(ctl, s, v, n);
 		free(v);
 		return;
 	}
-	printf("%s system: %.1f switches/s, %.1f forks/s, %llu running, "
-	    "%llu blocked\n", cs_clock(clock, sizeof(clock)),
-	    (double)(s->st.ctxt - s->prev.ctxt) / s->dt,
-	    (double)(s->st.processes - s->prev.processes) / s->dt,
-	    s->st.running, s->st.blocked);
+	cs_clock(ctl, clock, sizeof(clock));
+	if (!ctl->one_line)
+		printf("%s system: %.1f switches/s, %.1f forks/s, %llu running,"
+		    " %llu blocked\n", clock,
+		    (double)(s->st.ctxt - s->prev.ctxt) / s->dt,
+		    (double)(s->st.processes - s->prev.processes) / s->dt,
+		    s->st.running, s->st.blocked);
 	cs_print_header(ctl);
 	for (i = 0; i < n; i++) {
 		cs_rates_proc(v[i], &r);
-		cs_text_row(clock, v[i]->pid, 0, &r, v[i]->has_ss, false,
-		    v[i]->comm);
+		cs_text_row(clock, v[i]->pid, 0, &r, v[i]->has_ss, false);
+		cs_print_name(ctl, v[i]);
 	}
 	free(v);
 }

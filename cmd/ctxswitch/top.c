@@ -85,7 +85,7 @@ top_title(struct tri_tui *t, const struct top *tp,
 
 	snprintf(t->title, sizeof(t->title), "ctxswitch %s  %.0f sw/s  %.1f"
 	    " forks/s  %llu running  %llu blocked  [%s]  s v i c d: sort"
-	    "  t: threads  p: pause  q: quit", cs_clock(clock, sizeof(clock)),
+	    "  t: threads  p: pause  q: quit", cs_clock(NULL, clock, sizeof(clock)),
 	    dt > 0 ? (double)(st->ctxt - prev->ctxt) / dt : 0,
 	    dt > 0 ? (double)(st->processes - prev->processes) / dt : 0,
 	    st->running, st->blocked, tp->threads ? "threads" : "processes");

@@ -1,35 +1,74 @@
 /* cmd/ctxswitch/view.c - the -p view: a row per process or thread. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "ctxswitch.h"
 
 #define ROW_FMT	"%-8s %7s %7s %9s %9s %9s %6s %9s %7s "
+#define ROW1_FMT "%-14s %7s %7s %9s %9s %9s %6s %9s %7s "
 
+double
+cs_realtime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* HH:MM:SS, or with -O (pidstat -h) the Unix time, as pidstat -h prints. */
 const char *
-cs_clock(char *buf, size_t size)
+cs_clock(const struct ctl *ctl, char *buf, size_t size)
 {
 	time_t now = time(NULL);
 	struct tm tm;
 
+	if (ctl != NULL && ctl->one_line) {
+		snprintf(buf, size, "%lld", (long long)now);
+		return buf;
+	}
 	localtime_r(&now, &tm);
 	strftime(buf, size, "%H:%M:%S", &tm);
 	return buf;
 }
 
 void
+cs_json_line(struct tri_json *j, const char *type)
+{
+	tri_json_schema(j, "ctxswitch");
+	tri_json_kstr(j, "type", type);
+	tri_json_ktime_unix(j, cs_realtime());
+}
+
+/* With -O the header is printed once, as a comment, like pidstat -h. */
+void
 cs_print_header(const struct ctl *ctl)
 {
-	if (ctl->json || !ctl->header)
+	static bool done;
+
+	if (ctl->json || ctl->prom || !ctl->header || (ctl->one_line && done))
 		return;
-	printf(ROW_FMT "%s\n", "TIME", "PID", "TID", "SW/s", "VOL/s",
-	    "INVOL/s", "CPU%", "RUNQms/s", "MIGR/s", "COMM");
+	done = true;
+	printf(ctl->one_line ? "#" ROW1_FMT "%s\n" : ROW_FMT "%s\n",
+	    ctl->one_line ? "TIME_UNIX" : "TIME", "PID", "TID", "SW/s",
+	    "VOL/s", "INVOL/s", "CPU%", "RUNQms/s", "MIGR/s",
+	    ctl->cmdline ? "COMMAND" : "COMM");
+}
+
+void
+cs_print_footnote(const struct ctl *ctl)
+{
+	if (ctl->json || ctl->prom || !ctl->header || ctl->one_line)
+		return;
+	printf("note: a process row (TID -) sums all its threads; pidstat -w"
+	    " -p shows the main thread only (-t: a row per thread)\n");
 }
 
 void
 cs_text_row(const char *clock, pid_t pid, pid_t tid, const struct cs_rates *r,
-    bool has_ss, bool has_migr, const char *name)
+    bool has_ss, bool has_migr)
 {
 	char p[16], t[16], sw[32], v[32], iv[32], c[16], q[32], m[32];
 
@@ -41,25 +80,69 @@ cs_text_row(const char *clock, pid_t pid, pid_t tid, const struct cs_rates *r,
 	snprintf(c, sizeof(c), has_ss ? "%.1f" : "-", r->cpu);
 	snprintf(q, sizeof(q), has_ss ? "%.1f" : "-", r->runq_ms);
 	snprintf(m, sizeof(m), has_migr ? "%.1f" : "-", r->migr);
-	printf(ROW_FMT, clock, p, t, sw, v, iv, c, q, m);
-	tri_out_fescape(stdout, name, strlen(name));
+	printf(strlen(clock) > 8 ? " " ROW1_FMT : ROW_FMT, clock, p, t, sw,
+	    v, iv, c, q, m);
+}
+
+/* The command line, read once (a zombie or kernel thread has none). */
+static void
+read_args(struct cs_proc *cp)
+{
+	if (cp->args == NULL)
+		cp->args = tri_proc_read_all(&cp->h, "cmdline", &cp->args_len);
+	while (cp->args != NULL && cp->args_len > 0 &&
+	    cp->args[cp->args_len - 1] == '\0')
+		cp->args_len--;
+}
+
+void
+cs_print_name(const struct ctl *ctl, struct cs_proc *cp)
+{
+	size_t i;
+
+	if (ctl->cmdline)
+		read_args(cp);
+	if (!ctl->cmdline || cp->args == NULL || cp->args_len == 0) {
+		tri_out_fescape(stdout, cp->comm, strlen(cp->comm));
+		putchar('\n');
+		return;
+	}
+	/* pidstat -l: the arguments joined by spaces, each escaped */
+	for (i = 0; i < cp->args_len; i++)
+		if (cp->args[i] == '\0')
+			putchar(' ');
+		else
+			tri_out_fescape(stdout, &cp->args[i], 1);
 	putchar('\n');
+}
+
+void
+cs_json_name(const struct ctl *ctl, struct tri_json *j, struct cs_proc *cp)
+{
+	tri_json_kstr(j, "comm", cp->comm);
+	if (!ctl->cmdline)
+		return;
+	read_args(cp);
+	tri_json_kargv(j, "cmdline", cp->args, cp->args ? cp->args_len + 1 :
+	    0);
 }
 
 void
 cs_json_rates(struct tri_json *j, const struct cs_rates *r, bool has_ss,
     bool has_migr)
 {
-	tri_json_kdouble(j, "switches_per_s", r->vol + r->invol);
-	tri_json_kdouble(j, "voluntary_per_s", r->vol);
-	tri_json_kdouble(j, "involuntary_per_s", r->invol);
+	tri_json_kdouble(j, "switches_per_second", r->vol + r->invol);
+	tri_json_kdouble(j, "voluntary_per_second", r->vol);
+	tri_json_kdouble(j, "involuntary_per_second", r->invol);
 	tri_json_kdouble_or_null(j, "cpu_percent", has_ss, r->cpu);
-	tri_json_kdouble_or_null(j, "runq_ms_per_s", has_ss, r->runq_ms);
-	tri_json_kdouble_or_null(j, "migrations_per_s", has_migr, r->migr);
+	tri_json_kdouble_or_null(j, "runq_wait_percent", has_ss,
+	    r->runq_ms / 10);
+	tri_json_kdouble_or_null(j, "migrations_per_second", has_migr,
+	    r->migr);
 }
 
 static void
-json_proc(const struct ctl *ctl, const struct cs_proc *cp)
+json_proc(const struct ctl *ctl, struct cs_proc *cp)
 {
 	struct tri_json j;
 	struct cs_rates r;
@@ -67,11 +150,13 @@ json_proc(const struct ctl *ctl, const struct cs_proc *cp)
 
 	tri_json_init(&j, stdout, false);
 	tri_json_obj_begin(&j);
-	tri_json_kdouble(&j, "time", (double)time(NULL));
-	tri_json_kdouble(&j, "interval", cp->dt);
+	cs_json_line(&j, "sample");
+	tri_json_kdouble(&j, "interval_seconds", cp->dt);
 	tri_json_kint(&j, "pid", cp->pid);
-	tri_json_kstr(&j, "comm", cp->comm);
+	cs_json_name(ctl, &j, cp);
 	tri_json_kint(&j, "nthreads", (long long)cp->nthr);
+	/* pidstat -w -p counts the main thread only: say what this is */
+	tri_json_kstr(&j, "rates_of", "all_threads");
 	cs_rates_proc(cp, &r);
 	cs_json_rates(&j, &r, cp->has_ss, cp->has_migr);
 	if (ctl->threads) {
@@ -94,47 +179,54 @@ json_proc(const struct ctl *ctl, const struct cs_proc *cp)
 }
 
 void
-cs_print_proc(const struct ctl *ctl, const struct cs_proc *cp)
+cs_print_proc(const struct ctl *ctl, struct cs_proc *cp)
 {
 	struct cs_rates r;
-	char clock[16];
+	char clock[32];
 	size_t i;
 
+	if (ctl->prom)
+		return;
 	if (ctl->json) {
 		json_proc(ctl, cp);
 		return;
 	}
-	cs_clock(clock, sizeof(clock));
+	cs_clock(ctl, clock, sizeof(clock));
 	cs_rates_proc(cp, &r);
-	cs_text_row(clock, cp->pid, 0, &r, cp->has_ss, cp->has_migr, cp->comm);
+	cs_text_row(clock, cp->pid, 0, &r, cp->has_ss, cp->has_migr);
+	cs_print_name(ctl, cp);
 	if (!ctl->threads)
 		return;
 	for (i = 0; i < cp->nthr; i++) {
 		cs_rates_thread(cp, &cp->thr[i], &r);
 		cs_text_row(clock, cp->pid, cp->thr[i].tid, &r,
-		    cp->thr[i].has_ss, cp->thr[i].has_migr, cp->thr[i].name);
+		    cp->thr[i].has_ss, cp->thr[i].has_migr);
+		tri_out_fescape(stdout, cp->thr[i].name,
+		    strlen(cp->thr[i].name));
+		putchar('\n');
 	}
 }
 
 void
-cs_print_lifetime(const struct ctl *ctl, const struct cs_proc *cp)
+cs_print_lifetime(const struct ctl *ctl, struct cs_proc *cp)
 {
 	unsigned long long v = cs_proc_lifetime(cp, true);
 	unsigned long long iv = cs_proc_lifetime(cp, false);
 	struct tri_json j;
 
+	if (ctl->prom || ctl->one_line)
+		return;
 	if (ctl->json) {
 		tri_json_init(&j, stdout, false);
 		tri_json_obj_begin(&j);
+		cs_json_line(&j, "lifetime");
 		tri_json_kint(&j, "pid", cp->pid);
-		tri_json_kstr(&j, "comm", cp->comm);
-		tri_json_key(&j, "lifetime");
-		tri_json_obj_begin(&j);
+		cs_json_name(ctl, &j, cp);
 		tri_json_kuint(&j, "voluntary", v);
 		tri_json_kuint(&j, "involuntary", iv);
 		tri_json_kuint(&j, "threads_seen", cp->seen);
+		tri_json_kint(&j, "samples", cp->nsamples - 1);
 		tri_json_kbool(&j, "exited", cp->gone);
-		tri_json_obj_end(&j);
 		tri_json_obj_end(&j);
 		tri_json_end(&j);
 		return;
@@ -142,6 +234,5 @@ cs_print_lifetime(const struct ctl *ctl, const struct cs_proc *cp)
 	printf("lifetime pid %d: voluntary %llu involuntary %llu threads %zu"
 	    " %s: ", (int)cp->pid, v, iv, cp->seen,
 	    cp->gone ? "exited" : "running");
-	tri_out_fescape(stdout, cp->comm, strlen(cp->comm));
-	putchar('\n');
+	cs_print_name(ctl, cp);
 }

@@ -36,6 +36,32 @@ more(const struct ctl *ctl, unsigned long done, double *next)
 	return tri_cli_wait_tick(&ctl->sample, next) && !interrupted;
 }
 
+/*
+ * A target that exits during the watch: its rows so far stand, a line
+ * says when it exited, and its lifetime and the verdict on what was seen
+ * follow; the exit status stays 0 (as fdleak and memmap).
+ */
+static void
+say_exited(const struct ctl *ctl, const struct cs_proc *cp)
+{
+	struct tri_json j;
+
+	if (ctl->prom)
+		return;
+	if (!ctl->json) {
+		printf("pid %d exited after %d samples\n", (int)cp->pid,
+		    cp->nsamples > 0 ? cp->nsamples - 1 : 0);
+		return;
+	}
+	tri_json_init(&j, stdout, false);
+	tri_json_obj_begin(&j);
+	cs_json_line(&j, "exited");
+	tri_json_kint(&j, "pid", cp->pid);
+	tri_json_kint(&j, "samples", cp->nsamples > 0 ? cp->nsamples - 1 : 0);
+	tri_json_obj_end(&j);
+	tri_json_end(&j);
+}
+
 int
 cs_watch_targets(const struct ctl *ctl)
 {
@@ -43,15 +69,22 @@ cs_watch_targets(const struct ctl *ctl)
 	unsigned long done = 0;
 	double next = 0;
 	size_t i, alive;
+	bool *told;
 
 	catch_signals();
 	v = cs_open_targets(ctl);
+	if ((told = calloc(ctl->targets.n, sizeof(*told))) == NULL)
+		err(TRI_EXIT_FAIL, "malloc");
 	cs_print_header(ctl);
 	fflush(stdout);
 	while (more(ctl, done, &next)) {
 		for (i = alive = 0; i < ctl->targets.n; i++) {
-			if (cs_proc_sample(&v[i]) < 0)
+			if (cs_proc_sample(&v[i]) < 0 || v[i].gone) {
+				if (v[i].gone && !told[i])
+					say_exited(ctl, &v[i]);
+				told[i] = v[i].gone;
 				continue;
+			}
 			cs_print_proc(ctl, &v[i]);
 			alive++;
 		}
@@ -60,12 +93,17 @@ cs_watch_targets(const struct ctl *ctl)
 		if (alive == 0)
 			break;
 	}
+	if (done > 0)
+		cs_print_footnote(ctl);
+	if (ctl->prom)
+		cs_prom_procs(ctl, v, ctl->targets.n);
 	for (i = 0; i < ctl->targets.n; i++) {
 		cs_print_lifetime(ctl, &v[i]);
-		if (!v[i].gone)
+		if (!ctl->prom && !ctl->one_line)
 			cs_why(ctl, &v[i]);
 		cs_proc_free(&v[i]);
 	}
+	free(told);
 	free(v);
 	return TRI_EXIT_OK;
 }

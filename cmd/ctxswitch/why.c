@@ -188,22 +188,26 @@ json_why(const struct ctl *ctl, const struct cs_proc *cp,
 
 	tri_json_init(&j, stdout, false);
 	tri_json_obj_begin(&j);
+	cs_json_line(&j, "verdict");
 	tri_json_kint(&j, "pid", cp->pid);
 	tri_json_kstr(&j, "comm", cp->comm);
+	tri_json_kbool(&j, "exited", cp->gone);
 	tri_json_key(&j, "why");
 	tri_json_obj_begin(&j);
 	tri_json_kstr(&j, "verdict", v->kind);
-	tri_json_kdouble(&j, "voluntary_per_s", v->vol);
-	tri_json_kdouble(&j, "involuntary_per_s", v->invol);
-	tri_json_kdouble(&j, "runq_ms_per_s", v->runq_ms);
-	tri_json_kint(&j, "nlwp", (long long)cp->nthr);
+	tri_json_kdouble(&j, "elapsed_seconds", v->elapsed);
+	tri_json_kdouble(&j, "voluntary_per_second", v->vol);
+	tri_json_kdouble(&j, "involuntary_per_second", v->invol);
+	tri_json_kdouble(&j, "runq_wait_percent", v->runq_ms / 10);
+	tri_json_kint(&j, "nthreads", (long long)cp->nthr);
 	tri_json_kint(&j, "busy_threads", v->busy);
 	tri_json_kint(&j, "busy_cpus", v->busy_cpus);
 	tri_json_kint(&j, "allowed_cpus", v->allowed);
 	tri_json_kdouble_or_null(&j, "cpu_quota", v->q.cpus > 0, v->q.cpus);
 	tri_json_kstr(&j, "cgroup", v->q.dir);
 	tri_json_kuint(&j, "nr_throttled", v->q.throttled);
-	tri_json_kdouble(&j, "throttled_s", (double)v->q.throttled_us / 1e6);
+	tri_json_kdouble(&j, "throttled_seconds",
+	    (double)v->q.throttled_us / 1e6);
 	tri_json_kbool(&j, "go", v->is_go);
 	if (v->is_go) {
 		tri_json_kstr(&j, "go_version", v->go_ver);
@@ -242,9 +246,14 @@ cs_why(const struct ctl *ctl, struct cs_proc *cp)
 	cs_judge(cp, &v);
 	if (v.elapsed <= 0)
 		return;
-	n = cs_sample_places(cp, &w);
+	n = cp->gone ? 0 : cs_sample_places(cp, &w);
+	if (cp->gone)
+		w = NULL;
 	if (ctl->json) {
 		json_why(ctl, cp, &v, w, n);
+	} else if (cp->gone) {
+		/* the rates of what was seen; the rest died with it */
+		print_kind(cp, &v);
 	} else {
 		print_kind(cp, &v);
 		print_cpus(cp, &v);

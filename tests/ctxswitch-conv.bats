@@ -1,0 +1,225 @@
+#!/usr/bin/env bats
+# ctxswitch-conv.bats - ctxswitch against pidstat on the same processes
+# (-u/-U, -C, -l, -O for pidstat -h, the main-thread note), the JSON
+# vocabulary, --prom, and the conventions every command shares (issues
+# 14 and 16).
+
+bats_require_minimum_version 1.5.0
+load common
+
+teardown() {
+	kill_helpers
+}
+
+start_nobody() {
+	local h=$HELPERS
+	HELPERS=/usr/bin start_helper setpriv --reuid=nobody --regid=nogroup \
+		--clear-groups "$h/$@"
+}
+
+@test "system view: a name is escaped once, as in -p (a\\nb, a\\\\b)" {
+	start_helper zombies-parent -z 0 -s -N $'ctxs\nnl'
+	local p=$HELPER_PID
+	run -0 ctxswitch -C '^ctxs' -L 0 0.3 1
+	assert_line --regexp "^[0-9:]+ +$p +- .* ctxs\\\\nnl$"
+	refute_output --partial 'ctxs\\nnl'
+	run -0 ctxswitch -p "$p" 0.2 1
+	assert_line --regexp "^[0-9:]+ +$p +- .* ctxs\\\\nnl$"
+	run -0 ctxswitch -C '^ctxs' -L 0 --json 0.3 1
+	run -0 jq -r --argjson p "$p" '.top[] | select(.pid == $p) | .comm' <<< "$output"
+	[ "$output" = $'ctxs\nnl' ]
+	kill -KILL "$p"
+	start_helper zombies-parent -z 0 -s -N 'ctxs\bs'
+	run -0 ctxswitch -C '^ctxs' -L 0 0.3 1
+	assert_line --regexp "^[0-9:]+ +$HELPER_PID +- .* ctxs\\\\\\\\bs$"
+}
+
+@test "JSON times are time_unix to the millisecond, not 1.79611e+09" {
+	start_helper ctxswitch-busysleep
+	run -0 ctxswitch --json -p "$HELPER_PID" 0.2 2
+	refute_output --partial 'e+09'
+	json_vocab ctxswitch stream
+	run -0 jq -s -e --argjson now "$(date +%s.%N)" '
+		all(.[]; (.time_unix - $now | fabs) < 10) and
+		(.[1].time_unix - .[0].time_unix) > 0.1 and
+		(.[1].time_unix - .[0].time_unix) < 1 and
+		all(.[]; .schema == "triage.ctxswitch/1") and
+		([.[].type] == ["sample", "sample", "lifetime", "verdict"])' <<< "$output"
+}
+
+@test "process rows sum every thread, pidstat -w -p the main thread: said in text and JSON" {
+	start_helper ctxswitch-threads
+	local p=$HELPER_PID ours main theirs
+	run -0 ctxswitch -t -p "$p" 1 1
+	assert_line "note: a process row (TID -) sums all its threads; pidstat -w -p shows the main thread only (-t: a row per thread)"
+	ours=$(awk -v p="$p" '$2 == p && $3 == "-" { print $5; exit }' <<< "$output")
+	main=$(awk -v p="$p" '$2 == p && $3 == p { print $5; exit }' <<< "$output")
+	run -0 env LC_ALL=C pidstat -w -p "$p" 1 1
+	theirs=$(awk -v p="$p" '$1 != "Average:" && $3 == p { print $4; exit }' <<< "$output")
+	echo "ctxswitch process $ours, main thread $main; pidstat $theirs"
+	# pidstat's figure is the main thread's: near ours for tid == pid,
+	# far below the sum of the threads
+	awk -v o="$ours" -v m="$main" -v t="$theirs" 'BEGIN {
+		exit !(o > 100 && t < o / 4 && (t - m < 20 && m - t < 20)) }'
+	run -0 ctxswitch --json -p "$p" 0.2 1
+	run -0 jq -e -s '.[0].rates_of == "all_threads"' <<< "$output"
+	run -0 ctxswitch --no-header -p "$p" 0.2 1
+	refute_output --partial "note:"
+}
+
+@test "-u USER (and pidstat's -U) as pidstat -U lists the same process" {
+	start_nobody ctxswitch-busysleep
+	local p=$HELPER_PID
+	run -0 ctxswitch -u nobody -L 0 --json 1 1
+	json_vocab ctxswitch stream
+	run -0 jq -e --argjson p "$p" '[.top[].pid] | index($p) != null' <<< "$output"
+	local pid
+	for pid in $(jq -r '.top[].pid' <<< "$output"); do
+		[ ! -e "/proc/$pid" ] || [ "$(stat -c %U "/proc/$pid")" = nobody ] || fail "pid $pid is not nobody's"
+	done
+	run -0 env LC_ALL=C pidstat -w -U nobody 1 1
+	assert_line --regexp "^[0-9:]+ +nobody +$p +[0-9.]+ +[0-9.]+ +ctxswitch-busys"
+	run -0 ctxswitch -U nobody -L 0 1 1
+	assert_line --regexp "^[0-9:]+ +$p +- "
+	run -0 ctxswitch -u root -L 0 0.5 1
+	refute_line --regexp "^[0-9:]+ +$p +- "
+	run -2 --separate-stderr ctxswitch -u nobody -p "$p"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+}
+
+@test "-C REGEX selects by name as pidstat -C does" {
+	start_helper ctxswitch-busysleep
+	local p=$HELPER_PID ours theirs
+	run -0 ctxswitch -C 'switch-busys' -L 0 --json 1 1
+	ours=$(jq -r '[.top[].pid] | sort | join(" ")' <<< "$output")
+	run -0 env LC_ALL=C pidstat -w -C 'switch-busys' 1 1
+	theirs=$(awk '$1 != "Average:" && $1 != "Linux" && $3 ~ /^[0-9]+$/ { print $3 }' <<< "$output" | sort -un | tr '\n' ' ')
+	[ "$ours " = "$theirs" ] || fail "ctxswitch -C: $ours; pidstat -C: $theirs"
+	[ "$ours" = "$p" ]
+	run -2 --separate-stderr ctxswitch -C '('
+	assert_equal "$stderr" "ctxswitch: -C (: not a regular expression"
+}
+
+@test "-l shows the command line as pidstat -l does" {
+	start_helper ctxswitch-busysleep one 'two words' $'esc\e[1m'
+	local p=$HELPER_PID theirs
+	run -0 ctxswitch -l -p "$p" 0.2 1
+	no_raw_escapes
+	assert_line --regexp "^[0-9:]+ +$p +- .* $HELPERS/ctxswitch-busysleep one two words esc\\\\e\\[1m$"
+	run -0 env LC_ALL=C pidstat -l -w -p "$p" 1 1
+	theirs=$(awk -v p="$p" '$1 != "Average:" && $3 == p { s = $6; for (i = 7; i <= NF; i++) s = s " " $i; print s; exit }' <<< "$output")
+	[[ $theirs == "$HELPERS/ctxswitch-busysleep one two words esc"* ]] || fail "pidstat: $theirs"
+	run -0 ctxswitch -l --json -p "$p" 0.2 1
+	run -0 jq -e -s '.[0].cmdline[1:] == ["one", "two words", "esc\u001b[1m"]' <<< "$output"
+}
+
+@test "-O: one line per sample and the header once, as pidstat -h -H" {
+	start_helper ctxswitch-busysleep
+	local p=$HELPER_PID t
+	run -0 env LC_ALL=C pidstat -h -H -w -p "$p" 1 2
+	local theirs=$output
+	run -0 ctxswitch -O -p "$p" 1 2
+	assert_line --index 0 --regexp '^#TIME_UNIX +PID +TID +SW/s'
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(grep -c '^#' <<< "$theirs")" -eq 1 ]
+	[ "$(grep -c "^ *[0-9]\+ .* $p " <<< "$theirs")" -eq 2 ]
+	t=$(awk 'NR == 2 { print $1 }' <<< "$output")
+	awk -v t="$t" -v n="$(date +%s)" 'BEGIN { exit !(n - t < 10 && t <= n) }'
+	refute_output --partial "lifetime"
+	refute_output --partial "why"
+	run -0 ctxswitch -O -L 2 0.2 3
+	[ "$(grep -c '^#' <<< "$output")" -eq 1 ]
+	[ "${#lines[@]}" -eq 7 ]
+}
+
+@test "options after operands; '--' alone is a usage error" {
+	start_helper ctxswitch-busysleep
+	run -0 ctxswitch 0.2 1 -p "$HELPER_PID" --json
+	run -0 jq -s -e 'length == 3 and .[0].type == "sample"' <<< "$output"
+	run -0 ctxswitch 0.2 1 --no-header -L 1
+	[ "${#lines[@]}" -eq 2 ]
+	run -2 --separate-stderr ctxswitch --
+	assert_equal "$stderr" "ctxswitch: '--' needs a command to run after it"
+	run -2 --separate-stderr ctxswitch 1 -- true
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	# a program's own options after -- stay its own
+	run -0 --separate-stderr ctxswitch -- /bin/sh -c 'exit 0' -p x
+	[[ $stderr == "run: exited 0 "* ]]
+}
+
+@test "every --json mode has a schema and a type on each line" {
+	start_helper ctxswitch-threads
+	run -0 ctxswitch --json -t -p "$HELPER_PID" 0.2 2
+	json_vocab ctxswitch stream
+	run -0 ctxswitch --json -L 3 0.2 2
+	json_vocab ctxswitch stream
+	run -0 jq -s -e 'all(.[]; .type == "system")' <<< "$output"
+	run -0 ctxswitch --bench --json -n 1 -i 0.2 -p "$HELPER_PID"
+	json_vocab ctxswitch
+	run -0 jq -e '.bench[0].half_trip_seconds > 0 and .bench[0].half_trip_seconds < 0.001 and .bench[0].median_seconds >= 0 and .cost[0].cpu_percent >= 0' <<< "$output"
+	run -3 ctxswitch -i 0.05 -o "$BATS_TEST_TMPDIR/r.json" --json -- "$HELPERS/ctxswitch-sleeps" 100
+	output=$(cat "$BATS_TEST_TMPDIR/r.json")
+	json_vocab ctxswitch stream
+	run -0 jq -e '.type == "run" and .elapsed_seconds > 0 and .cmdline[1] == "100"' <<< "$output"
+}
+
+@test "a target that exits during the watch: its rows, 'exited', lifetime, verdict, exit 0" {
+	start_helper ctxswitch-sleeps 1500
+	local p=$HELPER_PID
+	run -0 ctxswitch -p "$p" -i 0.1 -n 0
+	assert_line --regexp "^[0-9:]+ +$p +- "
+	assert_line --regexp "^pid $p exited after [1-9][0-9]* samples$"
+	assert_line --regexp "^lifetime pid $p: voluntary [0-9]+ .* exited: ctxswitch-sleep"
+	assert_line --regexp "^why pid $p: (mostly voluntary|quiet|CPU contention)"
+	start_helper ctxswitch-sleeps 1500
+	p=$HELPER_PID
+	run -0 ctxswitch --json -p "$p" -i 0.1 -n 0
+	json_vocab ctxswitch stream
+	local json=$output
+	run -0 jq -s -e '.[-2].exited and .[-1].exited' <<< "$json"
+	run -0 jq -s -e '[.[].type] | (.[-3:] == ["exited", "lifetime", "verdict"]) and
+		(.[:-3] | length > 0 and all(. == "sample"))' <<< "$json"
+}
+
+@test "--prom: the -p and system views, escaped labels, promtool accepts them" {
+	start_helper ctxswitch-threads
+	run -0 ctxswitch --prom -t -p "$HELPER_PID" 0.3 1
+	no_raw_escapes
+	assert_line --regexp "^triage_ctxswitch_voluntary_per_second\\{pid=\"$HELPER_PID\",comm=\"ctxswitch-threa\"\\} [0-9.e+]+$"
+	assert_line --regexp "^triage_ctxswitch_thread_involuntary_per_second\\{pid=\"$HELPER_PID\",comm=\"\\\\\\\\e\\]0;pwned\\\\\\\\x07\",tid=\"[0-9]+\"\\} "
+	promtool check metrics <<< "$output"
+	run -0 ctxswitch --prom -L 3 0.3 1
+	assert_line --regexp '^triage_ctxswitch_system_switches_per_second [0-9.e+]+$'
+	promtool check metrics <<< "$output"
+	run -2 --separate-stderr ctxswitch --prom --json
+	[ "${#stderr_lines[@]}" -eq 1 ]
+}
+
+@test "bad arguments: one line, exit 2" {
+	local a
+	for a in "-p ''" "-p -1" "-p 99999999999" "-p abc" "-p 1,,2" "-p 5," \
+	    "-i 0" "-i -1" "-i abc" "-i 1e999" "-i ''" "-n -1" "-n x" "-L -1" \
+	    "-L x" "0" "-1" "abc" "1 x" "1 2 3" "-u ''" "-C ''" "--color=bad" \
+	    $'\e[31m'; do
+		eval "run -2 --separate-stderr ctxswitch $a"
+		[ "${#stderr_lines[@]}" -eq 1 ] || [[ ${stderr_lines[1]} == "Try 'ctxswitch --help'." ]] || fail "ctxswitch $a: $stderr"
+		[[ ${stderr_lines[0]} == "ctxswitch: "* ]] || fail "ctxswitch $a: $stderr"
+		printf '%s' "$stderr" | LC_ALL=C grep -q $'\e' && fail "raw ESC: $a"
+		assert_output ""
+	done
+}
+
+@test "as nobody against a root process: rates, or a line naming what is missing" {
+	start_helper ctxswitch-busysleep
+	run --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$TRIAGE_BIN/ctxswitch" -p "$HELPER_PID" 0.2 1
+	if [ "$status" -eq 0 ]; then
+		assert_line --regexp "^[0-9:]+ +$HELPER_PID +- "
+	else
+		[ "$status" -eq 2 ] && [ "${#stderr_lines[@]}" -eq 1 ] || fail "$status: $stderr"
+		[[ $stderr == *CAP_* ]] || fail "$stderr"
+	fi
+	run -0 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$TRIAGE_BIN/ctxswitch" --json -L 0 0.2 1
+	json_vocab ctxswitch stream
+}
