@@ -40,7 +40,8 @@ fence_kill() {
 	return 1
 }
 
-# The cgroups a forkguard left behind (a failed test, or --action freeze).
+# The cgroups a forkguard left behind (a failed test, or --action freeze)
+# and those a test made below the fence.
 remove_left() {
 	local d s
 	for d in "$FENCE"/forkguard-* "$FREEZER"/forkguard-*; do
@@ -53,8 +54,9 @@ remove_left() {
 		echo THAWED 2>/dev/null > "$d/freezer.state"
 	done
 	fence_kill
-	for d in "$FENCE"/forkguard-* "$FREEZER"/forkguard-*; do
+	for d in "$FENCE"/*/ "$FREEZER"/*/; do
 		[ -d "$d" ] || continue
+		d=${d%/}
 		s=${d##*/}
 		wait_until rmdir "$d" 2>/dev/null
 		[ -d "$UNIFIED/$s" ] && wait_until rmdir "$UNIFIED/$s" 2>/dev/null
@@ -279,6 +281,20 @@ no_forkguard_cgroups() {
 	run -0 forkguard --limits --json -u root
 	run -0 jq -r '.processes[0].uid' <<< "$output"
 	assert_output 0
+}
+
+@test "--limits escapes a hostile cgroup name" {
+	mkdir "$FENCE/$HOSTILE"
+	in_fence sh -c 'echo $$ > "$0/cgroup.procs" && exec sleep 600' "$FENCE/$HOSTILE" &
+	track_pid $!
+	wait_until grep -q . "$FENCE/$HOSTILE/cgroup.procs"
+	pid=$(cat "$FENCE/$HOSTILE/cgroup.procs")
+	run -0 forkguard --limits -p "$pid"
+	no_raw_escapes
+	assert_output --partial "$FENCE/\\e]0;pwned\\x07 (v1)"
+	run -0 forkguard --limits --json -p "$pid"
+	run -0 jq -r '.processes[0].fences[1].where' <<< "$output"
+	assert_output "$FENCE/$HOSTILE"
 }
 
 @test "--limits as a user: RLIMIT_NPROC applies and is counted" {
