@@ -29,6 +29,7 @@ arg_at_exit(const struct tri_sc_desc *d, int i)
 	case TRI_SC_K_IOVECOUT:
 	case TRI_SC_K_EPEVENTSOUT:
 	case TRI_SC_K_WSTATUS:
+	case TRI_SC_K_MSGHDROUT:
 		return true;
 	}
 	return false;

@@ -364,6 +364,33 @@ sb_wstatus(struct sbuf *b, pid_t pid, unsigned long addr)
 	}
 }
 
+/* sendmsg's and recvmsg's struct msghdr; total: the bytes moved, or -1. */
+static void
+sb_msghdr(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
+    unsigned long addr, long total)
+{
+	struct msghdr m;
+
+	if (peek(t->tid, addr, &m, sizeof(m)) < 0) {
+		sb_hex(b, addr);
+		return;
+	}
+	sb_puts(b, "{msg_name=");
+	if (m.msg_name && m.msg_namelen)
+		sb_sockaddr(b, t->tid, (unsigned long)m.msg_name, m.msg_namelen);
+	else
+		sb_puts(b, "NULL");
+	sb_printf(b, ", msg_namelen=%u, msg_iov=", (unsigned)m.msg_namelen);
+	if (m.msg_iov)
+		sb_iovec(ctl, b, t, (unsigned long)m.msg_iov, m.msg_iovlen, total);
+	else
+		sb_puts(b, "NULL");
+	sb_printf(b, ", msg_iovlen=%zu, msg_controllen=%zu, msg_flags=",
+	    (size_t)m.msg_iovlen, (size_t)m.msg_controllen);
+	sb_set(b, "msg_flags", (unsigned)m.msg_flags);
+	sb_puts(b, "}");
+}
+
 /* clone3's struct clone_args, the fields glibc sets. */
 static void
 sb_cloneargs(struct sbuf *b, pid_t pid, unsigned long addr, size_t len)
@@ -481,6 +508,12 @@ structure(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
 		break;
 	case TRI_SC_K_CLONEARGS:
 		sb_cloneargs(b, pid, addr, (size_t)len);
+		break;
+	case TRI_SC_K_MSGHDR:
+		sb_msghdr(ctl, b, t, addr, -1);
+		break;
+	case TRI_SC_K_MSGHDROUT:
+		sb_msghdr(ctl, b, t, addr, ret);
 		break;
 	default:
 		sb_hex(b, addr);

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -100,6 +101,23 @@ sock(void)
 	EXPECT("sendto(%ld, \"ping\", 4, MSG_NOSIGNAL, NULL, 0) = %ld\n", c, x);
 	x = syscall(SYS_recvfrom, s, buf, sizeof(buf), 0, NULL, NULL);
 	EXPECT("recvfrom(%ld, \"ping\", 16, 0, NULL, NULL) = %ld\n", s, x);
+	{
+		struct iovec iov[2] = { { "he", 2 }, { "llo", 3 } };
+		struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+		char in[8];
+		struct iovec riov = { in, sizeof(in) };
+		struct msghdr r = { .msg_iov = &riov, .msg_iovlen = 1 };
+
+		x = syscall(SYS_sendmsg, c, &m, 0);
+		EXPECT("sendmsg(%ld, {msg_name=NULL, msg_namelen=0, msg_iov=["
+		    "{iov_base=\"he\", iov_len=2}, {iov_base=\"llo\", "
+		    "iov_len=3}], msg_iovlen=2, msg_controllen=0, msg_flags=0}, "
+		    "0) = %ld\n", c, x);
+		x = syscall(SYS_recvmsg, s, &r, 0);
+		EXPECT("recvmsg(%ld, {msg_name=NULL, msg_namelen=0, msg_iov=["
+		    "{iov_base=\"hello\", iov_len=8}], msg_iovlen=1, "
+		    "msg_controllen=0, msg_flags=0}, 0) = %ld\n", s, x);
+	}
 	x = syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0);
 	strcpy(u.sun_path, "/nonexistent/systrace.sock");
 	syscall(SYS_connect, x, &u, sizeof(u));
