@@ -1,6 +1,7 @@
 /* cmd/systrace/decode.c - arguments and return values, decoded by kind. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,9 @@ arg_at_exit(const struct tri_sc_desc *d, int i)
 	case TRI_SC_K_EPEVENTSOUT:
 	case TRI_SC_K_WSTATUS:
 	case TRI_SC_K_MSGHDROUT:
+	case TRI_SC_K_RLIMITOUT:
+	case TRI_SC_K_UTSNAME:
+	case TRI_SC_K_BUFOUTHEX:
 		return true;
 	}
 	return false;
@@ -197,14 +201,25 @@ emit_cstr(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
 	free(buf);
 }
 
+static void emit_buf_as(struct ctl *, struct tri_ptrace_task *, unsigned long,
+    long, bool);
+
 void
 emit_buf(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
     long len)
 {
+	emit_buf_as(ctl, t, addr, len, false);
+}
+
+/* A buffer; hex: every byte as \xHH, as strace shows random bytes. */
+static void
+emit_buf_as(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
+    long len, bool hex)
+{
 	struct task *k = t->user;
 	size_t n = len > 0 ? (size_t)len : 0, show;
 	char *buf;
-	ssize_t r;
+	ssize_t r, i;
 
 	show = n < ctl->strsize ? n : ctl->strsize;
 	if ((buf = malloc(show + 1)) == NULL ||
@@ -213,10 +228,16 @@ emit_buf(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
 		emit_ptr(ctl, k, addr);
 		return;
 	}
-	if (ctl->json)
+	if (ctl->json) {
 		tri_json_strn(&k->j, buf, (size_t)r);
-	else
+	} else if (hex) {
+		sb_add(&k->line, "\"", 1);
+		for (i = 0; i < r; i++)
+			sb_printf(&k->line, "\\x%02x", (unsigned char)buf[i]);
+		sb_add(&k->line, "\"", 1);
+	} else {
 		sb_quote(&k->line, (unsigned char *)buf, (size_t)r);
+	}
 	if (n > show && !ctl->json)
 		sb_puts(&k->line, "...");
 	free(buf);
@@ -368,10 +389,12 @@ decode_one(struct ctl *ctl, struct tri_ptrace_task *t,
 		emit_buf(ctl, t, (unsigned long)v, (long)k->args[a->n]);
 		break;
 	case TRI_SC_K_BUFOUT:
+	case TRI_SC_K_BUFOUTHEX:
 		if (failed)
 			emit_ptr(ctl, k, v);
 		else
-			emit_buf(ctl, t, (unsigned long)v, ret);
+			emit_buf_as(ctl, t, (unsigned long)v, ret,
+			    a->kind == TRI_SC_K_BUFOUTHEX);
 		break;
 	case TRI_SC_K_FLAGS:
 		emit_flags(ctl, k, a->set, (unsigned)v);
@@ -391,6 +414,28 @@ decode_one(struct ctl *ctl, struct tri_ptrace_task *t,
 }
 
 /*
+ * How many arguments a call has.  futex is the one call of the table
+ * whose count depends on another argument (strace shows 3 for a wake,
+ * 4 for a wait); a table column for one call would cost more than this.
+ */
+static int
+nargs_of(const struct tri_sc_desc *d, const struct task *k)
+{
+	if (d == NULL)
+		return 6;
+	if (strcmp(d->name, "futex") == 0) {
+		switch (k->args[1] & FUTEX_CMD_MASK) {
+		case FUTEX_WAKE:
+		case FUTEX_FD:
+			return 3;
+		case FUTEX_WAIT:
+			return 4;
+		}
+	}
+	return d->nargs;
+}
+
+/*
  * Show the arguments from k->next on: at entry up to the first one that
  * exists only at exit, at exit the rest.
  */
@@ -399,7 +444,7 @@ decode_args(struct ctl *ctl, struct tri_ptrace_task *t, bool exiting, long ret)
 {
 	struct task *k = t->user;
 	const struct tri_sc_desc *d = tri_syscalls_desc(k->nr);
-	int i, n = d ? d->nargs : 6;
+	int i, n = nargs_of(d, k);
 
 	for (i = k->next; i < n; i++) {
 		if (d && !exiting && arg_at_exit(d, i)) {

@@ -9,7 +9,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -391,6 +393,64 @@ sb_msghdr(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
 	sb_puts(b, "}");
 }
 
+static void
+sb_rlim(struct sbuf *b, unsigned long long v)
+{
+	if (v == (unsigned long long)RLIM_INFINITY)
+		sb_puts(b, "RLIM64_INFINITY");
+	else if (v > 0 && v % 1024 == 0)
+		sb_printf(b, "%llu*1024", v / 1024);
+	else
+		sb_uint(b, v);
+}
+
+static void
+sb_rlimit(struct sbuf *b, pid_t pid, unsigned long addr)
+{
+	struct rlimit r;
+
+	if (peek(pid, addr, &r, sizeof(r)) < 0) {
+		sb_hex(b, addr);
+		return;
+	}
+	sb_puts(b, "{rlim_cur=");
+	sb_rlim(b, r.rlim_cur);
+	sb_puts(b, ", rlim_max=");
+	sb_rlim(b, r.rlim_max);
+	sb_puts(b, "}");
+}
+
+static void
+sb_utsname(struct ctl *ctl, struct sbuf *b, pid_t pid, unsigned long addr)
+{
+	struct utsname u;
+
+	if (peek(pid, addr, &u, sizeof(u)) < 0) {
+		sb_hex(b, addr);
+		return;
+	}
+	sb_puts(b, "{sysname=");
+	sb_quote(b, (unsigned char *)u.sysname, strnlen(u.sysname,
+	    sizeof(u.sysname)));
+	sb_puts(b, ", nodename=");
+	sb_quote(b, (unsigned char *)u.nodename, strnlen(u.nodename,
+	    sizeof(u.nodename)));
+	if (ctl->verbose) {
+		sb_puts(b, ", release=");
+		sb_quote(b, (unsigned char *)u.release, strnlen(u.release,
+		    sizeof(u.release)));
+		sb_puts(b, ", version=");
+		sb_quote(b, (unsigned char *)u.version, strnlen(u.version,
+		    sizeof(u.version)));
+		sb_puts(b, ", machine=");
+		sb_quote(b, (unsigned char *)u.machine, strnlen(u.machine,
+		    sizeof(u.machine)));
+		sb_puts(b, "}");
+	} else {
+		sb_puts(b, ", ...}");
+	}
+}
+
 /* clone3's struct clone_args, the fields glibc sets. */
 static void
 sb_cloneargs(struct sbuf *b, pid_t pid, unsigned long addr, size_t len)
@@ -511,6 +571,13 @@ structure(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
 		break;
 	case TRI_SC_K_MSGHDR:
 		sb_msghdr(ctl, b, t, addr, -1);
+		break;
+	case TRI_SC_K_RLIMIT:
+	case TRI_SC_K_RLIMITOUT:
+		sb_rlimit(b, pid, addr);
+		break;
+	case TRI_SC_K_UTSNAME:
+		sb_utsname(ctl, b, pid, addr);
 		break;
 	case TRI_SC_K_MSGHDROUT:
 		sb_msghdr(ctl, b, t, addr, ret);
