@@ -457,3 +457,19 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 	kill -CONT "$HELPER_PID"
 	wait_until progress_after "$T/progress" $((before + 10))
 }
+
+@test "true and cat trace line for line as strace traces them" {
+	local T=$BATS_TEST_TMPDIR c
+	echo hello > "$T/file"
+	for c in /bin/true "/bin/cat $T/file"; do
+		# shellcheck disable=SC2086
+		strace -o "$T/strace" $c > /dev/null
+		# shellcheck disable=SC2086
+		systrace -o "$T/systrace" $c > /dev/null
+		# addresses, our pid and random bytes differ from run to run
+		same() { sed -E 's/0x[0-9a-f]+/ADDR/g; s/ +=/ =/;
+			s/^(set_tid_address\(ADDR\)) = [0-9]+$/\1 = PID/;
+			s/^getrandom\("[^"]*"/getrandom("R"/' "$1"; }
+		diff <(same "$T/strace") <(same "$T/systrace") || fail "$c differs"
+	done
+}

@@ -184,11 +184,16 @@ emit_cstr(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
 		emit_ptr(ctl, k, 0);
 		return;
 	}
-	if ((buf = malloc(max + 1)) == NULL ||
-	    (n = read_cstr(t->tid, addr, buf, max, &more)) < 0) {
+	/* one byte more: a string of exactly max bytes is not cut */
+	if ((buf = malloc(max + 2)) == NULL ||
+	    (n = read_cstr(t->tid, addr, buf, max + 1, &more)) < 0) {
 		free(buf);
 		emit_ptr(ctl, k, addr);
 		return;
+	}
+	if ((size_t)n > max) {
+		n = (ssize_t)max;
+		more = true;
 	}
 	if (path && ctl->npaths && filter_path_match(ctl, buf, (size_t)n))
 		k->pathhit = true;
