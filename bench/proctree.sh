@@ -1,36 +1,33 @@
 #!/bin/bash
-# bench/proctree.sh - proctree -p -a against pstree -p -a -l on 5,000
-# sleeping processes, flat and in a tree: median time and max RSS.
+# bench/proctree.sh - proctree -p -a -l 1 against pstree -p -a -l 1 and
+# against the floor (bench/proctree-floor.c: the owner, stat and cmdline
+# of every process, nothing else), on about 2,000 processes (flat, then as
+# a tree) and on about 10,000: wall and CPU time (medians), peak RSS,
+# ratios, and the time per process, which must stay flat as the count grows.
 set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
+cd "${TRIAGE_ROOT:-$(dirname "$0")/..}"
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
-case $TRIAGE_BUILD in /*) ;; *) TRIAGE_BUILD=$root/$TRIAGE_BUILD ;; esac
-case $TRIAGE_BIN in /*) ;; *) TRIAGE_BIN=$root/$TRIAGE_BIN ;; esac
-N=${N:-5000} RUNS=${RUNS:-7}
-helper_pid= fifo=$(mktemp -u) out=$(mktemp)
+P=$TRIAGE_BIN/proctree
+F=$TRIAGE_BUILD/bench/proctree-floor
+RUNS=${RUNS:-9}
+tmp=$(mktemp -d)
+helper_pid=
 
+stop_helper() {
+	[ -n "$helper_pid" ] || return 0
+	kill -KILL -- "-$helper_pid" 2>/dev/null
+	wait "$helper_pid" 2>/dev/null
+	helper_pid=
+}
 cleanup() {
-	[ -n "$helper_pid" ] && kill -KILL -- "-$helper_pid" 2>/dev/null
-	[ -n "$helper_pid" ] && wait "$helper_pid" 2>/dev/null
-	rm -f "$fifo" "$out"
+	stop_helper
+	rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Wall time in ns of one run of "$@".
-once() {
-	local t0 t1
-	t0=$(date +%s%N)
-	"$@" > /dev/null
-	t1=$(date +%s%N)
-	echo $((t1 - t0))
-}
-
-# The median of ns values, in seconds.
-median() {
-	printf '%s\n' "$@" | sort -n |
-		awk '{ a[NR] = $1 } END { printf "%.4f", a[int((NR + 1) / 2)] / 1e9 }'
-}
+mkdir -p "${F%/*}"
+cc -O2 -o "$F" bench/proctree-floor.c || exit 2
 
 # Processes now, by a glob that does not stat the entries (they vanish).
 nprocs() {
@@ -38,46 +35,89 @@ nprocs() {
 	echo ${#p[@]}
 }
 
-# Wait until the machine is back to base processes: the previous shape's
-# 5,000 are being reaped, and timing meanwhile measures that instead.
+# Wait until the processes of the last point are gone (reaping them
+# while timing would measure that instead).
 settle() {
 	local i
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 400; i++)); do
 		[ "$(nprocs)" -le $((base + 20)) ] && return
 		sleep 0.05
 	done
 }
 
-maxrss() {	# kB
-	/usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -1
+# start N SHAPE: N sleeping processes under one helper (its own group).
+start() {
+	local f=$tmp/fifo ready pid got
+	mkfifo "$f"
+	setsid "$TRIAGE_BUILD/helpers/proctree-many" "$1" "$2" > "$f" &
+	helper_pid=$!
+	read -r ready pid got < "$f"
+	rm -f "$f"
+	[ "$ready" = ready ] || { echo "helper failed" >&2; exit 2; }
+}
+
+# measure_once NAME CMD...: one sample, "wall cpu rss_kb" appended to
+# $tmp/NAME.runs: wall and CPU per run of REP runs in a row under one
+# /usr/bin/time (its CPU figures have 10 ms steps, and a run over 2,000
+# processes takes a few of them), peak RSS of one more run on its own
+# (under the loop it would be bash's).  The caller alternates the
+# commands, so that noise falls on all alike.
+measure_once() {
+	local name=$1 t0 t1 rss
+	shift
+	t0=$(date +%s%N)
+	/usr/bin/time -f '%U %S' -o "$tmp/t" bash -c \
+	    'for ((i = 0; i < '"$REP"'; i++)); do "$@" > /dev/null; done' \
+	    _ "$@"
+	t1=$(date +%s%N)
+	rss=$(/usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -1)
+	awk -v w=$((t1 - t0)) -v r="$REP" -v m="$rss" '{
+	    printf "%.4f %.4f %d\n", w / 1e9 / r, ($1 + $2) / r, m }' \
+	    "$tmp/t" >> "$tmp/$name.runs"
+}
+
+medians() {
+	local c
+	for c in 1 2 3; do
+		awk -v c=$c '{ print $c }' "$tmp/$1.runs" | sort -g |
+			awk '{ a[NR] = $1 } END { printf "%s ", a[int((NR + 1) / 2)] }'
+	done > "$tmp/$1"
+}
+
+# point LABEL: the three side by side, with the ratios
+point() {
+	local n i
+	n=$(nprocs)
+	: > "$tmp/m.runs"; : > "$tmp/p.runs"; : > "$tmp/f.runs"
+	for ((i = 0; i < RUNS; i++)); do
+		measure_once m "$P" -p -a -l 1
+		measure_once p pstree -p -a -l 1
+		measure_once f "$F"
+	done
+	medians m; medians p; medians f
+	read -r mw mc mm < "$tmp/m"
+	read -r pw pc pm < "$tmp/p"
+	read -r fw fc fm < "$tmp/f"
+	echo "$1: $n processes (medians of $RUNS samples of $REP runs)"
+	awk -v n="$n" -v mw="$mw" -v mc="$mc" -v mm="$mm" -v pw="$pw" \
+	    -v pc="$pc" -v pm="$pm" -v fw="$fw" -v fc="$fc" -v fm="$fm" 'BEGIN {
+		printf "  proctree -p -a -l  wall %.3f s  CPU %.3f s  peak RSS %d KiB  %.1f us/process\n", mw, mc, mm, mw / n * 1e6
+		printf "  pstree -p -a -l    wall %.3f s  CPU %.3f s  peak RSS %d KiB  %.1f us/process\n", pw, pc, pm, pw / n * 1e6
+		printf "  floor              wall %.3f s  CPU %.3f s  peak RSS %d KiB  %.1f us/process\n", fw, fc, fm, fw / n * 1e6
+		printf "  ratio to pstree: wall %.3f CPU %.3f RSS %.2f (target: time <= 0.20, RSS <= 1); to the floor: wall %.2f CPU %.2f (goal <= 1.3)\n",
+		    mw / pw, (pc > 0 ? mc / pc : 0), mm / pm, mw / fw, (fc > 0 ? mc / fc : 0)
+	}'
 }
 
 base=$(nprocs)
-for shape in flat tree; do
+for spec in "2000 flat" "2000 tree" "10000 flat"; do
+	read -r want shape <<< "$spec"
 	settle
-	mkfifo "$fifo"
-	setsid "$TRIAGE_BUILD/helpers/proctree-many" "$N" "$shape" > "$fifo" &
-	helper_pid=$!
-	read -r ready pid got < "$fifo"
-	rm -f "$fifo"
-	[ "$ready" = ready ] || { echo "helper failed" >&2; exit 2; }
-	# alternate the two so that noise falls on both alike
-	a=() b=()
-	for ((i = 0; i < RUNS; i++)); do
-		a+=("$(once "$TRIAGE_BIN/proctree" -p -a)")
-		b+=("$(once pstree -p -a -l)")
-	done
-	mine=$(median "${a[@]}")
-	theirs=$(median "${b[@]}")
-	rss_mine=$(maxrss "$TRIAGE_BIN/proctree" -p -a)
-	rss_theirs=$(maxrss pstree -p -a -l)
-	awk -v s="$shape" -v n="$got" -v a="$mine" -v b="$theirs" \
-	    -v ra="$rss_mine" -v rb="$rss_theirs" 'BEGIN {
-		printf "%s %d: proctree -p -a: %.3f s  pstree -p -a -l: %.3f s  ratio %.3f (target <= 0.25)  max RSS %d kB vs %d kB\n",
-		    s, n, a, b, a / b, ra, rb }'
-	kill -KILL -- "-$helper_pid" 2>/dev/null
-	wait "$helper_pid" 2>/dev/null
-	helper_pid=
+	n=$((want - base))
+	[ "$n" -gt 0 ] || n=1
+	start "$n" "$shape"
+	REP=$((want > 5000 ? 2 : 10))
+	point "$shape $want"
+	stop_helper
 done
-# the 5,000 are killed but still exiting: end only once they are gone
 settle

@@ -242,6 +242,7 @@ main(int argc, char **argv)
 		select_users(&ctl, &tr);			/* select.c */
 	views = xcalloc((size_t)rs.n, sizeof(*views));
 	n = make_views(&ctl, &tr, &rs, views);			/* view.c */
+	ns_note();						/* view.c */
 	if (ctl.ns_sort >= 0)
 		groups = ns_group(&ctl, views, n, &ng);		/* nsgroup.c */
 	if (ctl.json)

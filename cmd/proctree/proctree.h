@@ -109,6 +109,7 @@ void	snap_free(struct tri_ptable *);
 /* select.c: the snapshot, its roots and what of it is shown */
 void	tree_snap(struct tree *, unsigned flags);
 void	tree_free(struct tree *);
+
 void	operand_roots(const struct tree *, const char *op, struct roots *);
 void	default_roots(const struct tree *, struct roots *);
 /* -m: mark matches with their ancestors and descendants; the hit count. */
@@ -132,6 +133,9 @@ char	*xescape_str(const char *s);
 int	make_views(const struct ctl *, struct tree *, const struct roots *,
 	    struct vnode **views);
 void	free_view(struct vnode *);
+/* With -S, -N or --ns: one line on stderr when the namespaces of some
+ * processes shown could not be read. */
+void	ns_note(void);
 
 /* nsgroup.c: -N, the views regrouped by namespace as pstree -N does */
 struct nsgroup {

@@ -22,8 +22,8 @@
  * What is read is what pstree reads, or less: stat of every process (its
  * owner, by fstat of the open file, is the uid pstree shows), cmdline
  * only for -a and -m, task/ only where num_threads > 1, ns/ only for -S,
- * -N and --ns.  A process is read through its own directory fd where
- * more than stat is read, so a reused pid never mixes two processes.
+ * -N and --ns.  A process is read through its own directory fd, so a
+ * reused pid never mixes two processes.
  * The four small functions over the table (find, index, ancestry, free)
  * are here too, not lib/ptable.c's: linking that file would bring all
  * of libproc2 and libseccomp into a binary that calls neither (about
@@ -120,31 +120,29 @@ fill(struct tri_pnode *nd, const struct tri_stat *st, uid_t uid)
 	nd->parent = -1;
 }
 
-/* Read one process into nd; 0, or -1 when it is gone (or ENOMEM). */
+/*
+ * Read one process into nd through its own directory fd: the owner, stat
+ * and cmdline then all come from one process even if its pid is reused
+ * meanwhile (openat through the fd of a process that is gone fails).
+ * 0, or -1 when it is gone (or ENOMEM).
+ */
 static int
 read_one(int procfd, const char *name, struct tri_pnode *nd, bool cmdline)
 {
-	char buf[1024], path[300];
+	char buf[1024];
 	struct tri_stat st;
 	struct stat sb;
-	int dfd = procfd, r = -1;
+	int dfd, r = -1;
 	ssize_t n;
 
+	if ((dfd = openat(procfd, name, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) < 0)
+		return -1;
 	/* The owner of /proc/PID, as pstree shows it: the files in it turn
 	 * root's when the process is not dumpable, the directory does not. */
-	if (cmdline) {
-		if ((dfd = openat(procfd, name, O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC)) < 0)
-			return -1;
-		snprintf(path, sizeof(path), "stat");
-		if (fstat(dfd, &sb) < 0)
-			goto out;
-	} else {
-		snprintf(path, sizeof(path), "%s/stat", name);
-		if (fstatat(procfd, name, &sb, 0) < 0)
-			return -1;
-	}
-	n = read_small(dfd, path, buf, sizeof(buf));
+	if (fstat(dfd, &sb) < 0)
+		goto out;
+	n = read_small(dfd, "stat", buf, sizeof(buf));
 	if (n <= 0 || tri_proc_parse_stat(buf, (size_t)n, &st) < 0)
 		goto out;
 	fill(nd, &st, sb.st_uid);
@@ -159,8 +157,7 @@ read_one(int procfd, const char *name, struct tri_pnode *nd, bool cmdline)
 	}
 	r = 0;
 out:
-	if (dfd != procfd)
-		close(dfd);
+	close(dfd);
 	return r;
 }
 

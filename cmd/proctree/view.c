@@ -82,6 +82,28 @@ set_mark(struct vnode *v, char state, bool zombie)
 
 static struct vextra no_extra;
 
+/* Shown processes whose namespaces could not be read, and the first. */
+static int ns_unread;
+static pid_t ns_unread_pid;
+
+/*
+ * Another user's process needs CAP_SYS_PTRACE for its ns/ links, and a
+ * sandbox may refuse them even to root: say so, so that a partial view
+ * is not taken for a whole one.
+ */
+void
+ns_note(void)
+{
+	if (ns_unread == 1)
+		warnx("pid %d: namespaces not readable (shown as unknown; "
+		    "another user's process needs CAP_SYS_PTRACE)",
+		    (int)ns_unread_pid);
+	else if (ns_unread > 1)
+		warnx("%d processes (pid %d, ...): namespaces not readable "
+		    "(shown as unknown; another user's process needs "
+		    "CAP_SYS_PTRACE)", ns_unread, (int)ns_unread_pid);
+}
+
 /* The node's own extra part, allocated when first written. */
 static struct vextra *
 extra(struct vnode *v)
@@ -276,6 +298,9 @@ build(const struct ctl *ctl, const struct tree *tr, int i, bool hl)
 	if (tr->ns) {
 		int p = tree_parent(tr, i);
 
+		if (tr->ns[i][NS_PID] == 0 && tr->ns[i][NS_MNT] == 0 &&
+		    n->state != 'Z' && ns_unread++ == 0)	/* a zombie has none */
+			ns_unread_pid = n->pid;
 		extra(v)->nsv = tr->ns[i];
 		v->x->pnsv = p >= 0 ? tr->ns[p] : NULL;
 	}
