@@ -1,65 +1,126 @@
 #!/bin/bash
-# bench/fdleak.sh - fdleak -p against lsof -p, and fdleak --summary against
-# ls /proc/PID/fd | wc -l, on five processes holding about 19,000 fds each
-# (files, pipes, unix and TCP sockets): 95,000 fds in all.
+# bench/fdleak.sh - fdleak -p against lsof -p on five processes holding
+# about 19,000 fds each (files, pipes, unix and TCP sockets: 95,000 fds),
+# against lsfd -p on one of them, and against the floor
+# (bench/fdleak-floor.c: the readdir, readlink and fdinfo read of every
+# fd, nothing else); wall and CPU time (medians of paired runs, the CPU
+# time of every thread), peak RSS, ratios and time per fd; fdleak on one
+# thread and on two (FDLEAK_THREADS); then fdleak --summary against
+# ls /proc/PID/fd | wc -l.
 set -u
-cd "$(dirname "$0")/.."
+cd "${TRIAGE_ROOT:-$(dirname "$0")/..}"
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
 FDLEAK=$TRIAGE_BIN/fdleak
+F=$TRIAGE_BUILD/bench/fdleak-floor
 PER=${FDLEAK_BENCH_FDS:-19000}
+RUNS=${RUNS:-5}
+tmp=$(mktemp -d)
 pids=()
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+mkdir -p "${F%/*}"
+cc -O2 -o "$F" bench/fdleak-floor.c || exit 2
+
 for i in 1 2 3 4 5; do
-	fifo=$(mktemp -u /tmp/fdleak-bench.XXXXXX)
+	fifo=$tmp/fifo$i
 	mkfifo "$fifo"
 	"$TRIAGE_BUILD/helpers/fdleak-hold" "$PER" > "$fifo" &
 	pids+=($!)
 	exec {fd}< "$fifo"
-	rm -f "$fifo"
 	read -r -t 60 -u "$fd" word pid || { echo "bench: helper did not start" >&2; exit 2; }
 	exec {fd}<&-
 done
 list=$(IFS=,; echo "${pids[*]}")
-total=0
-for p in "${pids[@]}"; do total=$((total + $(ls "/proc/$p/fd" | wc -l))); done
+one=${pids[0]}
+export FDLEAK F list one
+nfds() { local p n=0; for p in ${1//,/ }; do n=$((n + $(ls "/proc/$p/fd" | wc -l))); done; echo $n; }
 
-# ns CMD...: the wall time of one run, in nanoseconds
-ns() {
-	local t0 t1
+# run NAME CMD...: one run, "wall cpu rss_kb" appended to $tmp/NAME.runs
+run() {
+	local name=$1 t0 t1
+	shift
 	t0=$(date +%s%N)
-	"$@" > /dev/null 2>&1
+	/usr/bin/time -f '%U %S %M' -o "$tmp/t" "$@" > /dev/null 2>&1
 	t1=$(date +%s%N)
-	echo $((t1 - t0))
+	awk -v w=$((t1 - t0)) '{ printf "%.4f %.3f %d\n", w / 1e9, $1 + $2, $3 }' \
+	    "$tmp/t" >> "$tmp/$name.runs"
 }
-# median NS...: the median, in seconds
-median() {
-	printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END {
-		printf "%.3f", a[int((NR + 1) / 2)] / 1e9 }'
-}
-# versus RUNS NAME-A NAME-B TARGET: run a() and b() alternately, so that
-# the machine's slow spells fall on both, and print the medians and ratio
-versus() {
-	local runs=$1 i ta=() tb=() x y
-	for ((i = 0; i < runs; i++)); do
-		ta+=("$(ns a)")
-		tb+=("$(ns b)")
+# med NAME: "wall cpu rss" medians of NAME's runs
+med() {
+	local c
+	for c in 1 2 3; do
+		awk -v c=$c '{ print $c }' "$tmp/$1.runs" | sort -g |
+			awk '{ a[NR] = $1 } END { printf "%s ", a[int((NR + 1) / 2)] }'
 	done
-	x=$(median "${ta[@]}") y=$(median "${tb[@]}")
-	echo "$2: $x s  $3: $y s  ratio $(awk -v a="$x" -v b="$y" 'BEGIN { printf "%.3f", a / b }') (target <= $4)"
+}
+# versus LABEL FDS NAME... : paired runs of each NAME (a shell function
+# of that name runs it), RUNS rounds; print each and the ratios of the
+# first to the others
+versus() {
+	local label=$1 fds=$2 i n
+	shift 2
+	for n in "$@"; do : > "$tmp/$n.runs"; done
+	for ((i = 0; i < RUNS; i++)); do
+		for n in "$@"; do run "$n" bash -c "$(declare -f "$n"); $n"; done
+	done
+	echo "$label: $fds fds (medians of $RUNS paired runs)"
+	for n in "$@"; do
+		read -r w c m <<< "$(med "$n")"
+		awk -v n="$n" -v w="$w" -v c="$c" -v m="$m" -v f="$fds" 'BEGIN {
+			printf "  %-16s wall %.3f s  CPU %.3f s  peak RSS %6d KiB  %.2f us/fd (CPU)\n", n, w, c, m, c / f * 1e6 }'
+		echo "$w $c $m" > "$tmp/$n.med"
+	done
+}
+ratio() {	# ratio A B TARGET
+	read -r aw ac am < "$tmp/$1.med"
+	read -r bw bc bm < "$tmp/$2.med"
+	awk -v a="$1" -v b="$2" -v t="$3" -v aw="$aw" -v ac="$ac" -v am="$am" \
+	    -v bw="$bw" -v bc="$bc" -v bm="$bm" 'BEGIN {
+		printf "  %s / %s: wall %.3f  CPU %.3f  RSS %.2f%s\n", a, b,
+		    aw / bw, (bc > 0 ? ac / bc : 0), (bm > 0 ? am / bm : 0),
+		    t == "" ? "" : "  (target <= " t ")" }'
 }
 
-echo "fdleak bench: $total fds in 5 processes ($list)"
 "$FDLEAK" -p "$list" > /dev/null	# the dentries, as lsof will find them
-a() { "$FDLEAK" -p "$list"; }
-b() { lsof -p "$list"; }
-versus 5 "fdleak -p" "lsof -p" 0.20
-a() { "$FDLEAK" -s -p "$list"; }
-b() { local p; for p in "${pids[@]}"; do ls "/proc/$p/fd" | wc -l; done; }
-versus 11 "fdleak --summary" "ls /proc/PID/fd | wc -l" 1.00
+fdleak() { "$FDLEAK" -p "$list"; }
+fdleak_1thread() { FDLEAK_THREADS=1 "$FDLEAK" -p "$list"; }
+fdleak_no_info() { "$FDLEAK" -o pid,fd,type,target -p "$list"; }
+fdleak_2threads() { FDLEAK_THREADS=2 "$FDLEAK" -p "$list"; }
+lsof() { command lsof -p "$list"; }
+floor() { "$F" "$list"; }
+floor_links() { "$F" -l "$list"; }
+floor_fdinfo() { "$F" -i "$list"; }
+total=$(nfds "$list")
+versus "5 processes" "$total" fdleak fdleak_1thread fdleak_2threads fdleak_no_info lsof floor floor_links floor_fdinfo
+ratio fdleak lsof 0.20
+ratio fdleak_1thread lsof 0.20
+ratio fdleak_2threads lsof 0.20
+ratio fdleak_no_info lsof 0.20
+ratio fdleak_no_info floor_links 1.3
+ratio fdleak floor 1.3
+ratio floor lsof ""
+
+fdleak1() { "$FDLEAK" -p "$one"; }
+lsfd() { command lsfd -p "$one"; }
+floor1() { "$F" "$one"; }
+n1=$(nfds "$one")
+versus "1 process" "$n1" fdleak1 lsfd floor1
+ratio fdleak1 lsfd 0.25
+ratio fdleak1 floor1 1.3
+read -r _ c5 _ < "$tmp/fdleak.med"
+read -r _ c1 _ < "$tmp/fdleak1.med"
+awk -v a="$c1" -v b="$c5" -v n1="$n1" -v n5="$total" 'BEGIN {
+	printf "growth: %.2f us/fd (CPU) at %d fds, %.2f us/fd at %d fds\n",
+	    a / n1 * 1e6, n1, b / n5 * 1e6, n5 }'
+
+summary() { "$FDLEAK" -s -p "$list"; }
+ls_wc() { local p; for p in ${list//,/ }; do ls "/proc/$p/fd" | wc -l; done; }
+RUNS=11 versus "--summary" "$total" summary ls_wc
+ratio summary ls_wc 1.00

@@ -109,6 +109,7 @@ struct sockcache {
 };
 
 /* fdtab.c: read and classify a process's fd table. */
+extern bool fdtab_need_info;	/* read every fd's fdinfo (default) */
 int	fdtab_read(struct fdtab *t, const struct tri_proc *p,
 	    struct sockcache *sc);
 void	fdtab_free(struct fdtab *t);
@@ -134,6 +135,8 @@ int	extra_read(struct fdtab *t, const struct tri_proc *p);
 /* table.c: the fd table, with -o columns, --raw and -S. */
 int	cols_parse(struct cols *c, const char *arg, bool top);
 void	cols_default(struct cols *c, bool who);
+/* Whether the table c prints shows a column that needs fdinfo. */
+bool	cols_need_info(const struct ctl *c);
 /* A row: an fd of a table. */
 struct fdrow {
 	const struct fdtab	*t;

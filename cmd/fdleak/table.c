@@ -58,6 +58,26 @@ cols_default(struct cols *c, bool who)
 	c->n = n;
 }
 
+bool
+cols_need_info(const struct ctl *c)
+{
+	struct cols dc;
+	const struct cols *cs = &c->cols;
+	size_t k;
+
+	if (c->json)
+		return true;
+	if (cs->n == 0) {
+		cols_default(&dc, c->mode == M_WHO);
+		cs = &dc;
+	}
+	for (k = 0; k < cs->n; k++)
+		if (cs->v[k] == C_MODE || cs->v[k] == C_FLAGS ||
+		    cs->v[k] == C_POS)
+			return true;
+	return false;
+}
+
 /* "PID,FD,TARGET" (case does not matter); "+SIZE" adds to the default. */
 int
 cols_parse(struct cols *c, const char *arg, bool top)

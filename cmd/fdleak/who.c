@@ -7,6 +7,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 
 struct sel {
 	unsigned long long	*dev, *ino;	/* FILE operands */
+	char			**real;		/* their resolved paths */
 	size_t			 n;
 	char			*dir;		/* +D, resolved */
 	size_t			 dirlen;
@@ -40,11 +42,31 @@ is_path(const struct fdent *e)
 	    !e->sproto[0];
 }
 
+/* A unix socket bound to a path: the path (lsof matches it by name). */
+static const char *
+unix_path(const struct fdent *e, size_t *len)
+{
+	if (e->sock == NULL || e->sock->family != AF_UNIX ||
+	    e->sock->path == NULL || e->sock->path[0] != '/')
+		return NULL;
+	*len = e->sock->path_len;
+	return e->sock->path;
+}
+
+static bool
+under_path(const char *p, size_t len, const char *dir, size_t dlen)
+{
+	if (len < dlen || memcmp(p, dir, dlen) != 0)
+		return false;
+	return len == dlen || p[dlen] == '/' || dlen == 1;
+}
+
 /* Whether e answers the question: every given selector must hold. */
 static bool
 match(const struct ctl *c, const struct sel *s, const struct fdent *e)
 {
-	size_t i;
+	const char *up;
+	size_t i, ul;
 	bool any;
 
 	if (c->inet.on && !inet_match(&c->inet, e))
@@ -52,12 +74,17 @@ match(const struct ctl *c, const struct sel *s, const struct fdent *e)
 	if (s->n) {
 		any = false;
 		for (i = 0; i < s->n && !any; i++)
-			any = e->ino == s->ino[i] && e->dev == s->dev[i] &&
-			    is_path(e);
+			any = (e->ino == s->ino[i] && e->dev == s->dev[i] &&
+			    is_path(e)) || ((up = unix_path(e, &ul)) &&
+			    s->real[i] && strlen(s->real[i]) == ul &&
+			    memcmp(up, s->real[i], ul) == 0);
 		if (!any)
 			return false;
 	}
-	if (s->dir && !under(e, s->dir, s->dirlen))
+	/* +D: what is under DIR now; a deleted file is +L1's question */
+	if (s->dir && !((under(e, s->dir, s->dirlen) && !e->deleted) ||
+	    ((up = unix_path(e, &ul)) && under_path(up, ul, s->dir,
+	    s->dirlen))))
 		return false;
 	if (c->deleted && !(is_path(e) && e->nlink == 0 && e->deleted))
 		return false;
@@ -100,7 +127,8 @@ sel_init(const struct ctl *c, struct sel *s)
 	if (c->nfiles) {
 		s->dev = calloc(c->nfiles, sizeof(*s->dev));
 		s->ino = calloc(c->nfiles, sizeof(*s->ino));
-		if (s->dev == NULL || s->ino == NULL)
+		s->real = calloc(c->nfiles, sizeof(*s->real));
+		if (s->dev == NULL || s->ino == NULL || s->real == NULL)
 			err(TRI_EXIT_FAIL, "memory");
 	}
 	for (i = 0; i < c->nfiles; i++) {
@@ -113,6 +141,7 @@ sel_init(const struct ctl *c, struct sel *s)
 		}
 		s->dev[i] = st.st_dev;
 		s->ino[i] = st.st_ino;
+		s->real[i] = realpath(c->files[i], NULL);
 	}
 	s->n = c->nfiles;
 	if (c->dir) {
@@ -144,7 +173,7 @@ one(const struct ctl *c, const struct sel *s, struct sockcache *sc,
 		errno = 0;
 		goto out;
 	}
-	if (fdtab_read(t, &p, c->inet.on ? sc : NULL) < 0)
+	if (fdtab_read(t, &p, c->inet.on || s->n || s->dir ? sc : NULL) < 0)
 		goto out;
 	t->uid = st.uid[1];
 	if ((c->extra || s->n || s->dir || c->deleted) && !c->inet.on &&
@@ -173,7 +202,8 @@ mount_of(struct pinned *pn)
 	unsigned int maj, min;
 	FILE *f;
 
-	snprintf(pn->mnt, sizeof(pn->mnt), "?");
+	/* memfds and the like live on internal mounts mountinfo lacks */
+	snprintf(pn->mnt, sizeof(pn->mnt), "(an internal mount)");
 	snprintf(pn->fstype, sizeof(pn->fstype), "?");
 	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
 		return;
@@ -299,6 +329,7 @@ who_run(const struct ctl *c)
 	pid_t *pids, self = getpid();
 
 	sel_init(c, &s);
+	fdtab_need_info = cols_need_info(c);
 	if (c->targets.n) {
 		np = c->targets.n;
 		pids = c->targets.pids;
@@ -346,6 +377,9 @@ who_run(const struct ctl *c)
 	free(pv);
 	if (!c->targets.n)
 		free(pids);
+	for (i = 0; i < s.n; i++)
+		free(s.real[i]);
+	free(s.real);
 	free(s.dev);
 	free(s.ino);
 	free(s.dir);

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static int
@@ -101,6 +102,8 @@ main(int argc, char **argv)
 {
 	int reg, regce, del, dir, pfd[2], sp[2], lis, est, acc, cw, port;
 	int efd, ep, tfd, sfd, ino, mfd, pidfd, esc, nl, pk, lis6, est6, acc6, port6;
+	int u6, ulis;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct sockaddr_nl nla = { .nl_family = AF_NETLINK };
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct itimerspec its = { { 100, 0 }, { 100, 0 } };
@@ -153,6 +156,14 @@ main(int argc, char **argv)
 	must(bind(nl, (struct sockaddr *)&nla, sizeof(nla)), "bind netlink");
 	pk = must(socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ARP)), "packet");
 	esc = file_in(argv[1], "\033]0;pwned\a\nevil", 0);
+	/* an unbound UDPv6 socket (no table lists it), -1 without IPv6 */
+	u6 = socket(AF_INET6, SOCK_DGRAM, 0);
+	/* a unix listener at DIR/listen.sock */
+	ulis = must(socket(AF_UNIX, SOCK_STREAM, 0), "socket unix");
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/listen.sock",
+	    argv[1]);
+	must(bind(ulis, (struct sockaddr *)&sun, sizeof(sun)), "bind unix");
+	must(listen(ulis, 4), "listen unix");
 	prctl(PR_SET_NAME, "\033[31mfdset");
 	/* SIGUSR2 (below) is blocked before the test may send it */
 	sigemptyset(&ss2);
@@ -161,10 +172,10 @@ main(int argc, char **argv)
 	printf("ready %d reg=%d regce=%d del=%d dir=%d pipe=%d peer=%d "
 	    "sp=%d,%d lis=%d est=%d acc=%d cw=%d port=%d efd=%d ep=%d "
 	    "tfd=%d sfd=%d ino=%d mfd=%d pidfd=%d esc=%d nl=%d pk=%d "
-	    "lis6=%d est6=%d acc6=%d port6=%d\n",
+	    "lis6=%d est6=%d acc6=%d port6=%d u6=%d ulis=%d\n",
 	    (int)getpid(), reg, regce, del, dir, pfd[0], (int)child, sp[0],
 	    sp[1], lis, est, acc, cw, port, efd, ep, tfd, sfd, ino, mfd, pidfd,
-	    esc, nl, pk, lis6, est6, acc6, port6);
+	    esc, nl, pk, lis6, est6, acc6, port6, u6, ulis);
 	fflush(stdout);
 	/* SIGUSR2: say whether fd "reg" is still open, to show we run on. */
 	sigaddset(&ss, SIGUSR2);
