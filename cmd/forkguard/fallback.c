@@ -86,7 +86,7 @@ fallback_contain(pid_t self, struct child *c, double t_detect,
 	}
 	con->frozen = pass < STOP_PASSES;
 	con->frozen_ms = (now() - t_detect) * 1000;
-	lineage_of(a, n, lin);
+	lineage_of(a, n, 0.02, lin);
 	while ((n = descendants(self, a, LIST_CAP)) > 0) {
 		signal_all(a, n < LIST_CAP ? n : LIST_CAP, SIGKILL);
 		if (con->killed == 0)

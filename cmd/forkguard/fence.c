@@ -15,6 +15,7 @@
 #define PROCS_CAP	65536	/* processes looked at for the lineage */
 #define EMPTY_TIMEOUT	5.0	/* seconds to wait for an empty fence */
 #define REKILL_AFTER	0.05	/* kill again when not empty by then */
+#define LINEAGE_BUDGET	0.02	/* seconds the frozen bomb waits to be read */
 
 static void
 nap_us(long us)
@@ -153,7 +154,8 @@ contain(struct tri_cgroup_fence *f, struct child *c, double t_detect,
 	/* While frozen nobody forks or exits: a consistent lineage. */
 	if ((procs = malloc(PROCS_CAP * sizeof(*procs))) != NULL &&
 	    tri_cgroup_fence_procs(f, procs, PROCS_CAP, &n) == 0)
-		lineage_of(procs, n < PROCS_CAP ? n : PROCS_CAP, lin);
+		lineage_of(procs, n < PROCS_CAP ? n : PROCS_CAP,
+		    LINEAGE_BUDGET, lin);
 	free(procs);
 	if (!kill_it)
 		return 0;

@@ -74,6 +74,8 @@ bool	detect_feed(struct detector *, const struct sample *);
  * ancestor in the set that runs the same executable. */
 struct lineage {
 	size_t		 total;		/* processes looked at */
+	size_t		 present;	/* processes there were (more than
+					   total when the time ran out) */
 	size_t		 count;		/* in this lineage */
 	pid_t		 root;
 	char		 comm[TRI_COMM_MAX];	/* raw bytes */
@@ -83,7 +85,9 @@ struct lineage {
 	unsigned long	 escaped;	/* of our processes outside the fence */
 };
 /* lineage.c */
-int	lineage_of(const pid_t *pids, size_t n, struct lineage *top);
+/* Look at pids[0..n) for at most budget seconds (the bomb waits frozen). */
+int	lineage_of(const pid_t *pids, size_t n, double budget,
+	    struct lineage *top);
 /* Our descendants (we are their subreaper) into out; returns how many. */
 size_t	descendants(pid_t self, pid_t *out, size_t cap);
 

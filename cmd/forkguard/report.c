@@ -39,8 +39,10 @@ text_lineage(FILE *f, const struct lineage *l)
 		tri_out_fescape(f, l->exe, strlen(l->exe));
 	else
 		fputs("unknown", f);
-	fprintf(f, ": %zu of %zu processes, from pid %d (", l->count,
-	    l->total, (int)l->root);
+	fprintf(f, ": %zu of %zu processes", l->count, l->total);
+	if (l->present > l->total)
+		fprintf(f, " read (of %zu in the cgroup)", l->present);
+	fprintf(f, ", from pid %d (", (int)l->root);
 	for (i = 0; i < l->npids; i++)
 		fprintf(f, "%s%d", i ? " " : "", (int)l->pids[i]);
 	fprintf(f, "%s), %lu escaped\n", l->count > l->npids ? " ..." : "",
@@ -128,6 +130,7 @@ json_lineage(struct tri_json *j, const struct lineage *l)
 		tri_json_null(j);
 	tri_json_kuint(j, "processes", l->count);
 	tri_json_kuint(j, "of", l->total);
+	tri_json_kuint(j, "present", l->present);
 	tri_json_kint(j, "root", l->root);
 	tri_json_key(j, "pids");
 	tri_json_arr_begin(j);
