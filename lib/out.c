@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "out.h"
@@ -611,6 +612,106 @@ tri_table_print(struct tri_table *t, FILE *f, bool header)
 			print_cell(t, f, c, s ? s : "");
 		}
 		putc('\n', f);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+/* The column indexes cols names into sel (at most 32); their count, or
+ * -1 with *bad at the name that is none (not copied). */
+static int
+table_sel(const struct tri_table *t, const char *cols, int *sel,
+    const char **bad, size_t *badlen)
+{
+	const char *p = cols, *e;
+	size_t len;
+	int n = 0, c;
+
+	if (cols == NULL) {
+		for (c = 0; c < t->ncols; c++)
+			sel[n++] = c;
+		return n;
+	}
+	for (;;) {
+		e = strchr(p, ',');
+		len = e ? (size_t)(e - p) : strlen(p);
+		for (c = 0; c < t->ncols; c++)
+			if (strlen(t->cols[c].name) == len &&
+			    strncasecmp(t->cols[c].name, p, len) == 0)
+				break;
+		if (c == t->ncols || len == 0 || n == 32) {
+			*bad = p;
+			*badlen = len;
+			return -1;
+		}
+		sel[n++] = c;
+		if (e == NULL)
+			return n;
+		p = e + 1;
+	}
+}
+
+int
+tri_table_check_cols(const struct tri_table *t, const char *cols, char **bad)
+{
+	const char *b;
+	size_t bl;
+	int sel[32];
+
+	if (table_sel(t, cols, sel, &b, &bl) >= 0)
+		return 0;
+	*bad = strndup(b, bl);
+	errno = EINVAL;
+	return -1;
+}
+
+static void
+print_sel_cell(const struct tri_table *t, FILE *f, int c, bool last,
+    const char *s, bool raw)
+{
+	size_t w = tri_out_width(s), pad = t->cols[c].width - w;
+
+	if (raw) {
+		for (; *s; s++)
+			if (*s == ' ')
+				fputs("\\x20", f);
+			else
+				putc(*s, f);
+		if (!last)
+			putc(' ', f);
+		return;
+	}
+	if (t->cols[c].align == TRI_RIGHT)
+		fprintf(f, "%*s", (int)pad, "");
+	fputs(s, f);
+	if (!last)
+		fprintf(f, "%*s ", t->cols[c].align == TRI_LEFT ? (int)pad : 0,
+		    "");
+}
+
+int
+tri_table_print_sel(struct tri_table *t, FILE *f, bool header,
+    const char *cols, bool raw)
+{
+	const char *b, *s;
+	size_t r, bl;
+	int sel[32], n, k;
+
+	if ((n = table_sel(t, cols, sel, &b, &bl)) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (r = 0; header || r < t->nrows; ) {
+		for (k = 0; k < n; k++) {
+			s = header ? t->cols[sel[k]].name :
+			    t->cells[r * (size_t)t->ncols + (size_t)sel[k]];
+			print_sel_cell(t, f, sel[k], k == n - 1, s ? s : "",
+			    raw);
+		}
+		putc('\n', f);
+		if (header)
+			header = false;
+		else
+			r++;
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -141,6 +141,19 @@ int	tri_table_cellf(struct tri_table *t, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Print with or without the header; the last column is never padded. */
 int	tri_table_print(struct tri_table *t, FILE *f, bool header);
+/*
+ * -o/--output COLUMNS and --raw, as lsblk has them.  cols (NULL: all) is
+ * a comma-separated list of column names, case-insensitive, printed in
+ * that order; raw prints one space between cells, no padding, and a
+ * space inside a cell as \x20 (lsblk --raw), so awk splits each row into
+ * the same fields.  tri_table_check_cols: 0, or -1 EINVAL with *bad a
+ * malloc'd copy of the first name that is no column (before anything is
+ * printed).  tri_table_print_sel: 0, -1 on a bad name or write error.
+ */
+int	tri_table_check_cols(const struct tri_table *t, const char *cols,
+	    char **bad);
+int	tri_table_print_sel(struct tri_table *t, FILE *f, bool header,
+	    const char *cols, bool raw);
 void	tri_table_free(struct tri_table *t);
 
 /*

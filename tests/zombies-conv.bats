@@ -213,3 +213,21 @@ is_running() {
 			fail "run $i: $(head -c 300 "$BATS_TEST_TMPDIR/out")"
 	done
 }
+
+@test "--output COLUMNS and --raw: the zombies ps lists, a field per column" {
+	start_parent -z 4
+	local ours theirs
+	run -0 zombies --raw --no-header --output pid,ppid -p "$HELPER_PID"
+	ours=$(grep -E '^[0-9]+ [0-9]+$' <<< "$output" | sort)
+	theirs=$(ps -eo pid=,ppid=,stat= | awk -v p="$HELPER_PID" '$2 == p && $3 ~ /^Z/ { print $1, $2 }' | sort)
+	[ "$ours" = "$theirs" ] || fail "ours: $ours; ps: $theirs"
+	run -0 zombies --raw -p "$HELPER_PID"
+	assert_line --index 0 "PID PPID DEAD-FOR CPU STATUS NAME"
+	assert_line --regexp "^${KIDS[1]} $HELPER_PID [0-9.]+s [0-9.]+ killed\\\\x20by\\\\x20SIGTERM zombie-child$"
+	run -0 zombies --output NAME,status -p "$HELPER_PID"
+	assert_line --index 0 --regexp '^NAME +STATUS$'
+	run -2 --separate-stderr zombies --output pid,nope
+	assert_equal "$stderr" "zombies: --output nope: not a column (PID, PPID, DEAD-FOR, CPU, STATUS, NAME)"
+	run -0 zombies --reap --dry-run --raw --min-age 0 -p "$HELPER_PID"
+	assert_line --index 0 "PID PPID RESULT VIA STATUS NOTE NAME"
+}

@@ -10,6 +10,8 @@
 
 enum {
 	OPT_PROM = TRI_OPT_FIRST_FREE,
+	OPT_OUTPUT,
+	OPT_RAW,
 };
 
 static const char shortopts[] = "acdfFhi:m:n:op:rS:u:Vw";
@@ -20,7 +22,8 @@ static const char *const sort_keys[] = { "pid", "age", "parent", "count",
 
 static const char short_usage[] =
 "Usage: zombies [-a] [-p pid[,pid...]] [-u user[,user...]] [-S key]\n"
-"               [--json | --prom] [--no-header] [--color[=when]]\n"
+"               [--output columns] [--raw] [--json | --prom] [--no-header]\n"
+"               [--color[=when]]\n"
 "       zombies -c [-m seconds] [-p pid] [-u user]\n"
 "       zombies -w [-i seconds] [-n count] [-p pid] [-u user]\n"
 "       zombies -o [-p pid]\n"
@@ -63,6 +66,9 @@ usage(int status)
 "                        traced (preap -F), with a warning\n"
 "      --json            print JSON\n"
 "      --prom            print Prometheus metrics (node_exporter textfile)\n"
+"      --output cols     the zombie table's columns, in order: PID, PPID,\n"
+"                        DEAD-FOR, CPU, STATUS, NAME (-o is --orphans)\n"
+"      --raw             tables without alignment, a space in a cell as \\x20\n"
 "      --no-header       leave out table headers\n"
 "      --color[=when]    auto, always (no value) or never\n"
 "  -h, --help            print this help\n"
@@ -130,8 +136,10 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		{ "min-age",	required_argument,	NULL, 'm' },
 		{ "no-header",	no_argument,		NULL, TRI_OPT_NO_HEADER },
 		{ "orphans",	no_argument,		NULL, 'o' },
+		{ "output",	required_argument,	NULL, OPT_OUTPUT },
 		{ "pid",	required_argument,	NULL, 'p' },
 		{ "prom",	no_argument,		NULL, OPT_PROM },
+		{ "raw",	no_argument,		NULL, OPT_RAW },
 		{ "reap",	no_argument,		NULL, 'r' },
 		{ "sort",	required_argument,	NULL, 'S' },
 		{ "user",	required_argument,	NULL, 'u' },
@@ -182,6 +190,8 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		case TRI_OPT_JSON: ctl->json = true; break;
 		case TRI_OPT_NO_HEADER: ctl->header = false; break;
 		case OPT_PROM: ctl->prom = true; break;
+		case OPT_OUTPUT: ctl->columns = optarg; break;
+		case OPT_RAW: ctl->raw = true; break;
 		default: tri_cli_bad_option(argv, shortopts);
 		}
 	}
@@ -197,6 +207,8 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		usage(TRI_EXIT_FAIL);
 	}
 	check_combinations(ctl, sampling);
+	if (ctl->columns != NULL)
+		zombies_check_columns(ctl);
 	tri_out_color_init(color);
 }
 

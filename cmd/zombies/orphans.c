@@ -92,7 +92,7 @@ report_orphans(const struct ctl *ctl, const struct scan *s)
 		tri_json_obj_end(&j);
 		tri_json_end(&j);
 	} else if (found) {
-		tri_table_print(&t, stdout, ctl->header);
+		zombies_print_table(ctl, &t, NULL, ctl->header);
 	} else {
 		printf("no orphans among %zu processes\n", s->pt.n);
 	}

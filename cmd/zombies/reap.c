@@ -395,7 +395,7 @@ print_text(const struct ctl *ctl, const struct reap *rp)
 		via_sig += strcmp(rp->r[i].via, "sigchld") == 0;
 	}
 	if (rp->n > 0)
-		tri_table_print(&t, stdout, ctl->header);
+		zombies_print_table(ctl, &t, NULL, ctl->header);
 	tri_table_free(&t);
 	if (ctl->dry_run)
 		printf("dry run: would reap %zu of %zu zombies\n", reaped,

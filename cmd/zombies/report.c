@@ -1,4 +1,5 @@
 /* cmd/zombies/report.c - the zombie table and each parent's verdict. */
+#include <err.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,24 +35,59 @@ zomb_row(struct tri_table *t, const struct zomb *z)
 }
 
 static void
+zombie_cols(struct tri_table *t)
+{
+	tri_table_init(t);
+	tri_table_col(t, "PID", TRI_RIGHT);
+	tri_table_col(t, "PPID", TRI_RIGHT);
+	tri_table_col(t, "DEAD-FOR", TRI_RIGHT);
+	tri_table_col(t, "CPU", TRI_RIGHT);
+	tri_table_col(t, "STATUS", TRI_LEFT);
+	tri_table_col(t, "NAME", TRI_LEFT);
+}
+
+/* --output: one line and exit 2 on a name that is no column. */
+void
+zombies_check_columns(const struct ctl *ctl)
+{
+	struct tri_table t;
+	char *bad = NULL, *esc;
+
+	zombie_cols(&t);
+	if (tri_table_check_cols(&t, ctl->columns, &bad) < 0) {
+		esc = bad ? tri_out_escape_dup(bad, strlen(bad)) : NULL;
+		errx(TRI_EXIT_FAIL, "--output %s: not a column (PID, PPID,"
+		    " DEAD-FOR, CPU, STATUS, NAME)", esc ? esc : "?");
+	}
+	tri_table_free(&t);
+}
+
+static void
 zombie_table(const struct ctl *ctl, const struct scan *s)
 {
 	struct tri_table t;
 	size_t i;
 
-	tri_table_init(&t);
-	tri_table_col(&t, "PID", TRI_RIGHT);
-	tri_table_col(&t, "PPID", TRI_RIGHT);
-	tri_table_col(&t, "DEAD-FOR", TRI_RIGHT);
-	tri_table_col(&t, "CPU", TRI_RIGHT);
-	tri_table_col(&t, "STATUS", TRI_LEFT);
-	tri_table_col(&t, "NAME", TRI_LEFT);
+	zombie_cols(&t);
 	for (i = 0; i < s->nz; i++)
 		zomb_row(&t, &s->z[i]);
 	for (i = 0; i < s->nleaders; i++)
 		zomb_row(&t, &s->leaders[i]);
-	tri_table_print(&t, stdout, ctl->header);
+	zombies_print_table(ctl, &t, ctl->columns, ctl->header);
 	tri_table_free(&t);
+}
+
+/*
+ * --output names columns of the zombie table (main.c checks them first),
+ * --raw drops the alignment of every table.  libsmartcols is not used:
+ * these tables are a row per zombie, lib/out's writer prints them with
+ * no allocation per cell beyond the cell.
+ */
+void
+zombies_print_table(const struct ctl *ctl, struct tri_table *t,
+    const char *cols, bool header)
+{
+	tri_table_print_sel(t, stdout, header, cols, ctl->raw);
 }
 
 static void

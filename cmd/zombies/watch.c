@@ -215,7 +215,7 @@ sample_text(const struct ctl *ctl, const struct watch *w, double t)
 		tri_table_cell(&tab, tr->comm, strlen(tr->comm));
 	}
 	/* A header on the first sample only keeps the stream awk-friendly. */
-	tri_table_print(&tab, stdout, ctl->header && t == 0);
+	zombies_print_table(ctl, &tab, NULL, ctl->header && t == 0);
 	tri_table_free(&tab);
 }
 

@@ -30,6 +30,8 @@ struct ctl {
 	bool			 watch;		/* -w */
 	bool			 json;		/* --json */
 	bool			 prom;		/* --prom */
+	const char		*columns;	/* --output: the zombie table's */
+	bool			 raw;		/* --raw: no alignment */
 	struct tri_users	 users;		/* -u: zombies of these users */
 	int			 sort;		/* -S: an enum zsort */
 	bool			 header;	/* not --no-header */
@@ -80,6 +82,11 @@ void	report_json(const struct ctl *, const struct scan *);
 void	report_prom(const struct ctl *, const struct scan *);
 void	report_zomb_json(struct tri_json *, const struct zomb *);
 const char *fmt_status(const struct zomb *, char *buf, size_t size);
+
+/* report.c: print a table as --raw and --output say. */
+void	zombies_print_table(const struct ctl *, struct tri_table *,
+	    const char *cols, bool header);
+void	zombies_check_columns(const struct ctl *);
 
 /* orphans.c: --orphans. */
 void	report_orphans(const struct ctl *, const struct scan *);
