@@ -179,6 +179,24 @@ parse_option(struct ctl *ctl, int c, const char *arg)
 	}
 }
 
+/* One line for a usage error (man 7 triage, DIAGNOSTICS). */
+static void
+check_options(const struct ctl *ctl, bool command)
+{
+	const char *bad = NULL;
+
+	if (ctl->targets.n == 0 && !command)
+		bad = "a command to run or -p PID is required";
+	else if (ctl->targets.n > 0 && command)
+		bad = "-p and a command do not go together";
+	else if (ctl->only_ok && ctl->only_fail)
+		bad = "-z and -Z do not go together";
+	else if (ctl->by != BY_NONE && !ctl->summary)
+		bad = "--by goes with -c or -C";
+	if (bad)
+		errx(TRI_EXIT_FAIL, "%s", bad);
+}
+
 static void
 parse_options(struct ctl *ctl, int argc, char **argv)
 {
@@ -220,22 +238,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		parse_option(ctl, c, optarg);
 	}
 	ctl->argv = argv + optind;
-	if (ctl->targets.n == 0 && optind >= argc) {
-		warnx("a command to run or -p PID is required");
-		usage(TRI_EXIT_FAIL);
-	}
-	if (ctl->targets.n > 0 && optind < argc) {
-		warnx("-p and a command do not go together");
-		usage(TRI_EXIT_FAIL);
-	}
-	if (ctl->only_ok && ctl->only_fail) {
-		warnx("-z and -Z do not go together");
-		usage(TRI_EXIT_FAIL);
-	}
-	if (ctl->by != BY_NONE && !ctl->summary) {
-		warnx("--by goes with -c or -C");
-		usage(TRI_EXIT_FAIL);
-	}
+	check_options(ctl, optind < argc);
 	tri_out_color_init(ctl->color);
 }
 
