@@ -18,21 +18,29 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 read -r -t 60 word pid < "$fifo" || { echo "helper did not start" >&2; exit 2; }
 
-# cputime CMD...: user+sys seconds of CMD and its children.
-cputime() {
-	/usr/bin/time -f '%U %S' -o /tmp/ctxswitch-bench.t "$@" > /dev/null 2>&1
-	awk '{ printf "%.3f", $1 + $2 }' /tmp/ctxswitch-bench.t
+# measure CMD...: "cpu wall rss_kb" of one run: user+sys seconds of CMD
+# and its children, wall seconds, peak RSS
+measure() {
+	/usr/bin/time -f '%U %S %e %M' -o /tmp/ctxswitch-bench.t "$@" > /dev/null 2>&1
+	awk '{ printf "%.3f %.3f %d\n", $1 + $2, $3, $4 }' /tmp/ctxswitch-bench.t
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-ours=() theirs=()
+oc=() ow=() om=() tc=() tw=() tm=()
 for i in 1 2 3; do
-	ours+=("$(cputime "$cs" -t -p "$pid" 1 10)")
-	theirs+=("$(cputime pidstat -w -t -p "$pid" 1 10)")
+	read -r c w m < <(measure "$cs" -t -p "$pid" 1 10)
+	oc+=("$c") ow+=("$w") om+=("$m")
+	read -r c w m < <(measure pidstat -w -t -p "$pid" 1 10)
+	tc+=("$c") tw+=("$w") tm+=("$m")
 done
 rm -f /tmp/ctxswitch-bench.t
-o=$(median "${ours[@]}") t=$(median "${theirs[@]}")
-awk -v o="$o" -v t="$t" 'BEGIN { printf "ctxswitch -t -p PID 1 10: %.3f s CPU  pidstat -w -t -p PID 1 10: %.3f s CPU  ratio %.3f (target <= 0.50), 2000 threads, median of 3\n", o, t, o / t }'
+o=$(median "${oc[@]}") t=$(median "${tc[@]}")
+awk -v o="$o" -v t="$t" -v om="$(median "${om[@]}")" -v tm="$(median "${tm[@]}")" \
+    -v ow="$(median "${ow[@]}")" -v tw="$(median "${tw[@]}")" 'BEGIN {
+	printf "ctxswitch -t -p PID 1 10: %.3f s CPU  pidstat -w -t -p PID 1 10: %.3f s CPU  ratio %.3f (target <= 0.50), 2000 threads, median of 3\n", o, t, o / t
+	printf "  wall %.2f s against %.2f s (10 intervals of 1 s); peak RSS %d KiB against %d KiB, ratio %.2f\n", ow, tw, om, tm, om / tm
+	printf "  CPU per thread and sample: %.1f us against %.1f us\n", o / 2000 / 11 * 1e6, t / 2000 / 11 * 1e6
+}'
 
 # Each tool's fastest of three alternating runs: this machine's virtual
 # CPUs give one of two speeds run to run, and noise only adds time.
