@@ -53,14 +53,14 @@ attached() {
 	fifo=$(mktemp -u /tmp/systrace-bench.XXXXXX)
 	mkfifo "$fifo" "$fifo.in"
 	$PIN "$SEQ" getppid-go "$N" < "$fifo.in" > "$fifo" &
-	pids+=($!)
+	pids+=("$!")
 	exec {go}> "$fifo.in"
 	exec {fd}< "$fifo"
 	read -r -t 60 -u "$fd" word pid || { echo "bench: helper did not start" >&2; exit 2; }
 	err=$(mktemp /tmp/systrace-bench.XXXXXX)
 	$PIN "$@" -p "$pid" -o /dev/null 2> "$err" &
 	tracer=$!
-	pids+=($tracer)
+	pids+=("$tracer")
 	while ! grep -q 'attached' "$err"; do sleep 0.01; done
 	t0=$(date +%s%N)
 	echo > /dev/fd/$go
