@@ -1,4 +1,5 @@
 /* cmd/proctree/json.c - the tree as JSON: one object per process, nested. */
+#include <stdio.h>
 #include <time.h>
 
 #include "proc.h"
@@ -34,18 +35,21 @@ json_threads(const struct ctl *ctl, struct tri_json *j, const struct vnode *v)
 	tri_json_arr_end(j);
 }
 
-/* -S, -N: every namespace inode (null where unreadable), and the types
- * where the process differs from its parent. */
+/* -S, -N: every namespace inode (null where unreadable) as TYPE_inode,
+ * and the types where the process differs from its parent. */
 static void
 json_ns(struct tri_json *j, const struct vnode *v)
 {
+	char key[32];
 	int k;
 
 	tri_json_key(j, "namespaces");
 	tri_json_obj_begin(j);
-	for (k = 0; k < NS_N; k++)
-		tri_json_kuint_or_null(j, ns_names[k], v->x->nsv && v->x->nsv[k],
+	for (k = 0; k < NS_N; k++) {
+		snprintf(key, sizeof(key), "%s_inode", ns_names[k]);
+		tri_json_kuint_or_null(j, key, v->x->nsv && v->x->nsv[k],
 		    v->x->nsv ? v->x->nsv[k] : 0);
+	}
 	tri_json_obj_end(j);
 	tri_json_key(j, "namespace_changes");
 	tri_json_arr_begin(j);
