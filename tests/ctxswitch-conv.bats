@@ -132,6 +132,14 @@ start_nobody() {
 	[ "${#lines[@]}" -eq 7 ]
 }
 
+@test "--raw: one field per column, spaces in names as \\x20" {
+	start_helper ctxswitch-busysleep 'two words'
+	run -0 ctxswitch --raw -l -p "$HELPER_PID" 0.2 1
+	assert_line --index 0 "TIME PID TID SW/s VOL/s INVOL/s CPU% RUNQms/s MIGR/s COMMAND"
+	assert_line --index 1 --regexp "^[0-9:]+ $HELPER_PID - [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+ [0-9.-]+ $HELPERS/ctxswitch-busysleep\\\\x20two\\\\x20words$"
+	[ "$(awk 'NR == 2 { print NF }' <<< "$output")" -eq 10 ]
+}
+
 @test "options after operands; '--' alone is a usage error" {
 	start_helper ctxswitch-busysleep
 	run -0 ctxswitch 0.2 1 -p "$HELPER_PID" --json

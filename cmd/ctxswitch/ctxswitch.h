@@ -25,6 +25,7 @@ struct ctl {
 	bool			 prom;		/* --prom: metrics of the last interval */
 	bool			 cmdline;	/* -l: the command line, not comm */
 	bool			 one_line;	/* -O: pidstat -h, a line per sample */
+	bool			 raw;		/* --raw: cells apart by one space */
 	struct tri_users	 users;		/* -u, -U: the system view's users */
 	regex_t			 comm_re;	/* -C: names in the system view */
 	bool			 comm_set;
@@ -133,8 +134,10 @@ void	cs_prom_procs(const struct ctl *, struct cs_proc *, size_t n);
 void	cs_prom_system(const struct ctl *, struct cs_system *,
 	    struct cs_proc **, size_t n);
 void	cs_print_header(const struct ctl *);
-void	cs_text_row(const char *clock, pid_t pid, pid_t tid,
-	    const struct cs_rates *, bool has_ss, bool has_migr);
+void	cs_text_row(const struct ctl *, const char *clock, pid_t pid,
+	    pid_t tid, const struct cs_rates *, bool has_ss, bool has_migr);
+/* A name, escaped; with --raw a space too (\x20, as lsblk --raw). */
+void	cs_print_str(const struct ctl *, const char *s, size_t len);
 void	cs_json_rates(struct tri_json *, const struct cs_rates *, bool has_ss,
 	    bool has_migr);
 void	cs_print_proc(const struct ctl *, struct cs_proc *);

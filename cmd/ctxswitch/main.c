@@ -11,6 +11,7 @@ enum {
 	OPT_TOP = TRI_OPT_FIRST_FREE,
 	OPT_BENCH,
 	OPT_PROM,
+	OPT_RAW,
 };
 
 /* No '+': options may follow the operands; '--' ends them (run mode). */
@@ -28,7 +29,7 @@ usage(int status)
 	    " [-n COUNT]\n"
 	    "                 [-u USER[,USER...]] [-C COMM] [-L N]"
 	    " [--json | --prom]\n"
-	    "                 [--no-header] [--color[=WHEN]] [INTERVAL"
+	    "                 [--raw] [--no-header] [--color[=WHEN]] [INTERVAL"
 	    " [COUNT]]\n"
 	    "       ctxswitch --top [-t] [-p PID[,PID...]] [-i SECONDS]\n"
 	    "       ctxswitch [-i SECONDS] [-o FILE] [--json] -- COMMAND"
@@ -60,6 +61,8 @@ usage(int status)
 	    "      --bench             measure the cost of one context switch\n"
 	    "      --json              one JSON object per line, with a type\n"
 	    "      --prom              the last interval as Prometheus metrics\n"
+	    "      --raw               one space between cells, a space in a"
+	    " name as \\x20\n"
 	    "      --no-header         leave out the header line\n"
 	    "      --color[=WHEN]      auto, always (no value) or never\n"
 	    "  -h, --help              show this help\n"
@@ -112,6 +115,9 @@ parse_long(struct ctl *ctl, int c, char **argv, enum tri_color_mode *color)
 		break;
 	case OPT_PROM:
 		ctl->prom = true;
+		break;
+	case OPT_RAW:
+		ctl->raw = true;
 		break;
 	case OPT_TOP:
 		ctl->top = true;
@@ -235,6 +241,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		{ "output",	required_argument,	NULL, 'o' },
 		{ "pid",	required_argument,	NULL, 'p' },
 		{ "prom",	no_argument,		NULL, OPT_PROM },
+		{ "raw",	no_argument,		NULL, OPT_RAW },
 		{ "threads",	no_argument,		NULL, 't' },
 		{ "top",	no_argument,		NULL, OPT_TOP },
 		{ "user",	required_argument,	NULL, 'u' },

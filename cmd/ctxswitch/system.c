@@ -199,7 +199,7 @@ cs_print_system(const struct ctl *ctl, struct cs_system *s)
 	cs_print_header(ctl);
 	for (i = 0; i < n; i++) {
 		cs_rates_proc(v[i], &r);
-		cs_text_row(clock, v[i]->pid, 0, &r, v[i]->has_ss, false);
+		cs_text_row(ctl, clock, v[i]->pid, 0, &r, v[i]->has_ss, false);
 		cs_print_name(ctl, v[i]);
 	}
 	free(v);

@@ -51,7 +51,9 @@ cs_print_header(const struct ctl *ctl)
 	if (ctl->json || ctl->prom || !ctl->header || (ctl->one_line && done))
 		return;
 	done = true;
-	printf(ctl->one_line ? "#" ROW1_FMT "%s\n" : ROW_FMT "%s\n",
+	printf(ctl->raw ? (ctl->one_line ? "#%s %s %s %s %s %s %s %s %s %s\n" :
+	    "%s %s %s %s %s %s %s %s %s %s\n") : ctl->one_line ?
+	    "#" ROW1_FMT "%s\n" : ROW_FMT "%s\n",
 	    ctl->one_line ? "TIME_UNIX" : "TIME", "PID", "TID", "SW/s",
 	    "VOL/s", "INVOL/s", "CPU%", "RUNQms/s", "MIGR/s",
 	    ctl->cmdline ? "COMMAND" : "COMM");
@@ -67,8 +69,26 @@ cs_print_footnote(const struct ctl *ctl)
 }
 
 void
-cs_text_row(const char *clock, pid_t pid, pid_t tid, const struct cs_rates *r,
-    bool has_ss, bool has_migr)
+cs_print_str(const struct ctl *ctl, const char *s, size_t len)
+{
+	size_t i, k;
+
+	if (!ctl->raw) {
+		tri_out_fescape(stdout, s, len);
+		return;
+	}
+	for (i = 0; i < len; i = k + 1) {
+		for (k = i; k < len && s[k] != ' '; k++)
+			;
+		tri_out_fescape(stdout, s + i, k - i);
+		if (k < len)
+			fputs("\\x20", stdout);
+	}
+}
+
+void
+cs_text_row(const struct ctl *ctl, const char *clock, pid_t pid, pid_t tid,
+    const struct cs_rates *r, bool has_ss, bool has_migr)
 {
 	char p[16], t[16], sw[32], v[32], iv[32], c[16], q[32], m[32];
 
@@ -80,8 +100,8 @@ cs_text_row(const char *clock, pid_t pid, pid_t tid, const struct cs_rates *r,
 	snprintf(c, sizeof(c), has_ss ? "%.1f" : "-", r->cpu);
 	snprintf(q, sizeof(q), has_ss ? "%.1f" : "-", r->runq_ms);
 	snprintf(m, sizeof(m), has_migr ? "%.1f" : "-", r->migr);
-	printf(strlen(clock) > 8 ? " " ROW1_FMT : ROW_FMT, clock, p, t, sw,
-	    v, iv, c, q, m);
+	printf(ctl->raw ? "%s %s %s %s %s %s %s %s %s " : strlen(clock) > 8 ?
+	    " " ROW1_FMT : ROW_FMT, clock, p, t, sw, v, iv, c, q, m);
 }
 
 /* The command line, read once (a zombie or kernel thread has none). */
@@ -103,16 +123,16 @@ cs_print_name(const struct ctl *ctl, struct cs_proc *cp)
 	if (ctl->cmdline)
 		read_args(cp);
 	if (!ctl->cmdline || cp->args == NULL || cp->args_len == 0) {
-		tri_out_fescape(stdout, cp->comm, strlen(cp->comm));
+		cs_print_str(ctl, cp->comm, strlen(cp->comm));
 		putchar('\n');
 		return;
 	}
 	/* pidstat -l: the arguments joined by spaces, each escaped */
 	for (i = 0; i < cp->args_len; i++)
 		if (cp->args[i] == '\0')
-			putchar(' ');
+			fputs(ctl->raw ? "\\x20" : " ", stdout);
 		else
-			tri_out_fescape(stdout, &cp->args[i], 1);
+			cs_print_str(ctl, &cp->args[i], 1);
 	putchar('\n');
 }
 
@@ -193,16 +213,15 @@ cs_print_proc(const struct ctl *ctl, struct cs_proc *cp)
 	}
 	cs_clock(ctl, clock, sizeof(clock));
 	cs_rates_proc(cp, &r);
-	cs_text_row(clock, cp->pid, 0, &r, cp->has_ss, cp->has_migr);
+	cs_text_row(ctl, clock, cp->pid, 0, &r, cp->has_ss, cp->has_migr);
 	cs_print_name(ctl, cp);
 	if (!ctl->threads)
 		return;
 	for (i = 0; i < cp->nthr; i++) {
 		cs_rates_thread(cp, &cp->thr[i], &r);
-		cs_text_row(clock, cp->pid, cp->thr[i].tid, &r,
+		cs_text_row(ctl, clock, cp->pid, cp->thr[i].tid, &r,
 		    cp->thr[i].has_ss, cp->thr[i].has_migr);
-		tri_out_fescape(stdout, cp->thr[i].name,
-		    strlen(cp->thr[i].name));
+		cs_print_str(ctl, cp->thr[i].name, strlen(cp->thr[i].name));
 		putchar('\n');
 	}
 }
