@@ -269,7 +269,8 @@ take_snap(const struct tri_proc *h, struct snap *s)
 		}
 	}
 	closedir(d);
-	qsort(s->t, s->n, sizeof(*s->t), cmp_tid);
+	if (s->n > 1)
+		qsort(s->t, s->n, sizeof(*s->t), cmp_tid);
 	return tri_proc_check(h);
 }
 

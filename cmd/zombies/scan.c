@@ -453,5 +453,6 @@ scan_sort(const struct ctl *ctl, struct scan *s)
 		for (j = 0; j < s->np; j++)
 			if (s->p[j].pid == s->z[i].ppid)
 				s->z[i].nsiblings = s->p[j].nzomb;
-	qsort_r(s->z, s->nz, sizeof(*s->z), cmp_zomb, &key);
+	if (s->nz > 1)
+		qsort_r(s->z, s->nz, sizeof(*s->z), cmp_zomb, &key);
 }
