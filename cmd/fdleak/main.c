@@ -98,10 +98,9 @@ parse_pct(const char *s)
 static void
 set_mode(struct ctl *c, enum mode m)
 {
-	if (c->mode != M_LIST && c->mode != m) {
-		warnx("--summary, --top, --watch and --close exclude each other");
-		usage(TRI_EXIT_FAIL);
-	}
+	if (c->mode != M_LIST && c->mode != m)
+		errx(TRI_EXIT_FAIL, "--summary, --top, --watch and --close "
+		    "exclude each other");
 	c->mode = m;
 }
 
@@ -123,7 +122,9 @@ parse_number_opt(struct ctl *c, int ch, const char *arg)
 		set_mode(c, M_CLOSE);
 	} else if (ch == OPT_TOP) {
 		/* --top=0 would print two empty tables: refused */
-		if (tri_cli_parse_int(arg, 1, INT_MAX, &c->top) < 0)
+		/* (tri_cli_parse_int checks no minimum above 0: we do) */
+		if (tri_cli_parse_int(arg, 1, INT_MAX, &c->top) < 0 ||
+		    c->top < 1)
 			errx(TRI_EXIT_FAIL, "--top: %s: not a count of 1 or more",
 			    tri_cli_is_number(arg) ? arg : "bad value");
 	}
@@ -164,9 +165,13 @@ static const char shortopts[] = "cfhi:n:o:p:sS:u:Vwx";
 static void
 inet_or_exit(struct ctl *c, const char *arg)
 {
-	if (inet_parse(&c->inet, arg) < 0)
-		errx(TRI_EXIT_FAIL, "-i: %s: not [46][tcp|udp][@HOST][:PORT]",
-		    "bad address");
+	char *esc;
+
+	if (inet_parse(&c->inet, arg) < 0) {
+		esc = tri_out_escape_dup(arg, strlen(arg));
+		errx(TRI_EXIT_FAIL, "-i %s: not [46][tcp|udp][@HOST][:PORT]",
+		    esc ? esc : "?");
+	}
 }
 
 /*
@@ -193,15 +198,11 @@ check_options(struct ctl *c, int argc, char **argv, char **cmd)
 	bool who = c->inet.on || c->dir || c->deleted || optind < argc;
 
 	if (cmd) {
-		if (c->targets.n || c->mode != M_LIST || who) {
-			warnx("a command to run excludes -p, files and the "
-			    "other modes");
-			usage(TRI_EXIT_FAIL);
-		}
-		if (*cmd == NULL) {
-			warnx("no command after --");
-			usage(TRI_EXIT_FAIL);
-		}
+		if (c->targets.n || c->mode != M_LIST || who)
+			errx(TRI_EXIT_FAIL, "a command to run excludes -p, "
+			    "files and the other modes");
+		if (*cmd == NULL)
+			errx(TRI_EXIT_FAIL, "no command after --");
 		c->mode = M_RUN;
 		c->argv = cmd;
 		return;
@@ -210,7 +211,7 @@ check_options(struct ctl *c, int argc, char **argv, char **cmd)
 		errx(TRI_EXIT_FAIL, "-f: only with a command to run");
 	c->files = argv + optind;
 	c->nfiles = (size_t)(argc - optind);
-	if (who || (c->users.n && c->targets.n == 0 && c->mode == M_LIST)) {
+	if (who || (c->users.n && c->mode == M_LIST)) {
 		if (c->mode != M_LIST)
 			errx(TRI_EXIT_FAIL, "-i, FILE, +D and +L1 are for the "
 			    "listing, not --summary, --top, --watch or --close");
