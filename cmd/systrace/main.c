@@ -33,7 +33,7 @@ usage(int status)
 	    "[-z | -Z] [-e expr] [-o file]\n"
 	    "                [-P path] [-s size] [-S key] [--by fd|path] "
 	    "[--slower-than time]\n"
-	    "                [--json] [--no-seccomp] [--color=when]\n"
+	    "                [--json] [--no-header] [--no-seccomp] [--color[=when]]\n"
 	    "                -p pid[,pid...] | -- command [arg...]\n", f);
 	if (status != 0)
 		exit(status);
@@ -70,8 +70,9 @@ usage(int status)
 	    "      --by fd|path          the table by file descriptor or by"
 	    " file\n"
 	    "      --json                one JSON object per event\n"
+	    "      --no-header           the tables without their header lines\n"
 	    "      --no-seccomp          never filter in the kernel\n"
-	    "      --color=WHEN          auto, always or never\n"
+	    "      --color[=WHEN]        auto, always (no value) or never\n"
 	    "  -h, --help                this help\n"
 	    "  -V, --version             the version\n", f);
 	exit(0);
@@ -173,7 +174,10 @@ parse_option(struct ctl *ctl, int c, const char *arg)
 			bad_option("--slower-than", arg,
 			    "not a duration (0.01, 10ms, 500us)");
 		break;
-	case TRI_OPT_COLOR: ctl->color = tri_cli_color_or_exit(arg); break;
+	case TRI_OPT_COLOR:
+		ctl->color = arg ? tri_cli_color_or_exit(arg) : TRI_COLOR_ALWAYS;
+		break;
+	case TRI_OPT_NO_HEADER: ctl->header = false; break;
 	case TRI_OPT_JSON: ctl->json = true; break;
 	default: usage(TRI_EXIT_FAIL);
 	}
@@ -203,13 +207,14 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "absolute-timestamps", no_argument, NULL, 't' },
 		{ "by",			required_argument, NULL, OPT_BY },
-		{ "color",		required_argument, NULL, TRI_OPT_COLOR },
+		{ "color",		optional_argument, NULL, TRI_OPT_COLOR },
 		{ "decode-fds",		no_argument,	   NULL, 'y' },
 		{ "failed-only",	no_argument,	   NULL, 'Z' },
 		{ "follow-forks",	no_argument,	   NULL, 'f' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ "json",		no_argument,	   NULL, TRI_OPT_JSON },
 		{ "no-abbrev",		no_argument,	   NULL, 'v' },
+		{ "no-header",		no_argument,	   NULL, TRI_OPT_NO_HEADER },
 		{ "no-seccomp",		no_argument,	   NULL, OPT_NO_SECCOMP },
 		{ "output",		required_argument, NULL, 'o' },
 		{ "pid",		required_argument, NULL, 'p' },
@@ -231,6 +236,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 	int c;
 
 	ctl->strsize = 32;
+	ctl->header = true;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		if (c == '?')

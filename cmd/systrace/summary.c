@@ -205,9 +205,11 @@ print_syscalls(struct ctl *ctl, FILE *f)
 		}
 	sort_by = ctl->sort;
 	qsort(v, n, sizeof(*v), cmp_rows);
-	fprintf(f, "%% time     seconds  usecs/call     calls    errors "
-	    "    p50-us     p99-us     max-us syscall\n");
-	fputs(RULE, f);
+	if (ctl->header) {
+		fprintf(f, "%% time     seconds  usecs/call     calls    errors "
+		    "    p50-us     p99-us     max-us syscall\n");
+		fputs(RULE, f);
+	}
 	for (i = 0; i < n; i++) {
 		fprintf(f, "%6.2f %11.6f %11lu %9lu ", tot.secs > 0 ?
 		    100 * v[i].secs / tot.secs : 0, v[i].secs,
@@ -221,6 +223,10 @@ print_syscalls(struct ctl *ctl, FILE *f)
 		    .5), 1e6 * percentile(&v[i], .99), 1e6 * v[i].max,
 		    v[i].name);
 		free((char *)v[i].name);
+	}
+	if (!ctl->header) {
+		free(v);
+		return;		/* rows only, for awk */
 	}
 	fputs(RULE, f);
 	fprintf(f, "%6.2f %11.6f %11lu %9lu ", 100.0, tot.secs, tot.calls ?
@@ -240,9 +246,10 @@ print_keyed(struct ctl *ctl, FILE *f)
 
 	sort_by = ctl->sort;
 	qsort(keyed, nkeyed, sizeof(*keyed), cmp_rows);
-	fprintf(f, "%9s %9s %12s %12s %11s %10s %s\n", "calls", "errors",
-	    "bytes-read", "bytes-written", "seconds", "max-us",
-	    ctl->by == BY_FD ? "fd" : "path");
+	if (ctl->header)
+		fprintf(f, "%9s %9s %12s %12s %11s %10s %s\n", "calls", "errors",
+		    "bytes-read", "bytes-written", "seconds", "max-us",
+		    ctl->by == BY_FD ? "fd" : "path");
 	for (i = 0; i < nkeyed; i++) {
 		fprintf(f, "%9lu %9lu %12llu %12llu %11.6f %10.1f ",
 		    keyed[i].calls, keyed[i].errors, keyed[i].bytes_in,

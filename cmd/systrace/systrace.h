@@ -43,6 +43,7 @@ struct ctl {
 	bool			 summary;	/* -c */
 	bool			 summary_too;	/* -C */
 	bool			 json;		/* --json */
+	bool			 header;	/* not --no-header */
 	int			 yfd;		/* -y (1), -yy (2) */
 	bool			 verbose;	/* -v */
 	unsigned		 strsize;	/* -s */
