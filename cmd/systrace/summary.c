@@ -266,7 +266,7 @@ json_row(struct tri_json *j, const struct stat_row *r, bool by_key)
 	tri_json_kstr(j, by_key ? "key" : "name", by_key ? r->key : r->name);
 	tri_json_kuint(j, "calls", r->calls);
 	tri_json_kuint(j, "errors", r->errors);
-	tri_json_kdouble(j, "seconds", r->secs);
+	tri_json_kdouble(j, "total_seconds", r->secs);
 	tri_json_kdouble(j, "p50_seconds", percentile(r, .5));
 	tri_json_kdouble(j, "p99_seconds", percentile(r, .99));
 	tri_json_kdouble(j, "max_seconds", r->max);
