@@ -260,6 +260,7 @@ main(int argc, char **argv)
 	free(rs.idx);
 	tree_free(&tr);
 	tri_users_free(&ctl.users);
+	user_names_free();					/* view.c */
 	if (ctl.match)
 		regfree(&ctl.re);
 	return TRI_EXIT_OK;

@@ -127,6 +127,7 @@ void	*xcalloc(size_t n, size_t size);
 char	*xescape(const char *s, size_t len);
 /* The escaped user name (or number) of uid, cached; not to be freed. */
 const char *user_name(uid_t uid);
+void	user_names_free(void);
 /* Bytes as text: escaped, malloc'd. */
 char	*xescape_str(const char *s);
 /* The view of each shown root into views; returns how many. */

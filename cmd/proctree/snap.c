@@ -59,20 +59,22 @@ read_small(int dirfd, const char *name, char *buf, size_t size)
  * 2,000 processes do not each hold a buffer of the largest size.
  * malloc'd; NULL on error.
  */
+static char *scratch;		/* read_cmdline's buffer, and its size */
+static size_t scratch_cap;
+
 static char *
 read_cmdline(int dirfd, size_t *len)
 {
-	static char *buf;
-	static size_t cap;
-	size_t n = 0;
+	char *buf = scratch;
+	size_t cap = scratch_cap, n = 0;
 	ssize_t r;
 	char *p;
 	int fd;
 
 	if (cap == 0) {
-		if ((buf = malloc(4096)) == NULL)
+		if ((scratch = buf = malloc(4096)) == NULL)
 			return NULL;
-		cap = 4096;
+		scratch_cap = cap = 4096;
 	}
 	if ((fd = openat(dirfd, "cmdline", O_RDONLY | O_CLOEXEC)) < 0)
 		return NULL;
@@ -86,8 +88,8 @@ read_cmdline(int dirfd, size_t *len)
 			r = -1;
 			break;
 		}
-		buf = p;
-		cap *= 2;
+		scratch = buf = p;
+		scratch_cap = cap *= 2;
 	}
 	close(fd);
 	if (r < 0)
@@ -327,6 +329,9 @@ read_all(struct tri_ptable *t, int procfd, bool cmdline)
 			break;
 	}
 	closedir(d);
+	free(scratch);
+	scratch = NULL;
+	scratch_cap = 0;
 	if (de != NULL) {
 		errno = ENOMEM;
 		return -1;

@@ -39,11 +39,25 @@ xescape(const char *s, size_t len)
 }
 
 /* User names, looked up once per uid. */
+static struct { uid_t uid; char *name; } cache[64];
+static int ncache;
+
+void
+user_names_free(void)
+{
+	int i;
+
+	for (i = 0; i < (int)(sizeof(cache) / sizeof(cache[0])); i++) {
+		free(cache[i].name);
+		cache[i].name = NULL;
+	}
+	ncache = 0;
+}
+
 const char *
 user_name(uid_t uid)
 {
-	static struct { uid_t uid; char *name; } cache[64];
-	static int n;
+	int n = ncache;
 	struct passwd *pw;
 	char num[32];
 	int i;
@@ -60,7 +74,8 @@ user_name(uid_t uid)
 	free(cache[n].name);
 	cache[n].uid = uid;
 	cache[n].name = xescape(num, strlen(num));
-	return cache[n++].name;
+	ncache = n + 1;
+	return cache[n].name;
 }
 
 static void
