@@ -101,10 +101,8 @@ check_options(const struct ctl *ctl, bool sampling)
 		bad = "--prom and --json do not go together";
 	else if ((ctl->columns || ctl->raw) && (ctl->watch || ctl->diff))
 		bad = "-o and --raw go with the map and summary tables";
-	if (bad) {
-		warnx("%s", bad);
-		usage(TRI_EXIT_FAIL);
-	}
+	if (bad)
+		errx(TRI_EXIT_FAIL, "%s", bad);	/* one line (man 7 triage) */
 }
 
 static void
@@ -223,8 +221,8 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 	/* pids as operands, as pmap takes them */
 	for (; optind < argc; optind++)
 		tri_targets_add_or_exit(&ctl->targets, argv[optind]);
+	columns_check_or_exit(ctl);	/* view.c; -o help exits 0 */
 	check_options(ctl, sampling);
-	columns_check_or_exit(ctl);	/* view.c */
 	tri_out_color_init(ctl->color);
 }
 
@@ -262,8 +260,8 @@ output(const struct ctl *ctl, struct snap *s, size_t n)
 
 /*
  * Exit status: 2 when a process could not be read (the others are still
- * shown), else 1 when a limit is near or reached (the check of
- * lib/memverdict), else 0.
+ * shown; with -u only when none could be), else 1 when a limit is near
+ * or reached (the check of lib/memverdict), else 0.
  */
 static int
 snapshot(const struct ctl *ctl)
@@ -302,7 +300,8 @@ snapshot(const struct ctl *ctl)
 		snap_free(&s[i]);
 	free(s);
 	free(own);
-	if (failed)
+	/* -u lists what it could read and names the rest: a partial view */
+	if (failed && (!by_user || n == 0))
 		return TRI_EXIT_FAIL;
 	return near ? TRI_EXIT_FOUND : TRI_EXIT_OK;
 }

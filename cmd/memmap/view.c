@@ -313,15 +313,12 @@ view_rows(const struct ctl *ctl, const struct snap *s, size_t *n)
 	return idx;
 }
 
-size_t
-raw_escape(char *dst, size_t size, const char *s, size_t len)
+/* Text that is escaped already, with its spaces as \x20 (--raw). */
+static size_t
+raw_spaces(char *dst, size_t size, const char *tmp, size_t n)
 {
-	char tmp[LABEL_MAX];
-	size_t i, o = 0, n;
+	size_t i, o = 0;
 
-	n = tri_out_escape(tmp, sizeof(tmp), s, len);
-	if (n >= sizeof(tmp))
-		n = sizeof(tmp) - 1;
 	for (i = 0; i < n && o + 5 < size; i++) {
 		if (tmp[i] == ' ') {
 			memcpy(dst + o, "\\x20", 4);
@@ -335,6 +332,18 @@ raw_escape(char *dst, size_t size, const char *s, size_t len)
 	return o;
 }
 
+size_t
+raw_escape(char *dst, size_t size, const char *s, size_t len)
+{
+	char tmp[LABEL_MAX];
+	size_t n;
+
+	n = tri_out_escape(tmp, sizeof(tmp), s, len);
+	if (n >= sizeof(tmp))
+		n = sizeof(tmp) - 1;
+	return raw_spaces(dst, size, tmp, n);
+}
+
 /* The MAPPING cell of row i, for this table (escaped; --raw: spaces too). */
 static const char *
 mapping_cell(const struct ctl *ctl, const struct snap *s, size_t i,
@@ -346,7 +355,7 @@ mapping_cell(const struct ctl *ctl, const struct snap *s, size_t i,
 	if (!ctl->raw)
 		return vma_label(s, i, buf, size);
 	l = vma_label(s, i, tmp, sizeof(tmp));
-	raw_escape(buf, size, l, strlen(l));
+	raw_spaces(buf, size, l, strlen(l));
 	return buf;
 }
 
@@ -487,8 +496,11 @@ static void
 hcell(struct obuf *o, const struct ctl *ctl, const struct column *c,
     const char *s, bool last)
 {
+	char esc[256];
+
 	if (ctl->raw) {
-		ostr(o, *s ? s : "-");
+		raw_spaces(esc, sizeof(esc), *s ? s : "-", *s ? strlen(s) : 1);
+		ostr(o, esc);
 		oput(o, " ", 1);
 		return;
 	}
@@ -607,8 +619,9 @@ view_one(struct obuf *o, const struct ctl *ctl, const struct snap *s,
 		print_head(o, ctl, cols, ncols);
 	for (k = 0; k < n; k++)
 		print_row(o, ctl, s, idx[k], cols, ncols);
-	if (ctl->header) {
+	if (ctl->header)
 		print_total(o, ctl, s, cols, ncols);
+	if (ctl->header && !ctl->raw) {
 		limits_print(s, buf, sizeof(buf));	/* limits.c */
 		ostr(o, buf);
 	}
@@ -626,9 +639,11 @@ view_maps(const struct ctl *ctl, struct snap *s, size_t nsnap)
 		return -1;
 	o->n = 0;
 	for (i = 0; i < nsnap; i++) {
-		if (i > 0 && ctl->header)
+		if (i > 0 && ctl->header && !ctl->raw)
 			ostr(o, "\n");
-		view_one(o, ctl, &s[i], ctl->title || nsnap > 1);
+		/* --raw: the table alone, every line the same fields */
+		view_one(o, ctl, &s[i], !ctl->raw && (ctl->title ||
+		    nsnap > 1));
 	}
 	oflush(o);
 	free(o);
