@@ -314,7 +314,10 @@ compile_suggestion() {
 }
 
 @test "structpad: --json is the layout model" {
+	run -0 structpad --json "$LAYOUTS"
+	json_vocab structpad
 	run -0 structpad --json -C seed -C bits "$LAYOUTS"
+	json_vocab structpad
 	assert_equal "$(jq -r .schema <<< "$output")" "triage.structpad/1"
 	assert_equal "$(jq -c '.types[] | select(.name == "seed") | [.size, .nr_holes, .sum_holes, .padding, .waste, .best_size]' <<< "$output")" "[24,1,7,7,14,16]"
 	assert_equal "$(jq -c '.types[] | select(.name == "bits") | .members[0] | [.name, .bit_offset, .bit_size]' <<< "$output")" '["a",0,3]'
@@ -407,6 +410,17 @@ compile_suggestion() {
 		n=$((n + 1))
 	done
 	[ "$n" -ge 2 ]
+}
+
+@test "structpad: --color colours holes and false sharing; --color alone means always" {
+	run -0 structpad --color=always -C seed "$LAYOUTS"
+	assert_line $'\t\e[33m/* XXX 7 bytes hole, try to pack */\e[0m'
+	run -0 structpad --color --hot reads,writes -C counters "$LAYOUTS"
+	assert_line --partial $'\e[31m/* XXX hot members reads and writes share'
+	run -0 structpad --color=never -C seed "$LAYOUTS"
+	no_raw_escapes
+	NO_COLOR= run -0 structpad -C seed "$LAYOUTS"
+	no_raw_escapes
 }
 
 @test "structpad: hostile names are escaped" {

@@ -29,7 +29,7 @@ usage(int status)
 	    "[--min-waste bytes]\n"
 	    "                 [--cacheline bytes] [--hot a,b] "
 	    "[--false-sharing]\n"
-	    "                 [--json] [--no-header] [--color=when] file...\n"
+	    "                 [--json] [--no-header] [--color[=when]] file...\n"
 	    "       structpad --check [--max-waste bytes] [--hot a,b]"
 	    " [--false-sharing]\n"
 	    "                 file...\n"
@@ -61,7 +61,7 @@ usage(int status)
 	    " --json)\n"
 	    "      --json             the layout model as JSON\n"
 	    "      --no-header        no header line in --summary\n"
-	    "      --color=WHEN       auto, always or never\n"
+	    "      --color[=WHEN]     auto, always (no WHEN) or never\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          the version\n", f);
 	exit(0);
@@ -130,7 +130,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		{ "baseline",	   required_argument, NULL, OPT_BASELINE },
 		{ "cacheline",	   required_argument, NULL, OPT_CACHELINE },
 		{ "check",	   no_argument,	      NULL, OPT_CHECK },
-		{ "color",	   required_argument, NULL, TRI_OPT_COLOR },
+		{ "color",	   optional_argument, NULL, TRI_OPT_COLOR },
 		{ "false-sharing", no_argument,	      NULL, OPT_FALSE_SHARING },
 		{ "help",	   no_argument,	      NULL, 'h' },
 		{ "holes",	   required_argument, NULL, 'H' },
@@ -145,10 +145,12 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		{ "version",	   no_argument,	      NULL, 'V' },
 		{ NULL,		   0,		      NULL, 0 },
 	};
+	static const char shortopts[] = "C:H:hRsV";
 	int c;
 
 	ctl->header = true;
-	while ((c = getopt_long(argc, argv, "C:H:hRsV", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			ctl->names = realloc(ctl->names,
@@ -194,7 +196,8 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 			ctl->min_waste = bytes_arg("--min-waste", optarg, 0);
 			break;
 		case TRI_OPT_COLOR:
-			ctl->color = tri_cli_color_or_exit(optarg);
+			ctl->color = optarg ? tri_cli_color_or_exit(optarg) :
+			    TRI_COLOR_ALWAYS;
 			break;
 		case TRI_OPT_JSON:
 			ctl->json = true;
@@ -203,7 +206,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 			ctl->header = false;
 			break;
 		default:
-			usage(TRI_EXIT_FAIL);
+			tri_cli_bad_option(argv, shortopts);
 		}
 	}
 	check_options(ctl, argc - optind);
