@@ -1,4 +1,4 @@
-/* lib/syscalls.c - syscall names and numbers, classes, argument kinds, seccomp. */
+/* lib/syscalls.c - syscall names, numbers, classes, kinds; seccomp filter. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,4 +1,4 @@
-/* lib/syscalls.h - syscall names and numbers, classes, argument kinds, seccomp. */
+/* lib/syscalls.h - syscall names, numbers, classes, kinds; seccomp filter. */
 #ifndef TRI_SYSCALLS_H
 #define TRI_SYSCALLS_H
 

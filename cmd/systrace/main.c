@@ -1,4 +1,4 @@
-/* cmd/systrace/main.c - trace system calls and signals, as strace, faster and in JSON. */
+/* cmd/systrace/main.c - trace system calls as strace does, faster, in JSON. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>

@@ -1,4 +1,4 @@
-/* cmd/systrace/output.c - the output stream, line prefixes, signal and exit lines. */
+/* cmd/systrace/output.c - the output stream, prefixes, signals and exits. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>

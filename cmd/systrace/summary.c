@@ -1,4 +1,4 @@
-/* cmd/systrace/summary.c - -c: per syscall counts, time and latency; --by fd|path. */
+/* cmd/systrace/summary.c - -c: counts, time and latency per call; --by. */
 #include <err.h>
 #include <math.h>
 #include <stdlib.h>

@@ -123,6 +123,22 @@ void	emit_text(struct ctl *ctl, struct task *k, const char *s);
 void	decode_struct(struct ctl *ctl, struct tri_ptrace_task *t, int kind,
 	    unsigned long addr, unsigned long long len, long ret);
 void	sb_signal(struct sbuf *b, int sig);
+/* n bytes at addr of pid into buf: 0, or -1 when not all are readable. */
+int	peek(pid_t pid, unsigned long addr, void *buf, size_t n);
+/* v by the flag set named set, as A|B|0x10. */
+void	sb_set(struct sbuf *b, const char *set, unsigned long long v);
+
+/* decode_io.c: structures of descriptors and sockets. */
+struct epoll_event;
+void	sb_sockaddr(struct sbuf *b, pid_t pid, unsigned long addr, size_t len);
+void	sb_iovec(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
+	    unsigned long addr, unsigned long long cnt, long total);
+void	sb_pollfds(struct sbuf *b, pid_t pid, unsigned long addr,
+	    unsigned long long n);
+void	sb_epevent(struct sbuf *b, const struct epoll_event *e);
+void	sb_epevents(struct sbuf *b, pid_t pid, unsigned long addr, long n);
+void	sb_msghdr(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
+	    unsigned long addr, long total);
 
 /* output.c: the output stream and line prefixes. */
 FILE	*out_open(const char *path);
@@ -130,7 +146,8 @@ void	out_prefix(struct ctl *ctl, struct sbuf *b, pid_t tid,
 	    const struct timespec *real);
 void	out_line(struct ctl *ctl, const struct sbuf *b);
 void	out_close_open_line(struct ctl *ctl);
-void	out_signal(struct ctl *ctl, struct tri_ptrace_task *t, const siginfo_t *si);
+void	out_signal(struct ctl *ctl, struct tri_ptrace_task *t,
+	    const siginfo_t *si);
 void	out_exit(struct ctl *ctl, struct tri_ptrace_task *t, int status);
 
 /* filter.c: -e trace=, -P. */
