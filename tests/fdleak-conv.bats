@@ -44,7 +44,7 @@ start_set() {
 	assert_equal "$(jq -r .type <<<"$output" | tr '\n' ' ')" "sample sample sample report "
 	jq -s -e '[.[] | select(.type == "sample") | .time_unix > 1.7e9] | all' <<<"$output"
 	# run mode: the exit report, on standard error
-	run -0 --separate-stderr fdleak --json -- "$HELPERS/fdleak-exit"
+	run -3 --separate-stderr fdleak --json -- "$HELPERS/fdleak-exit"
 	output=$stderr
 	json_vocab fdleak stream
 	assert_equal "$(jq -r .type <<<"$output" | sort -u)" exit
@@ -152,22 +152,33 @@ EOF
 	done
 }
 
-@test "a target that exits during --watch: what was seen, that it exited, exit 0" {
+# watch_until_exit ARGS...: fdleak -w ARGS on a leaking helper, killed
+# once three samples are out; status in WST, stdout in WOUT, stderr WERR
+watch_until_exit() {
 	start_helper fdleak-leak 40 leak
-	local pid=$HELPER_PID
-	(sleep 1.2; kill -KILL "$pid") &
-	run -0 --separate-stderr fdleak -w -i 0.2 -n 50 --json -p "$pid"
-	assert_equal "$stderr" "fdleak: pid $pid: exited during the watch"
+	WPID=$HELPER_PID
+	fdleak -w -i 0.2 -n 100 "$@" -p "$WPID" > "$BATS_TEST_TMPDIR/w.out" 2> "$BATS_TEST_TMPDIR/w.err" &
+	local f=$!
+	wait_until eval '[ "$(grep -c "sample\|^ *[0-9.]\+ \+[0-9]\+ " "$BATS_TEST_TMPDIR/w.out")" -ge 3 ]'
+	kill -KILL "$WPID"
+	WST=0
+	wait "$f" || WST=$?
+	WOUT=$(cat "$BATS_TEST_TMPDIR/w.out")
+	WERR=$(cat "$BATS_TEST_TMPDIR/w.err")
+}
+
+@test "a target that exits during --watch: what was seen, that it exited, exit 0" {
+	watch_until_exit --json
+	assert_equal "$WST" 0
+	assert_equal "$WERR" "fdleak: pid $WPID: exited during the watch"
 	local rep
-	rep=$(tail -n 1 <<<"$output")
+	rep=$(tail -n 1 <<<"$WOUT")
 	assert_equal "$(jq -r '.type, .exited' <<<"$rep" | tr '\n' ' ')" "report true "
 	jq -e '.samples >= 3 and .count > .first_count' <<<"$rep"
-	start_helper fdleak-leak 40 leak
-	pid=$HELPER_PID
-	(sleep 1.2; kill -KILL "$pid") &
-	run -0 --separate-stderr fdleak -w -i 0.2 -n 50 -p "$pid"
-	assert_output --partial "the process exited during the watch: this is what was seen until then"
-	assert_output --partial "verdict: "
+	watch_until_exit
+	assert_equal "$WST" 0
+	[[ $WOUT == *"the process exited during the watch: this is what was seen until then"* ]]
+	[[ $WOUT == *"verdict: "* ]]
 }
 
 @test "hostile names: a comm of ') (', a newline, ESC; files named with escapes" {

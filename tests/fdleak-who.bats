@@ -121,7 +121,8 @@ ours() {
 	jq -e --arg d "$dev" '.pinned[] | select(.device == $d) | .size_bytes >= 24690 and .files >= 2' <<<"$output"
 	run -0 --separate-stderr fdleak +L1 -p "$P"
 	assert_line --regexp "^ *$P .* $del REG .* 12345 +0 $DIR/deleted.bin \\(deleted, 12345 bytes\\)$"
-	assert_line --regexp "^pinned: 12345 bytes in 1 deleted file on .* \\([a-z0-9]+, $dev\\)$"
+	# (the helper's stdout, a fifo start_helper removed, is one too)
+	assert_line --regexp "^pinned: 12345 bytes in [0-9]+ deleted files? on .* \\([a-z0-9]+, $dev\\)$"
 	no_raw_escapes
 }
 
@@ -170,7 +171,7 @@ ours() {
 	run -0 --separate-stderr fdleak -i 6udp -p "$P" -o fd --no-header
 	assert_line --regexp "^ *$u6$"
 	run -0 --separate-stderr fdleak -i :53 -p "$P" -o fd --no-header
-	refute_line --regexp "^ *$u6$"
+	assert_output ""
 }
 
 @test "unix sockets show LISTEN and CONNECTED in text and JSON, as lsof" {

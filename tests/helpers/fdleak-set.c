@@ -162,6 +162,7 @@ main(int argc, char **argv)
 	ulis = must(socket(AF_UNIX, SOCK_STREAM, 0), "socket unix");
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/listen.sock",
 	    argv[1]);
+	unlink(sun.sun_path);	/* a second helper in the same directory */
 	must(bind(ulis, (struct sockaddr *)&sun, sizeof(sun)), "bind unix");
 	must(listen(ulis, 4), "listen unix");
 	prctl(PR_SET_NAME, "\033[31mfdset");
