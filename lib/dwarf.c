@@ -128,6 +128,29 @@ hash_slot(const struct tri_dwarf *d, uint64_t key)
 	return j;
 }
 
+long
+tri_dwarf_find(struct tri_dwarf *d, Dwarf_Die *die)
+{
+	struct tri_dwarf_src *src = NULL;
+	const char *name = tri_dwarf_name(die);
+	Dwarf_Attribute a;
+	Dwarf_Word size;
+	size_t cap = 0, slot;
+	uint64_t key;
+	long n;
+
+	if (name == NULL || d->hsize == 0 ||
+	    dwarf_hasattr(die, DW_AT_declaration) ||
+	    dwarf_formudata(dwarf_attr(die, DW_AT_byte_size, &a), &size) != 0)
+		return -1;
+	if ((n = tri_dwarf_gather(die, &src, &cap)) < 0)
+		return -1;
+	key = layout_key(die, name, size, src, (size_t)n);
+	free(src);
+	slot = hash_slot(d, key);
+	return d->hash[slot] ? (long)d->hash[slot] - 1 : -1;
+}
+
 static int
 add_type(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang)
 {

@@ -27,6 +27,8 @@ enum {
 	TRI_DWARF_NESTED = 1 << 5,	/* an anonymous struct or union,
 					 * laid out in types[nested] */
 	TRI_DWARF_ALIGNAS = 1 << 6,	/* DW_AT_alignment on the member */
+	TRI_DWARF_REF	 = 1 << 7,	/* a struct by value, whose layout
+					 * (seen before) is types[nested] */
 };
 
 /* 40 bytes: glibc's debug info alone has tens of thousands of members. */
@@ -42,7 +44,7 @@ struct tri_dwarf_member {
 	uint16_t	 bit_size;	/* bits; 0 when not a bit-field */
 	uint16_t	 align;		/* alignment of the member, bytes */
 	uint16_t	 flags;
-	uint32_t	 nested;	/* TRI_DWARF_NESTED: index in types */
+	uint32_t	 nested;	/* TRI_DWARF_NESTED, _REF: index in types */
 };
 
 struct tri_dwarf_type {

@@ -51,6 +51,11 @@ struct tri_dwarf_src {
 long	 tri_dwarf_gather(Dwarf_Die *die, struct tri_dwarf_src **v,
 	    size_t *cap);
 /*
+ * The index in d->types of the layout of the struct or class at die when
+ * one alike is there already, else -1.
+ */
+long	 tri_dwarf_find(struct tri_dwarf *d, Dwarf_Die *die);
+/*
  * Append the layout of the struct, class or union at die, whose n
  * members src holds, to d->types (its anonymous member types first).
  * Returns its index, or -1 with errno ENOMEM.

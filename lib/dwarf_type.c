@@ -545,6 +545,7 @@ struct tri_dwarf_tinfo {
 	uint32_t	 size, align;
 	uint16_t	 flags;
 	bool		 nested;	/* an anonymous struct or union */
+	long		 ref;		/* a struct's layout in types, or -1 */
 };
 
 static size_t
@@ -575,6 +576,28 @@ tinfo_grow(struct tri_dwarf *d)
 			d->tinfo[tinfo_slot(d, old[i].key)] = old[i];
 	free(old);
 	return 0;
+}
+
+/*
+ * A member that is a struct by value (through typedefs and qualifiers):
+ * the index of that struct's layout, for pahole's "last struct has N
+ * bytes of padding", or -1.
+ */
+static long
+struct_ref(struct tri_dwarf *d, Dwarf_Die *t)
+{
+	Dwarf_Die s = *t;
+	int i, tag;
+
+	for (i = 0; i < MAXDEPTH; i++) {
+		tag = dwarf_tag(&s);
+		if (tag == DW_TAG_structure_type || tag == DW_TAG_class_type)
+			return tri_dwarf_find(d, &s);
+		if ((tag != DW_TAG_typedef && !qualifier(tag)) ||
+		    !type_of(&s, &s))
+			return -1;
+	}
+	return -1;
 }
 
 /*
@@ -620,6 +643,9 @@ type_info(struct tri_dwarf *d, Dwarf_Die *t, enum tri_dwarf_lang lang,
 	ti->nested = has_e && aggregate_word(tag) &&
 	    tag != DW_TAG_enumeration_type && tri_dwarf_name(&e) == NULL &&
 	    !dwarf_hasattr(&e, DW_AT_declaration) && dims[0] == '\0';
+	ti->ref = -1;
+	if (has_e && !ti->nested && dims[0] == '\0')
+		ti->ref = struct_ref(d, &e);
 	spell(has_e ? &e : NULL, lang, type, sizeof(type), depth);
 	ti->type = tri_dwarf_intern(d, type, strlen(type) + 1);
 	ti->dims = tri_dwarf_intern(d, dims, strlen(dims) + 1);
@@ -659,6 +685,10 @@ build_member(struct tri_dwarf *d, int tag, const struct tri_dwarf_mattr *a,
 		dims = ti->dims;
 		nested = ti->nested;
 		align = ti->align;
+		if (ti->ref >= 0) {
+			m->flags |= TRI_DWARF_REF;
+			m->nested = (uint32_t)ti->ref;
+		}
 	}
 	explicit_align(a, &align);
 	m->align = (uint16_t)(align > 32768 ? 32768 : align);

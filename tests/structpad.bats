@@ -53,8 +53,9 @@ footers() {
 }
 
 # footer_blocks: "name|every footer line" of each top-level struct on
-# stdin, without pahole's "paddings:" line (the padding inside member
-# structs, which structpad does not sum)
+# stdin, without the "paddings:" line: pahole 1.24 counts a padded member
+# struct only when it has laid that struct out already, and structpad
+# only when the struct came before in the DWARF, so neither is complete
 footer_blocks() {
 	awk '
 	depth == 0 && /^(struct|class) [^ ]+ (: [^{]*)?\{/ { name = $2; depth = 1; buf = ""; next }
@@ -172,6 +173,11 @@ compare_pahole() {
 	[ "$(wc -l < "$BATS_TEST_TMPDIR/paf")" -ge 400 ]
 	diff "$BATS_TEST_TMPDIR/spf" "$BATS_TEST_TMPDIR/paf" ||
 		fail "footers differ from pahole's"
+	# a member that is a padded struct is noted, as pahole notes it
+	run -0 structpad -C XDR -C ct_data "$dbg"
+	assert_line $'\t/* padding: 4 */'
+	assert_line $'\t/* XXX last struct has 4 bytes of padding */'
+	assert_line $'\t/* paddings: 1, sum paddings: 4 */'
 	# a type defined in many units is shown once
 	run -0 bash -c "structpad '$dbg' | grep -c '^struct _IO_FILE {'"
 	assert_output 1

@@ -150,6 +150,8 @@ struct cursor {
 	const struct ctl	*ctl;
 	const struct tri_dwarf	*d;
 	uint64_t		 line;		/* last cache line marked */
+	unsigned		 nr_paddings;	/* members of padded structs */
+	unsigned long long	 sum_paddings;
 };
 
 static void
@@ -173,6 +175,37 @@ cacheline_mark(FILE *f, struct cursor *c, int indent, uint64_t off)
 
 static void members(FILE *, struct cursor *, const struct layout *,
     uint64_t base, int indent);
+
+/* pahole's note under a member that is a struct with tail padding */
+static void
+last_struct(FILE *f, struct cursor *c, const struct tri_dwarf_member *m,
+    int indent)
+{
+	struct layout rl;
+
+	if (m->nested >= c->d->ntypes ||
+	    layout_compute(c->ctl, &c->d->types[m->nested], &rl) < 0)
+		return;
+	if (rl.padding > 0) {
+		putc('\n', f);
+		tabs(f, indent);
+		fprintf(f, "%s/* XXX last struct has %lld byte%s of padding "
+		    "*/%s\n\n", tri_out_sgr("33"), (long long)rl.padding,
+		    rl.padding == 1 ? "" : "s", tri_out_reset());
+		if (indent == 1) {
+			c->nr_paddings++;
+			c->sum_paddings += (unsigned long long)rl.padding;
+		}
+	}
+	if (rl.bit_padding > 0) {
+		putc('\n', f);
+		tabs(f, indent);
+		fprintf(f, "%s/* XXX last struct has %u bit%s of padding */%s"
+		    "\n\n", tri_out_sgr("33"), rl.bit_padding,
+		    rl.bit_padding == 1 ? "" : "s", tri_out_reset());
+	}
+	layout_free(&rl);
+}
 
 static void
 members(FILE *f, struct cursor *c, const struct layout *l, uint64_t base,
@@ -214,13 +247,16 @@ members(FILE *f, struct cursor *c, const struct layout *l, uint64_t base,
 			l_decl(&ln, indent, m);
 			l_where(f, &ln, m, off, m->size);
 		}
+		if (!un && (m->flags & TRI_DWARF_REF))
+			last_struct(f, c, m, indent);
 		if (!un)
 			holes_after(f, indent, l->hole[i], l->bit_hole[i]);
 	}
 }
 
 static void
-footer(FILE *f, const struct ctl *ctl, const struct layout *l)
+footer(FILE *f, const struct ctl *ctl, const struct layout *l,
+    const struct cursor *c)
 {
 	const struct tri_dwarf_type *t = l->t;
 	unsigned long long cl = ctl->cacheline;
@@ -251,6 +287,9 @@ footer(FILE *f, const struct ctl *ctl, const struct layout *l)
 		fprintf(f, "\t/* padding: %lld */\n", (long long)l->padding);
 	if (l->bit_padding)
 		fprintf(f, "\t/* bit_padding: %u bits */\n", l->bit_padding);
+	if (c->nr_paddings)
+		fprintf(f, "\t/* paddings: %u, sum paddings: %llu */\n",
+		    c->nr_paddings, c->sum_paddings);
 	if (t->size % cl)
 		fprintf(f, "\t/* last cacheline: %llu bytes */\n",
 		    (unsigned long long)(t->size % cl));
@@ -274,14 +313,14 @@ void
 view_type(const struct ctl *ctl, const struct tri_dwarf *d,
     const struct layout *l)
 {
-	struct cursor c = { ctl, d, 0 };
+	struct cursor c = { ctl, d, 0, 0, 0 };
 	char title[600], esc[1200];
 
 	type_title(l->t, title, sizeof(title));
 	tri_out_escape(esc, sizeof(esc), title, strlen(title));
 	printf("%s {\n", esc);
 	members(stdout, &c, l, 0, 1);
-	footer(stdout, ctl, l);
+	footer(stdout, ctl, l, &c);
 	printf("};\n");
 }
 
