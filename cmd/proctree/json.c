@@ -5,10 +5,6 @@
 #include "proc.h"
 #include "proctree.h"
 
-static const char *const ns_names[NS_N] = {
-	"cgroup", "ipc", "mnt", "net", "pid", "user", "uts", "time",
-};
-
 static void
 json_threads(const struct ctl *ctl, struct tri_json *j, const struct vnode *v)
 {

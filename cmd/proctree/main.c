@@ -76,13 +76,10 @@ usage(int status)
 static int
 ns_type_or_exit(const char *arg)
 {
-	static const char *const names[NS_N] = {
-		"cgroup", "ipc", "mnt", "net", "pid", "user", "uts", "time",
-	};
 	int k;
 
 	for (k = 0; k < NS_N; k++)
-		if (strcmp(arg, names[k]) == 0)
+		if (strcmp(arg, ns_names[k]) == 0)			/* nsgroup.c */
 			return k;
 	errx(TRI_EXIT_FAIL, "-N %s: not a namespace type (one of: cgroup, "
 	    "ipc, mnt, net, pid, user, uts, time)", xescape_str(arg));

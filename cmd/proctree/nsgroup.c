@@ -11,6 +11,12 @@
  * parent) is detached and listed under its namespace, namespaces in the
  * order they are first met.  The same here, on the views.
  */
+const char *const ns_names[NS_N] = {
+	[NS_CGROUP] = "cgroup", [NS_IPC] = "ipc", [NS_MNT] = "mnt",
+	[NS_NET] = "net", [NS_PID] = "pid", [NS_USER] = "user",
+	[NS_UTS] = "uts", [NS_TIME] = "time",
+};
+
 struct grouping {
 	int		 type;
 	struct nsgroup	*g;

@@ -139,6 +139,7 @@ void	free_view(struct vnode *);
 void	ns_note(void);
 
 /* nsgroup.c: -N, the views regrouped by namespace as pstree -N does */
+extern const char *const ns_names[NS_N];	/* "cgroup" ... "time" */
 struct nsgroup {
 	unsigned long	  inode;
 	struct vnode	**roots;	/* subtrees that enter it */

@@ -152,9 +152,6 @@ grow_levels(struct render *r, int level)
 static void
 put_ns(struct render *r, const struct vnode *v, int *info)
 {
-	static const char *const names[NS_N] = {
-		"cgroup", "ipc", "mnt", "net", "pid", "user", "uts", "time",
-	};
 	int k;
 
 	if (v->x->nsv == NULL || v->x->pnsv == NULL)
@@ -162,7 +159,7 @@ put_ns(struct render *r, const struct vnode *v, int *info)
 	for (k = 0; k < NS_N; k++)
 		if (v->x->nsv[k] && v->x->pnsv[k] && v->x->nsv[k] != v->x->pnsv[k]) {
 			put(r, (*info)++ ? "," : "(");
-			put(r, names[k]);
+			put(r, ns_names[k]);
 		}
 }
 
