@@ -5,6 +5,9 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include <linux/capability.h>
+
+#include "caps.h"
 #include "fdleak.h"
 #include "prom.h"
 
@@ -44,6 +47,8 @@ cmp_pct(const void *a, const void *b)
 	return cmp_count(a, b);
 }
 
+static unsigned long refused;	/* processes whose fd/ we may not read */
+
 /* One process for --top; false when it is gone or refuses fd/. */
 static bool
 top_read(const struct ctl *c, struct toprow *r, pid_t pid)
@@ -60,7 +65,8 @@ top_read(const struct ctl *c, struct toprow *r, pid_t pid)
 	if (tri_proc_read_stat(&p, &st) == 0 && !tri_proc_is_kthread(&st) &&
 	    (c->users.n == 0 || (tri_proc_read_status(&p, &ss) == 0 &&
 	    tri_users_match(&c->users, ss.uid[1]))) &&
-	    tri_proc_fd_count(&p, &r->count) == 0) {
+	    (tri_proc_fd_count(&p, &r->count) == 0 ||
+	    ((errno == EACCES || errno == EPERM) && (refused++, 0)))) {
 		memcpy(r->comm, st.comm, sizeof(r->comm));
 		limits_read(&p, &r->soft, &r->hard);
 		r->pct = pct_of(r->count, r->soft);
@@ -260,6 +266,11 @@ top_run(const struct ctl *c)
 			top_table(c, "by % of the soft limit:", byp, n);
 		}
 	}
+	/* a partial view says what it misses */
+	if (refused)
+		warnx("%lu process%s not counted: fd: %s (%s)", refused,
+		    refused == 1 ? "" : "es", strerror(EACCES),
+		    tri_caps_hint(CAP_SYS_PTRACE));
 	free(v);
 	free(byp);
 	return TRI_EXIT_OK;
