@@ -292,8 +292,8 @@ machine_top(const struct ctl *ctl, struct report *r, const struct scan *a,
 	fd_findings(r, fds);
 	if (nd > 0) {
 		f = finding_add(r, SEV_WARN, "threads", 0, NULL);
-		finding_line(f, "%d processes in D (uninterruptible) for at "
-		    "least %.1f s", nd, window);
+		finding_line(f, "%d process%s in D (uninterruptible) for at "
+		    "least %.1f s", nd, nd == 1 ? "" : "es", window);
 		ev_int(f, "d_processes", nd);
 		ev_double(f, "at_least_seconds", window);
 		finding_next(f, "proctree -p -s %d", (int)stuck->rows[0].pid);
