@@ -196,11 +196,20 @@ is_running() {
 	start_parent -z 2
 	run -0 setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		"$TRIAGE_BIN/zombies" -p "$HELPER_PID"
-	assert_line --regexp "^ *${KIDS[0]} +$HELPER_PID "
+	# the kernel hides a root zombie's exit status: "-", never "exited 0"
+	assert_line --regexp "^ *${KIDS[0]} +$HELPER_PID +[0-9.]+s +[0-9.]+ - +zombie-child$"
 	assert_output --partial "parent $HELPER_PID zombies-parent: 2 zombies"
+	assert_line "partial: 2 exit statuses (and the parents' wchan and syscall) need CAP_SYS_PTRACE; run as root to see them"
 	run -0 setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		"$TRIAGE_BIN/zombies" --json -p "$HELPER_PID"
 	json_vocab zombies
+	run -0 jq -e '.exit_statuses_hidden == 2 and all(.zombies[]; .exit_code == null)' <<< "$output"
+	# nobody's own zombies: their statuses are nobody's to read
+	start_nobody_parent -z 2
+	run -0 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$TRIAGE_BIN/zombies" -p "$HELPER_PID"
+	assert_output --partial "exited 3"
+	refute_output --partial "partial:"
 }
 
 @test "churn: 300 runs with --json while 1,000 processes a second come and go" {

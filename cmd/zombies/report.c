@@ -180,6 +180,10 @@ report_text(const struct ctl *ctl, const struct scan *s)
 	}
 	putchar('\n');
 	pressure_text(s);
+	if (s->hidden > 0)
+		printf("partial: %lu exit statuses (and the parents' wchan and"
+		    " syscall) need CAP_SYS_PTRACE; run as root to see them\n",
+		    s->hidden);
 }
 
 void
@@ -270,6 +274,8 @@ report_json(const struct ctl *ctl, const struct scan *s)
 	tri_json_kuint(&j, "pid_max", s->pid_max);
 	tri_json_kuint(&j, "threads_max", s->threads_max);
 	tri_json_obj_end(&j);
+	/* what the kernel hid without CAP_SYS_PTRACE (exit_code null) */
+	tri_json_kuint(&j, "exit_statuses_hidden", s->hidden);
 	tri_json_obj_end(&j);
 	tri_json_end(&j);
 }

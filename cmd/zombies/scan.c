@@ -8,6 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
+
+#include "caps.h"
 #include "zombies.h"
 
 /* A number from a /proc/sys file, or 0 when it cannot be read. */
@@ -161,6 +164,33 @@ zombie_age(pid_t pid, double now_ms, unsigned long long start)
 	return age > lived ? lived : age;
 }
 
+/*
+ * Whether the kernel shows us stat's exit_code of a task: it zeroes the
+ * field unless we may ptrace-read it (CAP_SYS_PTRACE, or its real,
+ * effective and saved uids and gids all ours; a zombie has no mm, so no
+ * dumpable check).  Without this a hidden status would read "exited 0".
+ */
+static bool
+may_read_exit(pid_t pid)
+{
+	static int cap = -1;
+	struct tri_status st;
+	char buf[4096];
+	ssize_t len;
+	uid_t u = geteuid();
+	gid_t g = getegid();
+
+	if (cap < 0)
+		cap = tri_caps_have(CAP_SYS_PTRACE);
+	if (cap)
+		return true;
+	if ((len = read_pid_file(pid, "status", buf, sizeof(buf))) <= 0 ||
+	    tri_proc_parse_status(buf, (size_t)len, &st) < 0)
+		return false;
+	return st.uid[0] == u && st.uid[1] == u && st.uid[2] == u &&
+	    st.gid[0] == g && st.gid[1] == g && st.gid[2] == g;
+}
+
 /* The effective uid of pid (status: Uid's second field), or -1. */
 static long
 zomb_euid(pid_t pid)
@@ -202,7 +232,8 @@ zomb_fill(struct zomb *z, const struct tri_pnode *n, struct clocks *clk)
 		return -1;
 	}
 	snprintf(z->comm, sizeof(z->comm), "%s", st.comm);
-	z->have_status = st.nfields >= 52;
+	z->have_status = st.nfields >= 52 && may_read_exit(n->pid);
+	z->status_hidden = st.nfields >= 52 && !z->have_status;
 	z->status = st.exit_code;
 	z->cpu = (double)(st.utime + st.stime) / (double)tri_proc_hz();
 	if (st.state == 'Z' && n->zombie)
@@ -283,6 +314,7 @@ collect(const struct ctl *ctl, struct scan *s)
 		if (ctl->users.n > 0 && uid < 0)
 			continue;	/* reaped meanwhile */
 		z.leader = !n->zombie;
+		s->hidden += z.status_hidden && !z.leader;
 		if (push_zomb(z.leader ? &s->leaders : &s->z,
 		    z.leader ? &s->nleaders : &s->nz, &z) < 0)
 			goto out;

@@ -44,6 +44,7 @@ struct zomb {
 	char			 comm[TRI_COMM_MAX];
 	int			 status;	/* stat field 52, wait(2) form */
 	bool			 have_status;
+	bool			 status_hidden;	/* the kernel hid it from us */
 	double			 cpu;		/* utime + stime, seconds */
 	double			 age;		/* seconds a zombie; < 0 unknown */
 	double			 seen;		/* --watch: seconds seen; < 0 unknown */
@@ -62,6 +63,7 @@ struct scan {
 	size_t			 np;
 	unsigned long		 tasks;		/* threads of every process */
 	unsigned long		 zombies_all;	/* zombies in the whole table */
+	unsigned long		 hidden;	/* exit statuses the kernel hid */
 	unsigned long		 pid_max, threads_max;
 };
 
