@@ -145,9 +145,14 @@ lin_for(struct watch *w, pid_t pid, pid_t ppid, uint64_t key, const char *exe)
 	return lin_get(w, ppid, key, exe);
 }
 
-/* A process seen for the first time: its parent and lineage from /proc. */
+/*
+ * A process seen for the first time: its parent and lineage from /proc.
+ * The parent is learnt first: a scan meets pids in directory order, and
+ * after the pid space wrapped a child's pid can be lower than its
+ * parent's.
+ */
 static int
-learn(struct watch *w, pid_t pid)
+learn_depth(struct watch *w, pid_t pid, int depth)
 {
 	char exe[256];
 	struct tri_stat st;
@@ -165,10 +170,18 @@ learn(struct watch *w, pid_t pid)
 		return 0;
 	}
 	tri_proc_close(&p);
+	if (depth < WALK_MAX && in_range(w, st.ppid))
+		learn_depth(w, st.ppid, depth + 1);
 	key = exe_key(pid, exe, sizeof(exe));
 	w->procs[pid].ppid = st.ppid;
 	join(w, pid, lin_for(w, pid, st.ppid, key, exe));
 	return w->procs[pid].lin;
+}
+
+static int
+learn(struct watch *w, pid_t pid)
+{
+	return learn_depth(w, pid, 0);
 }
 
 void
