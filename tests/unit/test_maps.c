@@ -1,6 +1,7 @@
 /* tests/unit/test_maps.c - the maps, smaps and smaps_rollup parsers on fixture text. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -342,6 +343,24 @@ read_gone(void)
 	tri_proc_close(&p);
 }
 
+/* The kernel's "\012" in a path is a newline; nothing else is unescaped. */
+static void
+maps_newline_escape(void)
+{
+	static const char text[] =
+	"7f0000000000-7f0000001000 rw-s 00000000 00:01 42   /memfd:new\\012line (deleted)\n"
+	"7f0000001000-7f0000002000 r--p 00000000 fe:00 43   /tmp/a\\101\\01\\\n";
+	struct tri_maps m;
+
+	tri_maps_init(&m);
+	CHECK(tri_maps_parse(&m, text, sizeof(text) - 1) == (ssize_t)(sizeof(text) - 1));
+	CHECK(m.n == 2);
+	CHECK_STR(tri_maps_path(&m, &m.v[0]), "/memfd:new\nline (deleted)");
+	CHECK(m.v[0].path_len == strlen("/memfd:new\nline (deleted)"));
+	CHECK_STR(tri_maps_path(&m, &m.v[1]), "/tmp/a\\101\\01\\");
+	tri_maps_free(&m);
+}
+
 int
 main(void)
 {
@@ -350,6 +369,7 @@ main(void)
 	RUN(smaps_chunked);
 	RUN(maps_lines);
 	RUN(maps_partial_line_left);
+	RUN(maps_newline_escape);
 	RUN(maps_malformed);
 	RUN(rollup);
 	RUN(layout);
