@@ -151,8 +151,10 @@ main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &now);
 	r.wall = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 	if (ctl.targets.n) {
-		if (target_open(&ctl, ctl.targets.pids[0], &p, &r) < 0)
+		if (target_open(&ctl, ctl.targets.pids[0], &p, &r) < 0) {
+			tri_targets_free(&ctl.targets);
 			return TRI_EXIT_FAIL;
+		}
 		if (proc_checks(&ctl, &p, &r) < 0)	/* proc.c */
 			status = TRI_EXIT_FAIL;
 		tri_proc_close(&p);
