@@ -113,6 +113,23 @@ start_nobody() {
 	run -0 jq -e -s '.[0].cmdline[1:] == ["one", "two words", "esc\u001b[1m"]' <<< "$output"
 }
 
+@test "-l with a hostile command line: 128 KiB, newline, OSC 52, 0xff, RTL override" {
+	local big
+	# one argument may hold 128 KiB less its NUL: two of 64 KiB
+	big=$(head -c 65536 /dev/zero | tr '\0' x)
+	start_helper ctxswitch-busysleep "$big" "$big" $'nl\nx' $'\e]52;c;eA==\a' $'\xff' $'\u202eevil'
+	run -0 ctxswitch -l -p "$HELPER_PID" 0.2 1
+	no_raw_escapes
+	local row
+	row=$(grep -E "^[0-9:]+ +$HELPER_PID +- " <<< "$output")
+	[ "$(wc -l <<< "$row")" -eq 1 ]
+	[[ $row == *" nl\\nx \\e]52;c;eA==\\x07 \\xff \\xe2\\x80\\xaeevil" ]] || fail "${row: -80}"
+	[ "${#row}" -gt 131072 ]
+	run -0 ctxswitch -l --json -p "$HELPER_PID" 0.2 1
+	no_raw_escapes
+	run -0 jq -e -s '(.[0].cmdline[1] | length) == 65536 and .[0].cmdline[3] == "nl\nx"' <<< "$output"
+}
+
 @test "-O: one line per sample and the header once, as pidstat -h -H" {
 	start_helper ctxswitch-busysleep
 	local p=$HELPER_PID t
