@@ -50,12 +50,14 @@ teardown() {
 }
 
 # settle: wait (5 s at most) until the pane shows a prompt and has not
-# changed for 150 ms; PANE is what it shows.
+# changed for 50 ms; PANE is what it shows.
 settle() {
 	local before= i
 	for ((i = 0; i < 100; i++)); do
 		PANE=$(tmux capture-pane -t "$SESSION" -p | grep -v '^$')
-		if [[ $PANE == *READY* ]] && [ "$PANE" = "$before" ]; then
+		# a prompt on a line of its own, not the PS1= line being typed
+		if printf '%s\n' "$PANE" | grep -qE '^READY[#$%]( |$)' &&
+		    [ "$PANE" = "$before" ]; then
 			return 0
 		fi
 		before=$PANE
@@ -67,12 +69,20 @@ settle() {
 # type_tab TEXT: type TEXT on a fresh line, then TAB (twice in bash, to
 # list when there is more than one candidate); PANE is the screen after.
 type_tab() {
-	tmux send-keys -t "$SESSION" C-c
-	tmux send-keys -t "$SESSION" "clear" Enter
+	# an empty line and a clear screen, without running anything
+	tmux send-keys -t "$SESSION" C-e C-u C-l
 	settle
-	tmux send-keys -t "$SESSION" "$1" Tab
+	tmux send-keys -t "$SESSION" -l "$1"
+	settle
+	local typed=$PANE i
+	tmux send-keys -t "$SESSION" Tab
 	[[ $SESSION == *bash ]] && tmux send-keys -t "$SESSION" Tab
-	sleep 0.1
+	# the completion may take a while on a loaded machine (it runs ps):
+	# wait for the screen to change, then to settle
+	for ((i = 0; i < 100; i++)); do
+		[ "$(tmux capture-pane -t "$SESSION" -p | grep -v '^$')" != "$typed" ] && break
+		sleep 0.05
+	done
 	settle
 }
 
