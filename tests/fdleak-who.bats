@@ -187,17 +187,6 @@ ours() {
 	assert_equal "$(jq -r ".processes[0].fds[] | select(.fd == ${sp%,*}) | .socket.state" <<<"$output")" CONNECTED
 }
 
-@test "a churning process table: -i and +L1 with --json exit 0 and parse, 75 runs each (150 in all)" {
-	start_helper churn
-	local i
-	for ((i = 0; i < 75; i++)); do
-		run -0 --separate-stderr fdleak -i --json
-		jq -e .schema <<<"$output" > /dev/null
-		run -0 --separate-stderr fdleak +L1 --json
-		jq -e .schema <<<"$output" > /dev/null
-	done
-}
-
 @test "as nobody: a partial view that says what is missing, naming the capability" {
 	start_set
 	start_nobody
