@@ -11,10 +11,13 @@
 
 /*
  * The table is written by hand, not with libsmartcols: a listing is up
- * to 5 x 19,000 rows (bench/fdleak.sh), and a library that keeps every
- * cell as its own allocated string before printing costs more than the
- * kernel reads of those rows (this writer keeps none: it measures the
- * columns in one pass and writes in a second).
+ * to 5 x 19,000 rows (bench/fdleak.sh), and libsmartcols keeps every
+ * cell as its own allocated string before printing.  Measured with
+ * bench/fdleak-scols.c (95,000 rows of 8 columns, libsmartcols 2.38):
+ * 0.37 s CPU and 67 MB peak RSS, against 0.01 s and 1.5 MB written by
+ * hand; fdleak's whole listing of those fds costs 0.84 s CPU.  This
+ * writer keeps no cell: it measures the columns in one pass and writes
+ * in a second.
  */
 enum col {
 	C_PID, C_COMMAND, C_USER, C_FD, C_TYPE, C_MODE, C_FLAGS, C_POS,
