@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "memmap.h"
@@ -230,6 +231,7 @@ static void
 output(const struct ctl *ctl, struct snap *s, size_t n)
 {
 	struct tri_json j;
+	struct timespec now;
 	size_t i;
 
 	if (n == 0 && !ctl->prom && !ctl->json)
@@ -248,7 +250,9 @@ output(const struct ctl *ctl, struct snap *s, size_t n)
 	tri_json_init(&j, stdout, false);
 	tri_json_obj_begin(&j);
 	tri_json_schema(&j, "memmap");
-	tri_json_ktime_unix(&j, s[0].wall);
+	clock_gettime(CLOCK_REALTIME, &now);
+	tri_json_ktime_unix(&j, n ? s[0].wall : (double)now.tv_sec +
+	    (double)now.tv_nsec / 1e9);
 	tri_json_key(&j, "processes");
 	tri_json_arr_begin(&j);
 	for (i = 0; i < n; i++)

@@ -155,6 +155,8 @@ void	columns_check_or_exit(const struct ctl *);
 void	title_line(const struct snap *, char *buf, size_t size);
 /* A string cell for --raw: escaped, and spaces as \x20 (as lsblk). */
 size_t	raw_escape(char *dst, size_t size, const char *s, size_t len);
+/* Text escaped already, with its spaces as \x20 (--raw). */
+size_t	raw_spaces(char *dst, size_t size, const char *s, size_t len);
 
 /* prom.c */
 int	prom_summary(const struct ctl *, struct snap *, size_t nsnap);
