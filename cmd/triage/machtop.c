@@ -252,6 +252,7 @@ machine_top(const struct ctl *ctl, struct report *r, const struct scan *a,
 	double hz = (double)tri_proc_hz(), pct;
 	size_t i, max = ctl->top;
 	int nd = 0;
+	pid_t first_d = 0;
 	struct finding *f;
 
 	cpu = top_new(r, max, "cpu", "cpu_percent", "ctxswitch -t -p");
@@ -282,7 +283,8 @@ machine_top(const struct ctl *ctl, struct report *r, const struct scan *a,
 			top_put(fds, max, row, (double)row->fds, text);
 		if (old && (row->state == 'D' || row->state == 'T' ||
 		    row->state == 't') && old->state == row->state) {
-			nd += row->state == 'D';
+			if (row->state == 'D' && nd++ == 0)
+				first_d = row->pid;
 			snprintf(text, sizeof(text), "in %c for at least %.1f s",
 			    row->state, window);
 			top_put(stuck, max, row, window, text);
@@ -296,6 +298,6 @@ machine_top(const struct ctl *ctl, struct report *r, const struct scan *a,
 		    "least %.1f s", nd, nd == 1 ? "" : "es", window);
 		ev_int(f, "d_processes", nd);
 		ev_double(f, "at_least_seconds", window);
-		finding_next(f, "proctree -p -s %d", (int)stuck->rows[0].pid);
+		finding_next(f, "proctree -p -s %d", (int)first_d);
 	}
 }

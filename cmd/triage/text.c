@@ -31,10 +31,15 @@ print_evidence(const struct finding *f)
 			printf("%llu", e->u);
 			break;
 		case EV_DOUBLE:
-			printf("%.4g", e->d);
+			printf("%.6g", e->d);
 			break;
 		case EV_STR:
+			/* a value with a space is quoted: one key, one value */
+			if (strchr(e->s, ' '))
+				putchar('"');
 			tri_out_fescape(stdout, e->s, strlen(e->s));
+			if (strchr(e->s, ' '))
+				putchar('"');
 			break;
 		}
 	}
