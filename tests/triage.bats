@@ -267,3 +267,28 @@ first_next() {
 	run -0 triage -p "$HELPER_PID"
 	no_raw_escapes
 }
+
+@test "an OOM kill in the process's memory cgroup is an oom finding" {
+	if [ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
+		cg=/sys/fs/cgroup/memory/triage-test-oom-$$
+		mkcg "$cg"
+		echo 0 > "$cg/memory.swappiness"
+		echo $((32 * 1024 * 1024)) > "$cg/memory.limit_in_bytes"
+	else
+		cg=/sys/fs/cgroup/unified/triage-test-oom-$$
+		mkcg "$cg"
+		echo $((32 * 1024 * 1024)) > "$cg/memory.max"
+		echo 0 > "$cg/memory.swap.max"
+	fi
+	start_helper triage-tasks 1
+	echo "$HELPER_PID" > "$cg/cgroup.procs"
+	# 64 MB touched at once under a 32 MB limit: the kernel kills it
+	run timeout 20 "$HELPERS/triage-memgrow" "$cg/cgroup.procs" 64 1 64
+	assert_equal "$status" 137
+	run -0 triage -p "$HELPER_PID"
+	run -0 first_finding
+	assert_output "WARN  oom      pid $HELPER_PID triage-tasks: 1 OOM kill in its memory cgroup $cg"
+	run -0 triage -p "$HELPER_PID"
+	run -0 first_next
+	assert_output "memmap -s -p $HELPER_PID"
+}

@@ -217,7 +217,7 @@ proc_checks(const struct ctl *ctl, struct tri_proc *p, struct report *r)
 	free(ts1);
 	check_zombies(r, p, comm);
 	check_forks(r, p, comm);
-	check_oom(r, p, comm, mem_ok ? m1.cg_oom_kills : 0, mem_ok);
+	check_oom(r, p, comm);
 	st_ok = tri_proc_read_status(p, &st) == 0;
 	check_signals(r, p, comm, st_ok ? &st : NULL);
 	return 0;

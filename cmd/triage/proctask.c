@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "forklimits.h"
 #include "ptable.h"
 #include "sig.h"
@@ -202,12 +203,29 @@ read_long(const struct tri_proc *p, const char *name, bool *ok)
 	return *ok ? strtol(buf, NULL, 10) : 0;
 }
 
+/*
+ * OOM kills counted in the process's own memory cgroup: v2 memory.events,
+ * v1 memory.oom_control (both "oom_kill N").  0, or -1 when neither is
+ * there.
+ */
+static int
+cgroup_oom_kills(pid_t pid, uint64_t *n, char *dir, size_t size)
+{
+	int v2 = 0;
+
+	if (tri_cgroup_dir(pid, "memory", dir, size, &v2) < 0)
+		return -1;
+	return tri_cgroup_read_key(dir, v2 ? "memory.events" :
+	    "memory.oom_control", "oom_kill", n);
+}
+
 /* oom_score and oom_score_adj; OOM kills counted in the cgroup. */
 void
-check_oom(struct report *r, const struct tri_proc *p, const char *comm,
-    unsigned long long cg_oom_kills, bool cg_known)
+check_oom(struct report *r, const struct tri_proc *p, const char *comm)
 {
 	struct finding *f;
+	char dir[512];
+	uint64_t kills = 0;
 	bool ok1, ok2;
 	long score = read_long(p, "oom_score", &ok1);
 	long adj = read_long(p, "oom_score_adj", &ok2);
@@ -216,11 +234,13 @@ check_oom(struct report *r, const struct tri_proc *p, const char *comm,
 		report_unread(r, "oom_score of pid %d", (int)p->pid);
 		return;
 	}
-	if (cg_known && cg_oom_kills > 0) {
+	if (cgroup_oom_kills(p->pid, &kills, dir, sizeof(dir)) == 0 &&
+	    kills > 0) {
 		f = finding_add(r, SEV_WARN, "oom", p->pid, comm);
-		finding_line(f, "%llu OOM kills in its cgroup (memory.events)",
-		    cg_oom_kills);
-		ev_uint(f, "oom_kills", cg_oom_kills);
+		finding_line(f, "%llu OOM kill%s in its memory cgroup %s",
+		    (unsigned long long)kills, kills == 1 ? "" : "s", dir);
+		ev_uint(f, "oom_kills", kills);
+		ev_str(f, "cgroup", dir);
 	} else if (adj == -1000 || score >= 800) {
 		f = finding_add(r, SEV_INFO, "oom", p->pid, comm);
 		finding_line(f, adj == -1000 ? "never chosen by the OOM killer "

@@ -110,8 +110,7 @@ void	check_zombies(struct report *r, const struct tri_proc *p,
 	    const char *comm);
 void	check_forks(struct report *r, const struct tri_proc *p,
 	    const char *comm);
-void	check_oom(struct report *r, const struct tri_proc *p, const char *comm,
-	    unsigned long long cg_oom_kills, bool cg_known);
+void	check_oom(struct report *r, const struct tri_proc *p, const char *comm);
 void	check_signals(struct report *r, const struct tri_proc *p,
 	    const char *comm, const struct tri_status *st);
 /* thread states at the start and end of the window */
