@@ -3,7 +3,8 @@
 # against the floor (bench/proctree-floor.c: the owner, stat and cmdline
 # of every process, nothing else), on about 2,000 processes (flat, then as
 # a tree) and on about 10,000: wall and CPU time (medians), peak RSS,
-# ratios, and the time per process, which must stay flat as the count grows.
+# ratios, and the time per process (wall and CPU), which must stay flat as
+# the count grows.  CPU is perf stat's task-clock where perf runs.
 set -u
 cd "${TRIAGE_ROOT:-$(dirname "$0")/..}"
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
@@ -26,6 +27,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+PERF=
+perf stat -e task-clock true > /dev/null 2>&1 && PERF=1
 mkdir -p "${F%/*}"
 cc -O2 -o "$F" bench/proctree-floor.c || exit 2
 
@@ -57,23 +60,28 @@ start() {
 }
 
 # measure_once NAME CMD...: one sample, "wall cpu rss_kb" appended to
-# $tmp/NAME.runs: wall and CPU per run of REP runs in a row under one
-# /usr/bin/time (its CPU figures have 10 ms steps, and a run over 2,000
-# processes takes a few of them), peak RSS of one more run on its own
-# (under the loop it would be bash's).  The caller alternates the
+# $tmp/NAME.runs: wall and CPU per run of REP runs in a row, CPU as
+# perf stat's task-clock where perf runs (/usr/bin/time's CPU figures
+# have 10 ms steps, and a run over 2,000 processes takes a few of them),
+# peak RSS of one more run on its own.  The caller alternates the
 # commands, so that noise falls on all alike.
 measure_once() {
-	local name=$1 t0 t1 rss
+	local name=$1 t0 t1 rss cpu
 	shift
 	t0=$(date +%s%N)
-	/usr/bin/time -f '%U %S' -o "$tmp/t" bash -c \
-	    'for ((i = 0; i < '"$REP"'; i++)); do "$@" > /dev/null; done' \
-	    _ "$@"
+	if [ -n "$PERF" ]; then
+		perf stat -r "$REP" -x, -e task-clock -o "$tmp/t" "$@" > /dev/null
+		cpu=$(awk -F, '$3 ~ /task-clock/ { print $1 / 1000 }' "$tmp/t")
+	else
+		/usr/bin/time -f '%U %S' -o "$tmp/t" bash -c \
+		    'for ((i = 0; i < '"$REP"'; i++)); do "$@" > /dev/null; done' \
+		    _ "$@"
+		cpu=$(awk -v r="$REP" '{ print ($1 + $2) / r }' "$tmp/t")
+	fi
 	t1=$(date +%s%N)
 	rss=$(/usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -1)
-	awk -v w=$((t1 - t0)) -v r="$REP" -v m="$rss" '{
-	    printf "%.4f %.4f %d\n", w / 1e9 / r, ($1 + $2) / r, m }' \
-	    "$tmp/t" >> "$tmp/$name.runs"
+	awk -v w=$((t1 - t0)) -v r="$REP" -v c="$cpu" -v m="$rss" 'BEGIN {
+	    printf "%.4f %.4f %d\n", w / 1e9 / r, c, m }' >> "$tmp/$name.runs"
 }
 
 medians() {
@@ -101,9 +109,9 @@ point() {
 	echo "$1: $n processes (medians of $RUNS samples of $REP runs)"
 	awk -v n="$n" -v mw="$mw" -v mc="$mc" -v mm="$mm" -v pw="$pw" \
 	    -v pc="$pc" -v pm="$pm" -v fw="$fw" -v fc="$fc" -v fm="$fm" 'BEGIN {
-		printf "  proctree -p -a -l  wall %.3f s  CPU %.3f s  peak RSS %d KiB  %.1f us/process\n", mw, mc, mm, mw / n * 1e6
-		printf "  pstree -p -a -l    wall %.3f s  CPU %.3f s  peak RSS %d KiB  %.1f us/process\n", pw, pc, pm, pw / n * 1e6
-		printf "  floor              wall %.3f s  CPU %.3f s  peak RSS %d KiB  %.1f us/process\n", fw, fc, fm, fw / n * 1e6
+		printf "  proctree -p -a -l  wall %.3f s  CPU %.3f s  peak RSS %d KiB  per process: wall %.1f us, CPU %.1f us\n", mw, mc, mm, mw / n * 1e6, mc / n * 1e6
+		printf "  pstree -p -a -l    wall %.3f s  CPU %.3f s  peak RSS %d KiB  per process: wall %.1f us, CPU %.1f us\n", pw, pc, pm, pw / n * 1e6, pc / n * 1e6
+		printf "  floor              wall %.3f s  CPU %.3f s  peak RSS %d KiB  per process: wall %.1f us, CPU %.1f us\n", fw, fc, fm, fw / n * 1e6, fc / n * 1e6
 		printf "  ratio to pstree: wall %.3f CPU %.3f RSS %.2f (target: time <= 0.20, RSS <= 1); to the floor: wall %.2f CPU %.2f (goal <= 1.3)\n",
 		    mw / pw, (pc > 0 ? mc / pc : 0), mm / pm, mw / fw, (fc > 0 ? mc / fc : 0)
 	}'
