@@ -121,7 +121,7 @@ no_forkguard_cgroups() {
 
 @test "usage errors: no command, modes together, --kill without --watch" {
 	run -2 --separate-stderr forkguard
-	[[ $stderr == *"Usage: forkguard"* ]]
+	assert_equal "$stderr" "forkguard: a command after --, --watch or --limits is required"
 	run -2 --separate-stderr forkguard --watch --limits
 	[[ $stderr == *"do not go together"* ]]
 	run -2 --separate-stderr forkguard --kill -- true
@@ -189,7 +189,7 @@ no_forkguard_cgroups() {
 
 @test "50 parallel short jobs are a burst, not a bomb: the command's status" {
 	run -7 --separate-stderr in_fence forkguard --json -- bash -c \
-		'for i in $(seq 50); do sleep 0.3 & done; wait; exit 7'
+		'for i in $(seq 50); do sleep 1 & done; wait; exit 7'
 	run -0 jq -r '[.bomb, .command_status, .exit_code, (.peak_tasks >= 51)] | @tsv' <<< "$stderr"
 	assert_output "$(printf 'false\texited 7\t7\ttrue')"
 	run -0 in_fence forkguard -- bash -c 'for i in $(seq 50); do true & done; wait'
@@ -267,6 +267,15 @@ no_forkguard_cgroups() {
 	run -0 in_fence forkguard --limits --json
 	run -0 jq -r '.processes[0].tightest | [.fence, .where, .limit] | @tsv' <<< "$output"
 	assert_output "$(printf 'pids.max\t%s\t%s' "$FENCE" "$(cat "$FENCE/pids.max")")"
+}
+
+@test "--limits --prom: Prometheus text that promtool accepts, the tightest marked" {
+	run -0 in_fence forkguard --limits --prom
+	out=$output
+	run -0 promtool check metrics <<< "$out"
+	[[ $out == *"triage_forkguard_limit_tasks{pid=\""*"fence=\"pids.max\",where=\"$FENCE\",tightest=\"1\"} 300"* ]] || fail "$out"
+	run -2 --separate-stderr forkguard --limits --prom --json
+	assert_equal "$stderr" "forkguard: --prom goes with --limits, not with --json"
 }
 
 @test "--limits -p: RLIMIT_NPROC as prlimit shows it, and each cgroup" {

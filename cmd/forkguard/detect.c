@@ -4,7 +4,7 @@
 
 #include "forkguard.h"
 
-#define WINDOW		0.2	/* seconds the growth must be sustained */
+#define WINDOW		0.5	/* seconds the growth must be sustained */
 #define SLICES		4	/* ... and rising in each quarter of it */
 #define DOUBLINGS	3	/* successive doublings ... */
 #define DOUBLE_STEP	0.05	/* ... each within this many seconds */

@@ -29,6 +29,7 @@ struct ctl {
 	bool			 dry_run;	/* --dry-run, with --watch --kill */
 	bool			 limits;	/* -l, -p, -u */
 	bool			 json;		/* --json */
+	bool			 prom;		/* --prom, with --limits */
 	bool			 header;	/* not --no-header */
 	double			 interval;	/* -i: seconds between samples */
 	unsigned long		 count;		/* -n: --watch ends after N bombs */

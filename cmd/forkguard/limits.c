@@ -7,6 +7,7 @@
 
 #include "forkguard.h"
 #include "forklimits.h"
+#include "prom.h"
 
 static void
 cell_u64(struct tri_table *t, bool known, uint64_t v)
@@ -136,10 +137,53 @@ json_one(struct tri_json *j, const struct tri_forklimits *fl)
 	tri_json_obj_end(j);
 }
 
+/* One family over every process, so each family's samples stay together. */
+static void
+prom_family(struct tri_prom *p, const struct tri_forklimits *fl, size_t n,
+    const char *name, const char *help, int what)
+{
+	const struct tri_forklimit *l;
+	char pid[16];
+	size_t i, k;
+	double v;
+
+	tri_prom_family(p, name, "gauge", help);
+	for (i = 0; i < n; i++) {
+		snprintf(pid, sizeof(pid), "%d", (int)fl[i].pid);
+		for (k = 0; k < fl[i].n; k++) {
+			l = &fl[i].f[k];
+			if (l->limit == UINT64_MAX || (what == 2 && !l->applies))
+				continue;
+			v = what == 0 ? (double)l->limit : what == 1 ?
+			    (double)l->used : (double)tri_forklimits_headroom(l);
+			tri_prom_sample(p, name, (const char *const []){ "pid",
+			    pid, "comm", fl[i].comm, "fence",
+			    tri_forklimits_name(l), "where", l->where,
+			    "tightest", (int)k == fl[i].tightest ? "1" : "0",
+			    NULL }, v);
+		}
+	}
+}
+
+static void
+prom(const struct tri_forklimits *fl, size_t n)
+{
+	struct tri_prom p;
+
+	tri_prom_init(&p, stdout);
+	prom_family(&p, fl, n, "triage_forkguard_limit_tasks",
+	    "the limit of each fence a fork would meet", 0);
+	prom_family(&p, fl, n, "triage_forkguard_used_tasks",
+	    "the tasks counted against it", 1);
+	prom_family(&p, fl, n, "triage_forkguard_headroom_tasks",
+	    "tasks left before a fork fails with EAGAIN", 2);
+}
+
 int
 limits_mode(const struct ctl *ctl)
 {
-	static struct tri_forklimits fl;
+	static struct tri_forklimits one;
+	struct tri_forklimits *all = NULL, *flp = &one;
 	pid_t self = 0, *pids = &self;
 	size_t n = 1, i, ok = 0;
 	struct tri_json j;
@@ -152,6 +196,8 @@ limits_mode(const struct ctl *ctl)
 		errx(TRI_EXIT_FAIL, "uid %u: no process of this user",
 		    (unsigned)ctl->user);
 	}
+	if (ctl->prom && (all = calloc(n, sizeof(*all))) == NULL)
+		err(TRI_EXIT_FAIL, "calloc");
 	if (ctl->json) {
 		tri_json_init(&j, stdout, false);
 		tri_json_obj_begin(&j);
@@ -161,16 +207,22 @@ limits_mode(const struct ctl *ctl)
 		tri_json_arr_begin(&j);
 	}
 	for (i = 0; i < n; i++) {
-		if (tri_forklimits_read(pids[i], &fl) < 0) {
+		if (all)
+			flp = &all[ok];
+		if (tri_forklimits_read(pids[i], flp) < 0) {
 			warnx("pid %d: %s", (int)pids[i], errno == ESRCH ?
 			    "no such process" : strerror(errno));
 			continue;
 		}
 		ok++;
 		if (ctl->json)
-			json_one(&j, &fl);
-		else
-			text(ctl, &fl);
+			json_one(&j, flp);
+		else if (!ctl->prom)
+			text(ctl, flp);
+	}
+	if (all) {
+		prom(all, ok);
+		free(all);
 	}
 	if (ctl->json) {
 		tri_json_arr_end(&j);

@@ -19,6 +19,7 @@ enum {
 	OPT_FENCE,
 	OPT_KEEP_CAPS,
 	OPT_WITHIN,
+	OPT_PROM,
 };
 
 static void usage(int status) __attribute__((noreturn));
@@ -35,7 +36,7 @@ usage(int status)
 	    "       forkguard -w [-k [--dry-run]] [--within=cgroup] [-r max-rate]"
 	    " [-i seconds]\n"
 	    "                 [-n count] [--json]\n"
-	    "       forkguard -l [-p pid[,pid...] | -u user] [--json] "
+	    "       forkguard -l [-p pid[,pid...] | -u user] [--json | --prom] "
 	    "[--no-header]\n", f);
 	if (status != 0)
 		exit(status);
@@ -66,6 +67,7 @@ usage(int status)
 	    " (default: forkguard)\n"
 	    "  -u, --user USER        --limits of a user's processes\n"
 	    "      --json             JSON output\n"
+	    "      --prom             --limits as Prometheus text\n"
 	    "      --no-header        no header line in --limits\n"
 	    "      --color=WHEN       auto, always or never\n"
 	    "  -h, --help             this help\n"
@@ -174,10 +176,10 @@ check_options(const struct ctl *ctl, bool run_opts, bool sampling)
 		    "with a command";
 	else if (sampling && ctl->limits)
 		bad = "-i does not go with --limits";
-	if (bad) {
-		warnx("%s", bad);
-		usage(TRI_EXIT_FAIL);
-	}
+	else if (ctl->prom && (!ctl->limits || ctl->json))
+		bad = "--prom goes with --limits, not with --json";
+	if (bad)
+		errx(TRI_EXIT_FAIL, "%s", bad);	/* one line (man 7 triage) */
 }
 
 static void
@@ -200,20 +202,22 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		{ "no-header",	no_argument,	   NULL, TRI_OPT_NO_HEADER },
 		{ "output",	required_argument, NULL, 'o' },
 		{ "pid",	required_argument, NULL, 'p' },
+		{ "prom",	no_argument,	   NULL, OPT_PROM },
 		{ "user",	required_argument, NULL, 'u' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "watch",	no_argument,	   NULL, 'w' },
 		{ "within",	required_argument, NULL, OPT_WITHIN },
 		{ NULL,		0,		   NULL, 0 },
 	};
+	static const char shortopts[] = "+a:hi:klm:n:o:p:r:u:Vw";
 	bool run_opts = false, sampling = false;
 	int c;
 
 	ctl->max_procs = DEF_MAX_PROCS;
 	ctl->max_rate = DEF_MAX_RATE;
 	ctl->header = true;
-	while ((c = getopt_long(argc, argv, "+a:hi:klm:n:o:p:r:u:Vw", longopts,
-	    NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			ctl->action = parse_action(optarg);
@@ -265,6 +269,9 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 			ctl->fence = parse_fence(optarg);
 			run_opts = true;
 			break;
+		case OPT_PROM:
+			ctl->prom = true;
+			break;
 		case OPT_WITHIN:
 			ctl->within = optarg;
 			break;
@@ -282,7 +289,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 			ctl->header = false;
 			break;
 		default:
-			usage(TRI_EXIT_FAIL);
+			tri_cli_bad_option(argv, shortopts);
 		}
 	}
 	if (optind < argc)
