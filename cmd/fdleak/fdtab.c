@@ -59,6 +59,10 @@ sockcache_get(struct sockcache *sc, const struct tri_proc *p)
 	struct tri_socktab **nv, *t = NULL;
 	size_t i;
 
+	/* gone (or ns/ refused): no table, rather than a new load per
+	 * process, which under churn made a who question take seconds */
+	if (ns == 0)
+		return NULL;
 	pthread_mutex_lock(&sc->lock);
 	for (i = 0; i < sc->n; i++)
 		if (ns != 0 && sc->v[i]->netns == ns) {
