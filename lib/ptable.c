@@ -76,37 +76,6 @@ join_argv(char **v, size_t *len)
 	return s;
 }
 
-static int
-cmp_node(const void *a, const void *b)
-{
-	pid_t x = ((const struct tri_pnode *)a)->pid;
-	pid_t y = ((const struct tri_pnode *)b)->pid;
-
-	return (x > y) - (x < y);
-}
-
-struct tri_pnode *
-tri_ptable_find(const struct tri_ptable *t, pid_t pid)
-{
-	struct tri_pnode key = { .pid = pid };
-
-	if (t->n == 0)
-		return NULL;
-	return bsearch(&key, t->nodes, t->n, sizeof(key), cmp_node);
-}
-
-int
-tri_ptable_index(const struct tri_ptable *t, const struct tri_pnode *n)
-{
-	return (int)(n - t->nodes);
-}
-
-/*
- * libproc2 hands back comm with control bytes replaced by '?', so a name
- * like "\033[31m" is lost.  Where a '?' shows up, read the raw name again
- * through the process's own dirfd (same start time, same process); the
- * commands escape it for display themselves.
- */
 static char *
 raw_comm(const struct tri_pnode *nd, const char *cooked)
 {
@@ -342,7 +311,7 @@ collect(struct tri_ptable *t, struct pids_info *info, const struct items *it)
 		t->n++;
 	}
 	if (t->n)
-		qsort(t->nodes, t->n, sizeof(*t->nodes), cmp_node);
+		qsort(t->nodes, t->n, sizeof(*t->nodes), tri_ptable_cmp_pid);
 	if ((t->flags & TRI_PT_THREADS) && read_all_threads(t) < 0)
 		return -1;
 	return link_tree(t);
@@ -416,7 +385,7 @@ collect_stat(struct tri_ptable *t)
 	}
 	closedir(d);
 	if (t->n)
-		qsort(t->nodes, t->n, sizeof(*t->nodes), cmp_node);
+		qsort(t->nodes, t->n, sizeof(*t->nodes), tri_ptable_cmp_pid);
 	if ((t->flags & TRI_PT_THREADS) && read_all_threads(t) < 0)
 		return -1;
 	return link_tree(t);
@@ -456,57 +425,4 @@ tri_ptable_snap(struct tri_ptable *t, unsigned flags)
 		errno = e;
 	}
 	return r;
-}
-
-void
-tri_ptable_free(struct tri_ptable *t)
-{
-	size_t i;
-
-	for (i = 0; t->nodes && i < t->n; i++) {
-		free((char *)t->nodes[i].comm);
-		free((char *)t->nodes[i].cmdline);
-	}
-	for (i = 0; t->threads && i < t->nthreads; i++)
-		free((char *)t->threads[i].comm);
-	free(t->nodes);
-	free(t->kids);
-	free(t->threads);
-	memset(t, 0, sizeof(*t));
-}
-
-static int
-walk(const struct tri_ptable *t, const struct tri_pnode *n, int depth,
-    tri_ptable_fn *fn, void *arg)
-{
-	int i, r;
-
-	if ((r = fn(t, n, depth, arg)) != 0)
-		return r;
-	for (i = 0; i < n->nchildren; i++)
-		if ((r = walk(t, &t->nodes[n->children[i]], depth + 1, fn,
-		    arg)) != 0)
-			return r;
-	return 0;
-}
-
-int
-tri_ptable_walk(const struct tri_ptable *t, const struct tri_pnode *root,
-    tri_ptable_fn *fn, void *arg)
-{
-	return walk(t, root, 0, fn, arg);
-}
-
-bool
-tri_ptable_is_ancestor(const struct tri_ptable *t, const struct tri_pnode *a,
-    const struct tri_pnode *b)
-{
-	int i = tri_ptable_index(t, b), guard = 0;
-
-	while (i >= 0 && guard++ < (int)t->n + 1) {
-		if (&t->nodes[i] == a)
-			return true;
-		i = t->nodes[i].parent;
-	}
-	return false;
 }

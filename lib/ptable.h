@@ -62,6 +62,8 @@ struct tri_ptable {
 int	tri_ptable_snap(struct tri_ptable *t, unsigned flags);
 void	tri_ptable_free(struct tri_ptable *t);
 
+/* qsort/bsearch order of tri_pnode by pid (lib/ptable_index.c). */
+int	tri_ptable_cmp_pid(const void *a, const void *b);
 /* The node of pid, or NULL. */
 struct tri_pnode *tri_ptable_find(const struct tri_ptable *t, pid_t pid);
 /* Index of a node in t->nodes. */

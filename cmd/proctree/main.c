@@ -230,7 +230,7 @@ main(int argc, char **argv)
 		operand_roots(&tr, ctl.operands[k], &rs);	/* select.c */
 	if (ctl.noperands == 0)
 		default_roots(&tr, &rs);
-	if (ctl.highlight && snap_find(&tr.t, ctl.highlight) == NULL)
+	if (ctl.highlight && tri_ptable_find(&tr.t, ctl.highlight) == NULL)
 		errx(TRI_EXIT_FAIL, "-H %d: no such process", (int)ctl.highlight);
 	/* Nothing matching is an answer, not a failure: exit 0 (man page). */
 	if (ctl.match)

@@ -99,12 +99,7 @@ struct roots {
 
 /* snap.c: the table read from /proc; 0, or -1 with errno */
 int	snap_read(struct tree *, unsigned flags);
-struct tri_pnode *snap_find(const struct tri_ptable *, pid_t);	/* or NULL */
-int	snap_index(const struct tri_ptable *, const struct tri_pnode *);
-/* Whether a is b or an ancestor of b. */
-bool	snap_is_ancestor(const struct tri_ptable *, const struct tri_pnode *a,
-	    const struct tri_pnode *b);
-void	snap_free(struct tri_ptable *);
+/* (finding, walking and freeing the table: lib/ptable.h, tri_ptable_*) */
 
 /* select.c: the snapshot, its roots and what of it is shown */
 void	tree_snap(struct tree *, unsigned flags);

@@ -101,7 +101,7 @@ find_orphans(struct tree *tr)
 	size_t i;
 
 	tr->orphans = xcalloc(tr->t.n, sizeof(int));
-	if (snap_find(&tr->t, 1) == NULL)
+	if (tri_ptable_find(&tr->t, 1) == NULL)
 		return;
 	for (i = 0; i < tr->t.n; i++) {
 		const struct tri_pnode *n = &tr->t.nodes[i];
@@ -123,8 +123,8 @@ tree_parent(const struct tree *tr, int i)
 		return n->parent;
 	for (k = 0; k < tr->norphans; k++)
 		if (tr->orphans[k] == i) {
-			init = snap_find(&tr->t, 1);
-			return snap_index(&tr->t, init);
+			init = tri_ptable_find(&tr->t, 1);
+			return tri_ptable_index(&tr->t, init);
 		}
 	return -1;
 }
@@ -175,11 +175,11 @@ user_roots(const struct tree *tr, int i, uid_t uid, struct roots *rs)
 void
 default_roots(const struct tree *tr, struct roots *rs)
 {
-	const struct tri_pnode *init = snap_find(&tr->t, 1);
+	const struct tri_pnode *init = tri_ptable_find(&tr->t, 1);
 	size_t i;
 
 	if (init) {
-		add_root(rs, snap_index(&tr->t, init));
+		add_root(rs, tri_ptable_index(&tr->t, init));
 		return;
 	}
 	/* No pid 1 visible (hidepid): every parentless user process. */
@@ -211,9 +211,9 @@ operand_roots(const struct tree *tr, const char *op, struct roots *rs)
 			    errno == ERANGE ? "pid out of range" :
 			    "not a valid pid");
 		}
-		if ((n = snap_find(&tr->t, pid)) == NULL)
+		if ((n = tri_ptable_find(&tr->t, pid)) == NULL)
 			errx(TRI_EXIT_FAIL, "pid %d: no such process", (int)pid);
-		add_root(rs, snap_index(&tr->t, n));
+		add_root(rs, tri_ptable_index(&tr->t, n));
 		return;
 	}
 	errno = 0;
@@ -222,8 +222,8 @@ operand_roots(const struct tree *tr, const char *op, struct roots *rs)
 			err(TRI_EXIT_FAIL, "user %s", xescape_str(op));
 		errx(TRI_EXIT_FAIL, "%s: no such user", xescape_str(op));
 	}
-	if ((n = snap_find(&tr->t, 1)) != NULL) {
-		user_roots(tr, snap_index(&tr->t, n), pw->pw_uid, rs);
+	if ((n = tri_ptable_find(&tr->t, 1)) != NULL) {
+		user_roots(tr, tri_ptable_index(&tr->t, n), pw->pw_uid, rs);
 		return;
 	}
 	for (i = 0; i < tr->t.n; i++)
@@ -255,5 +255,5 @@ tree_free(struct tree *tr)
 	free(tr->only);
 	free(tr->orphans);
 	free(tr->ns);
-	snap_free(&tr->t);
+	tri_ptable_free(&tr->t);
 }

@@ -238,62 +238,6 @@ out:
 	return r;
 }
 
-static int
-cmp_pid(const void *a, const void *b)
-{
-	pid_t x = ((const struct tri_pnode *)a)->pid;
-	pid_t y = ((const struct tri_pnode *)b)->pid;
-
-	return (x > y) - (x < y);
-}
-
-struct tri_pnode *
-snap_find(const struct tri_ptable *t, pid_t pid)
-{
-	struct tri_pnode key = { .pid = pid };
-
-	if (t->n == 0)
-		return NULL;
-	return bsearch(&key, t->nodes, t->n, sizeof(key), cmp_pid);
-}
-
-int
-snap_index(const struct tri_ptable *t, const struct tri_pnode *n)
-{
-	return (int)(n - t->nodes);
-}
-
-bool
-snap_is_ancestor(const struct tri_ptable *t, const struct tri_pnode *a,
-    const struct tri_pnode *b)
-{
-	int i = snap_index(t, b), guard = 0;
-
-	while (i >= 0 && guard++ < (int)t->n + 1) {
-		if (&t->nodes[i] == a)
-			return true;
-		i = t->nodes[i].parent;
-	}
-	return false;
-}
-
-void
-snap_free(struct tri_ptable *t)
-{
-	size_t i;
-
-	for (i = 0; t->nodes && i < t->n; i++) {
-		free((char *)t->nodes[i].comm);
-		free((char *)t->nodes[i].cmdline);
-	}
-	for (i = 0; t->threads && i < t->nthreads; i++)
-		free((char *)t->threads[i].comm);
-	free(t->nodes);
-	free(t->kids);
-	free(t->threads);
-	memset(t, 0, sizeof(*t));
-}
-
 /* Every process in /proc, sorted by pid. */
 static int
 read_all(struct tri_ptable *t, int procfd, bool cmdline)
@@ -337,7 +281,7 @@ read_all(struct tri_ptable *t, int procfd, bool cmdline)
 		return -1;
 	}
 	if (t->n > 1)
-		qsort(t->nodes, t->n, sizeof(*t->nodes), cmp_pid);
+		qsort(t->nodes, t->n, sizeof(*t->nodes), tri_ptable_cmp_pid);
 	return 0;
 }
 
@@ -484,7 +428,7 @@ real_parent(struct tri_ptable *t, struct tri_pnode *nd)
 
 	if (nd->ppid <= 0)
 		return NULL;
-	par = snap_find(t, nd->ppid);
+	par = tri_ptable_find(t, nd->ppid);
 	return par && par != nd && par->start <= nd->start ? par : NULL;
 }
 
@@ -544,7 +488,7 @@ out:
 	e = errno;
 	close(procfd);
 	if (r < 0) {
-		snap_free(t);
+		tri_ptable_free(t);
 		free(tr->ns);
 		tr->ns = NULL;
 		errno = e;

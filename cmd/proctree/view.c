@@ -302,10 +302,10 @@ build(const struct ctl *ctl, const struct tree *tr, int i, bool hl)
 	v->hl = hl || (ctl->highlight && n->pid == ctl->highlight);
 	/* A highlighted pid lights up its ancestors: ask the table. */
 	if (!v->hl && ctl->highlight) {
-		const struct tri_pnode *h = snap_find(&tr->t,
+		const struct tri_pnode *h = tri_ptable_find(&tr->t,
 		    ctl->highlight);
 
-		v->hl = h && snap_is_ancestor(&tr->t, n, h);
+		v->hl = h && tri_ptable_is_ancestor(&tr->t, n, h);
 	}
 	set_mark(v, n->state, n->zombie);
 	if (ctl->ns)
