@@ -78,6 +78,11 @@ check_runs() {
 	check_runs fdleak --top --json
 }
 
+@test "churn: fdleak's who questions, -i and +L1, with --json" {
+	RUNS=$((RUNS / 3)) check_runs fdleak -i --json
+	RUNS=$((RUNS / 3)) check_runs fdleak +L1 --json
+}
+
 @test "churn: ctxswitch --json, the system view" {
 	RUNS=$((RUNS / 3)) check_runs ctxswitch -i 0.05 -n 1 --json
 }
