@@ -94,11 +94,13 @@ tri_cli_parse_int(const char *s, int min, int max, int *out)
 	if (tri_cli_parse_ull(s + neg, 0, (unsigned long long)INT_MAX + 1,
 	    &v) < 0)
 		return -1;
-	if ((neg && -(long long)v < min) || (!neg && (long long)v > max)) {
+	long long x = neg ? -(long long)v : (long long)v;
+
+	if (x < min || x > max) {
 		errno = ERANGE;
 		return -1;
 	}
-	*out = neg ? (int)-(long long)v : (int)v;
+	*out = (int)x;
 	return 0;
 }
 

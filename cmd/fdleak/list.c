@@ -224,7 +224,7 @@ list_read(struct listjob *j)
 	 * once, up to the CPUs we may run on.
 	 */
 	nth = 1;
-	if (env && tri_cli_parse_int(env, 1, 8, &v) == 0 && v >= 1)
+	if (env && tri_cli_parse_int(env, 1, 8, &v) == 0)
 		nth = (size_t)v < cpus_usable() ? (size_t)v : cpus_usable();
 
 	if (nth > j->n + 1)

@@ -122,9 +122,7 @@ parse_number_opt(struct ctl *c, int ch, const char *arg)
 		set_mode(c, M_CLOSE);
 	} else if (ch == OPT_TOP) {
 		/* --top=0 would print two empty tables: refused */
-		/* (tri_cli_parse_int checks no minimum above 0: we do) */
-		if (tri_cli_parse_int(arg, 1, INT_MAX, &c->top) < 0 ||
-		    c->top < 1)
+		if (tri_cli_parse_int(arg, 1, INT_MAX, &c->top) < 0)
 			errx(TRI_EXIT_FAIL, "--top: %s: not a count of 1 or more",
 			    tri_cli_is_number(arg) ? arg : "bad value");
 	}

@@ -1,5 +1,6 @@
 /* tests/unit/test_cli.c - strict numbers and target lists. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -33,6 +34,10 @@ numbers(void)
 	CHECK(tri_cli_parse_int("-5", -10, 10, &i) == 0 && i == -5);
 	CHECK(tri_cli_parse_int("11", -10, 10, &i) == -1 && errno == ERANGE);
 	CHECK(tri_cli_parse_int("-1", 0, 10, &i) == -1);
+	CHECK(tri_cli_parse_int("0", 1, 10, &i) == -1 && errno == ERANGE);
+	CHECK(tri_cli_parse_int("1", 1, 10, &i) == 0 && i == 1);
+	CHECK(tri_cli_parse_int("-11", -10, 10, &i) == -1 && errno == ERANGE);
+	CHECK(tri_cli_parse_int("-2147483648", INT_MIN, 0, &i) == 0 && i == INT_MIN);
 	CHECK(tri_cli_parse_seconds("0.5", &d) == 0 && d == 0.5);
 	CHECK(tri_cli_parse_seconds("2", &d) == 0 && d == 2);
 	CHECK(tri_cli_parse_seconds("0", &d) == -1 && errno == ERANGE);
