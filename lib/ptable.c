@@ -31,8 +31,9 @@ static enum pids_item base_items[] = {
 };
 
 struct items {
-	enum pids_item	 list[R_BASE_N + 3];
-	int		 n, cmdline, ns, uid;	/* positions, -1 if not asked */
+	enum pids_item	 list[R_BASE_N + 2];
+	int		 n, ns, uid;	/* positions, -1 if not asked */
+	int		 cmdline;	/* 1: read cmdline from /proc */
 };
 
 static void
@@ -40,11 +41,10 @@ items_make(struct items *it, unsigned flags)
 {
 	memcpy(it->list, base_items, sizeof(base_items));
 	it->n = R_BASE_N;
-	it->cmdline = it->ns = it->uid = -1;
-	if (flags & TRI_PT_CMDLINE) {
-		it->cmdline = it->n;
-		it->list[it->n++] = PIDS_CMDLINE_V;
-	}
+	it->ns = it->uid = -1;
+	/* libproc2's PIDS_CMDLINE_V splits an argument at '\n' as well as
+	 * at NUL: the command line is read from /proc instead. */
+	it->cmdline = (flags & TRI_PT_CMDLINE) != 0;
 	if (flags & TRI_PT_NS) {
 		it->ns = it->n;
 		it->list[it->n++] = PIDS_NS_PID;
@@ -53,27 +53,6 @@ items_make(struct items *it, unsigned flags)
 		it->uid = it->n;
 		it->list[it->n++] = PIDS_ID_EUID;
 	}
-}
-
-/* Join a strv into NUL-separated bytes. */
-static char *
-join_argv(char **v, size_t *len)
-{
-	size_t n = 0, i, l;
-	char *s, *p;
-
-	for (i = 0; v && v[i]; i++)
-		n += strlen(v[i]) + 1;
-	if ((s = malloc(n + 1)) == NULL)
-		return NULL;
-	for (p = s, i = 0; v && v[i]; i++) {
-		l = strlen(v[i]);
-		memcpy(p, v[i], l + 1);
-		p += l + 1;
-	}
-	*len = n ? n - 1 : 0;
-	s[n] = '\0';
-	return s;
 }
 
 static char *
@@ -89,6 +68,29 @@ raw_comm(const struct tri_pnode *nd, const char *cooked)
 		s = strdup(st.comm);
 	tri_proc_close(&p);
 	return s ? s : strdup(cooked);
+}
+
+/*
+ * The command line of nd as NUL-separated arguments, "" for a kernel
+ * thread, a zombie, or a process gone or replaced (another start time).
+ */
+static char *
+read_cmdline(struct tri_pnode *nd)
+{
+	struct tri_proc p;
+	char *args = NULL;
+
+	nd->cmdline_len = 0;
+	if (!nd->kthread && !nd->zombie && tri_proc_open(&p, nd->pid) == 0) {
+		if (p.starttime == nd->start)
+			args = tri_proc_read_cmdline(&p, &nd->cmdline_len);
+		tri_proc_close(&p);
+	}
+	if (args == NULL) {
+		nd->cmdline_len = 0;
+		args = strdup("");
+	}
+	return args;
 }
 
 /* Copy one process row of libproc2's results into a node. */
@@ -110,20 +112,8 @@ fill_node(struct tri_pnode *nd, struct pids_stack *s, const struct items *it)
 	nd->parent = -1;
 	if ((nd->comm = raw_comm(nd, h[R_CMD].result.str)) == NULL)
 		return -1;
-	if (it->cmdline >= 0) {
-		char **v = h[it->cmdline].result.strv;
-		char *args = join_argv(v, &nd->cmdline_len);
-
-		if (args == NULL)
-			return -1;
-		/* An empty cmdline comes back from libproc2 as the vector
-		 * {"-"}; kernel threads and zombies have no command line. */
-		if (nd->kthread || nd->zombie) {
-			nd->cmdline_len = 0;
-			args[0] = '\0';
-		}
-		nd->cmdline = args;
-	}
+	if (it->cmdline && (nd->cmdline = read_cmdline(nd)) == NULL)
+		return -1;
 	if (it->ns >= 0)
 		nd->pidns = h[it->ns].result.ul_int;
 	if (it->uid >= 0)

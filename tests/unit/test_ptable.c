@@ -1,10 +1,12 @@
 /* tests/unit/test_ptable.c - the libproc2 snapshot against known live state. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +15,8 @@
 #include "unit.h"
 
 static pid_t sleeper, zombie;
+/* the sleeper's command line: sh blocked in read, "x\ny" as its $0 */
+#define SLEEPER_ARGS	"sh\0-c\0read x\0x\ny"
 static pthread_mutex_t hold = PTHREAD_MUTEX_INITIALIZER;
 
 static void *
@@ -61,13 +65,17 @@ self_children_threads(void)
 	}
 	CHECK(me->ppid == getppid());
 	CHECK_STR(me->comm, name);
-	CHECK(me->cmdline_len > 0 && strstr(me->cmdline, "test_ptable"));
+	CHECK(me->cmdline_len > 0 && memmem(me->cmdline, me->cmdline_len,
+	    "test_ptable", 11) != NULL);
 	CHECK(me->euid == geteuid());
 	CHECK(me->nlwp == 2 && me->nthreads == 1);
 	CHECK(me->nthreads == 1 && strcmp(me->threads[0].comm, "ut-worker")
 	    == 0);
 	CHECK(!me->zombie && !s->zombie && z->zombie && z->state == 'Z');
 	CHECK(z->cmdline_len == 0);	/* a zombie has no command line */
+	/* the sleeper's last argument is "x\ny": one argument, not two */
+	CHECK(s->cmdline_len == sizeof(SLEEPER_ARGS) - 1 &&
+	    memcmp(s->cmdline, SLEEPER_ARGS, sizeof(SLEEPER_ARGS) - 1) == 0);
 	par = s->parent >= 0 ? &t.nodes[s->parent] : NULL;
 	CHECK(par == me);
 	CHECK(me->nchildren >= 2);
@@ -149,15 +157,23 @@ int
 main(void)
 {
 	pthread_t th;
-	int rc;
+	int rc, sync[2], in[2];
+	char c;
 
 	pthread_mutex_lock(&hold);
 	pthread_create(&th, NULL, worker, NULL);
+	/* sync closes at the sleeper's exec; nothing is written to in */
+	if (pipe2(sync, O_CLOEXEC) < 0 || pipe(in) < 0)
+		return 1;
 	if ((sleeper = fork()) == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		for (;;)
-			pause();
+		dup2(in[0], 0);
+		execl("/bin/sh", "sh", "-c", "read x", "x\ny", (char *)NULL);
+		_exit(127);
 	}
+	close(sync[1]);
+	if (read(sync[0], &c, 1) != 0)
+		return 1;
 	if ((zombie = fork()) == 0)
 		_exit(7);
 	/* the zombie is there once waitid sees it exit, without reaping */
