@@ -287,7 +287,7 @@ tri_proc_syscall_name(long nr, char *buf, size_t size)
 	char *name = NULL;
 
 	if (nr >= 0 && nr <= INT_MAX)
-		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64,
+		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE,
 		    (int)nr);
 	if (name != NULL)
 		snprintf(buf, size, "%s", name);
