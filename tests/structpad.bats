@@ -356,6 +356,57 @@ compile_suggestion() {
 	assert_equal "$stderr" "structpad: $d/bad.json: not a structpad --json file"
 }
 
+@test "structpad: --baseline that is not JSON, or JSON of another shape, is one line naming the file and exit 2" {
+	local d=$BATS_TEST_TMPDIR f
+	structpad --json -C seed -C bits "$LAYOUTS" > "$d/good.json"
+	run -0 structpad --baseline "$d/good.json" -C seed -C bits "$LAYOUTS"
+	assert_output ""
+	# malformed: cut short, a stray comma, trailing data, empty, not text
+	head -c 200 "$d/good.json" > "$d/cut.json"
+	sed 's/"size":/,"size":/' "$d/good.json" > "$d/comma.json"
+	{ cat "$d/good.json"; echo '{}'; } > "$d/two.json"
+	: > "$d/empty.json"
+	head -c 300 /dev/urandom > "$d/random.json"
+	for f in cut comma two empty random; do
+		run -2 --separate-stderr structpad --baseline "$d/$f.json" "$LAYOUTS"
+		assert_output ""
+		[ "${#stderr_lines[@]}" -eq 1 ] || fail "$f: $stderr"
+		[[ $stderr == "structpad: $d/$f.json: not JSON (at byte "[0-9]*": "* ]] || fail "$f: $stderr"
+	done
+	run -2 --separate-stderr structpad --baseline "$d/cut.json" "$LAYOUTS"
+	assert_equal "$stderr" "structpad: $d/cut.json: not JSON (at byte 200: the document is cut short)"
+	run -2 --separate-stderr structpad --baseline "$d/two.json" "$LAYOUTS"
+	# json-c's own words for what follows the document
+	[[ $stderr == "structpad: $d/two.json: not JSON (at byte $(stat -c %s "$d/good.json"): "* ]] || fail "$stderr"
+	# valid JSON of the wrong shape: not an object, sizes as strings,
+	# members not an array, a shared entry that is not a pair
+	echo '[1, 2, 3]' > "$d/array.json"
+	jq '.types[0].size |= tostring' "$d/good.json" > "$d/strsize.json"
+	jq '.types[1].members = {}' "$d/good.json" > "$d/members.json"
+	jq '.types[0].shared = [["a"]]' "$d/good.json" > "$d/shared.json"
+	jq '.types = "none"' "$d/good.json" > "$d/types.json"
+	for f in array strsize members shared types; do
+		jq . "$d/$f.json" > /dev/null || fail "$f.json is not JSON"
+		run -2 --separate-stderr structpad --baseline "$d/$f.json" "$LAYOUTS"
+		assert_output ""
+		[ "${#stderr_lines[@]}" -eq 1 ] || fail "$f: $stderr"
+		[[ $stderr == "structpad: $d/$f.json: not a structpad --json file"* ]] || fail "$f: $stderr"
+	done
+	run -2 --separate-stderr structpad --baseline "$d/strsize.json" "$LAYOUTS"
+	assert_equal "$stderr" "structpad: $d/strsize.json: not a structpad --json file (types[0]: no size or nr_holes)"
+	run -2 --separate-stderr structpad --baseline "$d/array.json" "$LAYOUTS"
+	assert_equal "$stderr" "structpad: $d/array.json: not a structpad --json file"
+	# a hostile file name is escaped; a missing file is named
+	f=$d/$'\e]0;x\a.json'
+	echo '{' > "$f"
+	run -2 --separate-stderr structpad --baseline "$f" "$LAYOUTS"
+	output=$stderr
+	no_raw_escapes
+	assert_output --partial '\e]0;x\x07.json: not JSON'
+	run -2 --separate-stderr structpad --baseline "$d/none.json" "$LAYOUTS"
+	assert_equal "$stderr" "structpad: $d/none.json: No such file or directory"
+}
+
 @test "structpad: --cacheline sets the line size; boundaries are marked where pahole marks them" {
 	local cl
 	for cl in 32 64 128; do

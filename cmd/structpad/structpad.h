@@ -98,11 +98,16 @@ void	view_decl(FILE *, const struct tri_dwarf *,
 /* summary.c */
 void	view_summary(const struct ctl *, struct layout *, size_t n);
 
-/* check.c: --check, --json and --baseline. */
+/* check.c: --check and --json. */
 int	check_run(const struct ctl *, const char *file, struct layout *,
 	    size_t n);
 void	json_write(const struct ctl *, const char *file,
 	    const struct tri_dwarf *, struct layout *, size_t n);
+/* "struct foo: hot members a and b WHAT" to stdout, escaped. */
+void	check_put_pair(const struct layout *, const char *a, const char *b,
+	    const char *what);
+
+/* baseline.c: --baseline, against a saved --json (read with json-c). */
 int	baseline_run(const struct ctl *, const char *file, struct layout *,
 	    size_t n);
 
