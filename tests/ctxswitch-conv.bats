@@ -182,7 +182,7 @@ start_nobody() {
 	run -0 ctxswitch --bench --json -n 1 -i 0.2 -p "$HELPER_PID"
 	json_vocab ctxswitch
 	run -0 jq -e '.bench[0].half_trip_seconds > 0 and .bench[0].half_trip_seconds < 0.001 and .bench[0].median_seconds >= 0 and .cost[0].cpu_percent >= 0' <<< "$output"
-	run -3 ctxswitch -i 0.05 -o "$BATS_TEST_TMPDIR/r.json" --json -- "$HELPERS/ctxswitch-sleeps" 100
+	run -3 ctxswitch -i 0.05 -w "$BATS_TEST_TMPDIR/r.json" --json -- "$HELPERS/ctxswitch-sleeps" 100
 	output=$(cat "$BATS_TEST_TMPDIR/r.json")
 	json_vocab ctxswitch stream
 	run -0 jq -e '.type == "run" and .elapsed_seconds > 0 and .cmdline[1] == "100"' <<< "$output"

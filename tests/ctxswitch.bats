@@ -105,7 +105,7 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 }
 
 @test "run mode reports threads as JSON to a file" {
-	run -3 ctxswitch -i 0.05 -o "$BATS_TEST_TMPDIR/r.json" --json -- "$HELPERS/ctxswitch-sleeps" 500
+	run -3 ctxswitch -i 0.05 -w "$BATS_TEST_TMPDIR/r.json" --json -- "$HELPERS/ctxswitch-sleeps" 500
 	jq -e '.status == "exited 3" and .voluntary >= 1450 and (.threads | length) >= 1' "$BATS_TEST_TMPDIR/r.json"
 }
 

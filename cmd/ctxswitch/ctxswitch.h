@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <regex.h>
 #include <sys/types.h>
 
@@ -12,6 +13,18 @@
 #include "csverdict.h"
 #include "out.h"
 #include "proc.h"
+
+/* The columns of the text tables (-o); cols.c. */
+enum cs_col {
+	CS_TIME, CS_PID, CS_TID, CS_SW, CS_VOL, CS_INVOL, CS_CPU, CS_RUNQ,
+	CS_MIGR, CS_NVCSW, CS_NIVCSW, CS_THREADS, CS_COMM, CS_NCOL
+};
+#define CS_COLS_MAX	32
+
+struct cs_cols {
+	unsigned char	 v[CS_COLS_MAX];	/* enum cs_col, in order */
+	size_t		 n;
+};
 
 struct ctl {
 	struct tri_targets	 targets;	/* -p */
@@ -30,7 +43,9 @@ struct ctl {
 	regex_t			 comm_re;	/* -C: names in the system view */
 	bool			 comm_set;
 	unsigned long		 limit;		/* -L: processes in the system view */
-	const char		*output;	/* -o: run mode report file */
+	struct cs_cols		 cols;		/* -o: the table's columns */
+	bool			 cols_set;	/* -o given */
+	const char		*report;	/* -w: run mode report file */
 	char			**argv;		/* run mode: the program */
 };
 
@@ -76,6 +91,16 @@ struct cs_proc {
 /* Rates of an interval, per second. */
 struct cs_rates {
 	double	 vol, invol, cpu, runq_ms, migr;
+};
+
+/* One row of a text table: a process (tid 0) or one of its threads. */
+struct cs_row {
+	pid_t			 pid, tid;
+	struct cs_rates		 r;
+	bool			 has_ss, has_migr;
+	unsigned long long	 nvcsw, nivcsw;	/* since it started */
+	struct cs_proc		*proc;		/* its name, or -l its cmdline */
+	const char		*name;		/* a thread row: its name */
 };
 
 /* The whole system: every process, sampled together. */
@@ -124,8 +149,10 @@ const char *cs_clock(const struct ctl *, char *buf, size_t size);
 double	cs_realtime(void);
 /* A stream line's start: schema, type, time_unix. */
 void	cs_json_line(struct tri_json *, const char *type);
-/* The name column: comm, or with -l the command line (read on need). */
+/* The name column: comm, or with -l the command line (read on need);
+ * cs_print_name ends the line, cs_fprint_name does not. */
 void	cs_print_name(const struct ctl *, struct cs_proc *);
+void	cs_fprint_name(const struct ctl *, FILE *, struct cs_proc *);
 void	cs_json_name(const struct ctl *, struct tri_json *, struct cs_proc *);
 /* The footnote of the -p view: process rows sum every thread. */
 void	cs_print_footnote(const struct ctl *);
@@ -133,15 +160,25 @@ void	cs_print_footnote(const struct ctl *);
 void	cs_prom_procs(const struct ctl *, struct cs_proc *, size_t n);
 void	cs_prom_system(const struct ctl *, struct cs_system *,
 	    struct cs_proc **, size_t n);
-void	cs_print_header(const struct ctl *);
-void	cs_text_row(const struct ctl *, const char *clock, pid_t pid,
-	    pid_t tid, const struct cs_rates *, bool has_ss, bool has_migr);
 /* A name, escaped; with --raw a space too (\x20, as lsblk --raw). */
-void	cs_print_str(const struct ctl *, const char *s, size_t len);
+void	cs_print_str(const struct ctl *, FILE *, const char *s, size_t len);
 void	cs_json_rates(struct tri_json *, const struct cs_rates *, bool has_ss,
 	    bool has_migr);
 void	cs_print_proc(const struct ctl *, struct cs_proc *);
 void	cs_print_lifetime(const struct ctl *, struct cs_proc *);
+
+/* cols.c: -o, and the header and rows of the text tables */
+/* -o's argument into *c (+COL appends to the default); 0, or one line
+ * on stderr and -1.  "help" lists the columns on stdout and exits 0. */
+int	cs_cols_parse(struct cs_cols *c, const char *arg);
+void	cs_cols_default(struct cs_cols *c);
+void	cs_print_header(const struct ctl *);
+void	cs_text_row(const struct ctl *, const char *clock,
+	    const struct cs_row *);
+/* Fill a row of process cp (tid 0) or of its thread t. */
+void	cs_row_proc(struct cs_row *, struct cs_proc *cp);
+void	cs_row_thread(struct cs_row *, struct cs_proc *cp,
+	    const struct cs_thread *t);
 
 /* watch.c: the sampling loops of the -p view and the system view */
 int	cs_watch_targets(const struct ctl *);

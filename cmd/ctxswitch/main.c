@@ -15,7 +15,7 @@ enum {
 };
 
 /* No '+': options may follow the operands; '--' ends them (run mode). */
-static const char shortopts[] = "hVC:i:lL:n:Oo:p:tu:U:";
+static const char shortopts[] = "hVC:i:lL:n:Oo:p:tu:U:w:";
 
 static void usage(int status) __attribute__((noreturn));
 static void parse_options(struct ctl *, int, char **);
@@ -28,11 +28,12 @@ usage(int status)
 	fputs("Usage: ctxswitch [-t] [-l] [-O] [-p PID[,PID...]] [-i SECONDS]"
 	    " [-n COUNT]\n"
 	    "                 [-u USER[,USER...]] [-C COMM] [-L N]"
-	    " [--json | --prom]\n"
-	    "                 [--raw] [--no-header] [--color[=WHEN]] [INTERVAL"
-	    " [COUNT]]\n"
+	    " [-o COLUMNS]\n"
+	    "                 [--json | --prom] [--raw] [--no-header]"
+	    " [--color[=WHEN]]\n"
+	    "                 [INTERVAL [COUNT]]\n"
 	    "       ctxswitch --top [-t] [-p PID[,PID...]] [-i SECONDS]\n"
-	    "       ctxswitch [-i SECONDS] [-o FILE] [--json] -- COMMAND"
+	    "       ctxswitch [-i SECONDS] [-w FILE] [--json] -- COMMAND"
 	    " [ARG...]\n"
 	    "       ctxswitch --bench [-n REPS] [-p PID] [--json]\n", f);
 	if (status != TRI_EXIT_OK)
@@ -56,7 +57,10 @@ usage(int status)
 	    " matches\n"
 	    "  -L, --limit N           processes shown without -p (default 10,"
 	    " 0 all)\n"
-	    "  -o, --output FILE       run mode: write the report to FILE\n"
+	    "  -o, --output COLUMNS    the table's columns, in order (+COL"
+	    " adds one;\n"
+	    "                          -o help lists them)\n"
+	    "  -w, --write FILE        run mode: write the report to FILE\n"
 	    "      --top               live ncurses view, sorted by switch rate\n"
 	    "      --bench             measure the cost of one context switch\n"
 	    "      --json              one JSON object per line, with a type\n"
@@ -150,8 +154,12 @@ check_modes(const struct ctl *ctl)
 		errx(TRI_EXIT_FAIL, "--prom is for the -p and system views");
 	if (ctl->argv != NULL && ctl->targets.n > 0)
 		errx(TRI_EXIT_FAIL, "-p does not go with a command");
-	if (ctl->output != NULL && ctl->argv == NULL)
-		errx(TRI_EXIT_FAIL, "-o is for run mode (-- COMMAND)");
+	if (ctl->report != NULL && ctl->argv == NULL)
+		errx(TRI_EXIT_FAIL, "-w is for run mode (-- COMMAND)");
+	if (ctl->cols_set && (ctl->top || ctl->bench || ctl->prom ||
+	    ctl->argv != NULL))
+		errx(TRI_EXIT_FAIL, "-o selects the columns of the tables: not"
+		    " with --top, --bench, --prom or a command");
 	if ((ctl->users.n > 0 || ctl->comm_set) && (ctl->targets.n > 0 ||
 	    ctl->top || ctl->bench || ctl->argv != NULL))
 		errx(TRI_EXIT_FAIL, "-u and -C select the processes of the"
@@ -173,11 +181,11 @@ find_dashdash(int argc, char **argv)
 			return i;
 		/* the argument of an option that takes one is not "--" */
 		if (argv[i][0] == '-' && argv[i][1] != '-' && argv[i][1] != '\0'
-		    && argv[i][2] == '\0' && strchr("CiLnopuU", argv[i][1]))
+		    && argv[i][2] == '\0' && strchr("CiLnopuUw", argv[i][1]))
 			i++;
 		else if (strncmp(argv[i], "--", 2) == 0 && !strchr(argv[i], '=')
 		    && strstr(" --comm --count --interval --limit --output"
-		    " --pid --user ", argv[i]) != NULL)
+		    " --pid --user --write ", argv[i]) != NULL)
 			i++;
 	}
 	return argc;
@@ -208,7 +216,9 @@ parse_short(struct ctl *ctl, int c)
 		ctl->one_line = true;
 		break;
 	case 'o':
-		ctl->output = optarg;
+		if (cs_cols_parse(&ctl->cols, optarg) < 0)
+			exit(TRI_EXIT_FAIL);
+		ctl->cols_set = true;
 		break;
 	case 'p':
 		tri_targets_add_or_exit(&ctl->targets, optarg);
@@ -219,6 +229,9 @@ parse_short(struct ctl *ctl, int c)
 	case 'u':
 	case 'U':	/* pidstat's spelling */
 		tri_users_add_or_exit(&ctl->users, optarg);
+		break;
+	case 'w':
+		ctl->report = optarg;
 		break;
 	}
 }
@@ -246,12 +259,14 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		{ "top",	no_argument,		NULL, OPT_TOP },
 		{ "user",	required_argument,	NULL, 'u' },
 		{ "version",	no_argument,		NULL, 'V' },
+		{ "write",	required_argument,	NULL, 'w' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	enum tri_color_mode color = TRI_COLOR_AUTO;
 	int c, end = find_dashdash(argc, argv);
 
 	ctl->header = true;
+	cs_cols_default(&ctl->cols);
 	ctl->limit = 10;
 	ctl->sample.interval = 1;
 	ctl->sample.count = 1;

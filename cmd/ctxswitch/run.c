@@ -112,8 +112,8 @@ cs_run(const struct ctl *ctl)
 	int status;
 	pid_t pid;
 
-	if (ctl->output && (f = fopen(ctl->output, "we")) == NULL)
-		err(TRI_EXIT_FAIL, "%s", ctl->output);
+	if (ctl->report && (f = fopen(ctl->report, "we")) == NULL)
+		err(TRI_EXIT_FAIL, "%s", ctl->report);
 	/* Like time(1): the program takes ^C; we stay to report. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
@@ -131,7 +131,7 @@ cs_run(const struct ctl *ctl)
 		run_text(f, ctl->argv, how, tri_cli_now() - t0, &ru, &cp);
 	cs_proc_free(&cp);
 	if (f != stderr && fclose(f) != 0)
-		err(TRI_EXIT_FAIL, "%s", ctl->output);
+		err(TRI_EXIT_FAIL, "%s", ctl->report);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);

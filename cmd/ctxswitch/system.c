@@ -163,6 +163,9 @@ json_system(const struct ctl *ctl, struct cs_system *s, struct cs_proc **v,
 		tri_json_kstr(&j, "rates_of", "all_threads");
 		cs_rates_proc(v[i], &r);
 		cs_json_rates(&j, &r, v[i]->has_ss, false);
+		tri_json_kuint(&j, "voluntary", cs_proc_lifetime(v[i], true));
+		tri_json_kuint(&j, "involuntary", cs_proc_lifetime(v[i],
+		    false));
 		tri_json_obj_end(&j);
 	}
 	tri_json_arr_end(&j);
@@ -174,7 +177,7 @@ void
 cs_print_system(const struct ctl *ctl, struct cs_system *s)
 {
 	struct cs_proc **v;
-	struct cs_rates r;
+	struct cs_row row;
 	char clock[32];
 	size_t i, n;
 
@@ -198,9 +201,9 @@ cs_print_system(const struct ctl *ctl, struct cs_system *s)
 		    s->st.running, s->st.blocked);
 	cs_print_header(ctl);
 	for (i = 0; i < n; i++) {
-		cs_rates_proc(v[i], &r);
-		cs_text_row(ctl, clock, v[i]->pid, 0, &r, v[i]->has_ss, false);
-		cs_print_name(ctl, v[i]);
+		cs_row_proc(&row, v[i]);
+		row.has_migr = false;	/* not read for every process */
+		cs_text_row(ctl, clock, &row);
 	}
 	free(v);
 }

@@ -6,9 +6,6 @@
 
 #include "ctxswitch.h"
 
-#define ROW_FMT	"%-8s %7s %7s %9s %9s %9s %6s %9s %7s "
-#define ROW1_FMT "%-14s %7s %7s %9s %9s %9s %6s %9s %7s "
-
 double
 cs_realtime(void)
 {
@@ -42,23 +39,6 @@ cs_json_line(struct tri_json *j, const char *type)
 	tri_json_ktime_unix(j, cs_realtime());
 }
 
-/* With -O the header is printed once, as a comment, like pidstat -h. */
-void
-cs_print_header(const struct ctl *ctl)
-{
-	static bool done;
-
-	if (ctl->json || ctl->prom || !ctl->header || (ctl->one_line && done))
-		return;
-	done = true;
-	printf(ctl->raw ? (ctl->one_line ? "#%s %s %s %s %s %s %s %s %s %s\n" :
-	    "%s %s %s %s %s %s %s %s %s %s\n") : ctl->one_line ?
-	    "#" ROW1_FMT "%s\n" : ROW_FMT "%s\n",
-	    ctl->one_line ? "TIME_UNIX" : "TIME", "PID", "TID", "SW/s",
-	    "VOL/s", "INVOL/s", "CPU%", "RUNQms/s", "MIGR/s",
-	    ctl->cmdline ? "COMMAND" : "COMM");
-}
-
 void
 cs_print_footnote(const struct ctl *ctl)
 {
@@ -69,39 +49,21 @@ cs_print_footnote(const struct ctl *ctl)
 }
 
 void
-cs_print_str(const struct ctl *ctl, const char *s, size_t len)
+cs_print_str(const struct ctl *ctl, FILE *f, const char *s, size_t len)
 {
 	size_t i, k;
 
 	if (!ctl->raw) {
-		tri_out_fescape(stdout, s, len);
+		tri_out_fescape(f, s, len);
 		return;
 	}
 	for (i = 0; i < len; i = k + 1) {
 		for (k = i; k < len && s[k] != ' '; k++)
 			;
-		tri_out_fescape(stdout, s + i, k - i);
+		tri_out_fescape(f, s + i, k - i);
 		if (k < len)
-			fputs("\\x20", stdout);
+			fputs("\\x20", f);
 	}
-}
-
-void
-cs_text_row(const struct ctl *ctl, const char *clock, pid_t pid, pid_t tid,
-    const struct cs_rates *r, bool has_ss, bool has_migr)
-{
-	char p[16], t[16], sw[32], v[32], iv[32], c[16], q[32], m[32];
-
-	snprintf(p, sizeof(p), "%d", (int)pid);
-	snprintf(t, sizeof(t), tid ? "%d" : "-", (int)tid);
-	snprintf(sw, sizeof(sw), "%.1f", r->vol + r->invol);
-	snprintf(v, sizeof(v), "%.1f", r->vol);
-	snprintf(iv, sizeof(iv), "%.1f", r->invol);
-	snprintf(c, sizeof(c), has_ss ? "%.1f" : "-", r->cpu);
-	snprintf(q, sizeof(q), has_ss ? "%.1f" : "-", r->runq_ms);
-	snprintf(m, sizeof(m), has_migr ? "%.1f" : "-", r->migr);
-	printf(ctl->raw ? "%s %s %s %s %s %s %s %s %s " : strlen(clock) > 8 ?
-	    " " ROW1_FMT : ROW_FMT, clock, p, t, sw, v, iv, c, q, m);
 }
 
 /* The command line, read once (a zombie or kernel thread has none). */
@@ -116,23 +78,28 @@ read_args(struct cs_proc *cp)
 }
 
 void
-cs_print_name(const struct ctl *ctl, struct cs_proc *cp)
+cs_fprint_name(const struct ctl *ctl, FILE *f, struct cs_proc *cp)
 {
 	size_t i;
 
 	if (ctl->cmdline)
 		read_args(cp);
 	if (!ctl->cmdline || cp->args == NULL || cp->args_len == 0) {
-		cs_print_str(ctl, cp->comm, strlen(cp->comm));
-		putchar('\n');
+		cs_print_str(ctl, f, cp->comm, strlen(cp->comm));
 		return;
 	}
 	/* pidstat -l: the arguments joined by spaces, each escaped */
 	for (i = 0; i < cp->args_len; i++)
 		if (cp->args[i] == '\0')
-			fputs(ctl->raw ? "\\x20" : " ", stdout);
+			fputs(ctl->raw ? "\\x20" : " ", f);
 		else
-			cs_print_str(ctl, &cp->args[i], 1);
+			cs_print_str(ctl, f, &cp->args[i], 1);
+}
+
+void
+cs_print_name(const struct ctl *ctl, struct cs_proc *cp)
+{
+	cs_fprint_name(ctl, stdout, cp);
 	putchar('\n');
 }
 
@@ -179,6 +146,9 @@ json_proc(const struct ctl *ctl, struct cs_proc *cp)
 	tri_json_kstr(&j, "rates_of", "all_threads");
 	cs_rates_proc(cp, &r);
 	cs_json_rates(&j, &r, cp->has_ss, cp->has_migr);
+	/* the NVCSW and NIVCSW columns: JSON carries every column */
+	tri_json_kuint(&j, "voluntary", cs_proc_lifetime(cp, true));
+	tri_json_kuint(&j, "involuntary", cs_proc_lifetime(cp, false));
 	if (ctl->threads) {
 		tri_json_key(&j, "threads");
 		tri_json_arr_begin(&j);
@@ -190,6 +160,8 @@ json_proc(const struct ctl *ctl, struct cs_proc *cp)
 			tri_json_kstr(&j, "comm", t->name);
 			cs_rates_thread(cp, t, &r);
 			cs_json_rates(&j, &r, t->has_ss, t->has_migr);
+			tri_json_kuint(&j, "voluntary", t->c.vol);
+			tri_json_kuint(&j, "involuntary", t->c.invol);
 			tri_json_obj_end(&j);
 		}
 		tri_json_arr_end(&j);
@@ -201,7 +173,7 @@ json_proc(const struct ctl *ctl, struct cs_proc *cp)
 void
 cs_print_proc(const struct ctl *ctl, struct cs_proc *cp)
 {
-	struct cs_rates r;
+	struct cs_row row;
 	char clock[32];
 	size_t i;
 
@@ -212,17 +184,13 @@ cs_print_proc(const struct ctl *ctl, struct cs_proc *cp)
 		return;
 	}
 	cs_clock(ctl, clock, sizeof(clock));
-	cs_rates_proc(cp, &r);
-	cs_text_row(ctl, clock, cp->pid, 0, &r, cp->has_ss, cp->has_migr);
-	cs_print_name(ctl, cp);
+	cs_row_proc(&row, cp);
+	cs_text_row(ctl, clock, &row);
 	if (!ctl->threads)
 		return;
 	for (i = 0; i < cp->nthr; i++) {
-		cs_rates_thread(cp, &cp->thr[i], &r);
-		cs_text_row(ctl, clock, cp->pid, cp->thr[i].tid, &r,
-		    cp->thr[i].has_ss, cp->thr[i].has_migr);
-		cs_print_str(ctl, cp->thr[i].name, strlen(cp->thr[i].name));
-		putchar('\n');
+		cs_row_thread(&row, cp, &cp->thr[i]);
+		cs_text_row(ctl, clock, &row);
 	}
 }
 
