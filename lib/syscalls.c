@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <linux/capability.h>
 #include <linux/futex.h>
+#include <linux/seccomp.h>
 #include <linux/stat.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>

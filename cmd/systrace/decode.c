@@ -17,9 +17,13 @@
 
 /* Kinds whose value exists only once the call returns. */
 bool
-arg_at_exit(const struct tri_sc_desc *d, int i)
+arg_at_exit(const struct tri_sc_desc *d, const unsigned long long *args, int i)
 {
 	switch (d->args[i].kind) {
+	case TRI_SC_K_PRCTLARG:
+		return prctl_at_exit(args[0], i);
+	case TRI_SC_K_STATX:
+	case TRI_SC_K_SYSINFO:
 	case TRI_SC_K_BUFOUT:
 	case TRI_SC_K_SOCKADDROUT:
 	case TRI_SC_K_STAT:
@@ -39,115 +43,19 @@ arg_at_exit(const struct tri_sc_desc *d, int i)
 	return false;
 }
 
-void
-emit_text(struct ctl *ctl, struct task *k, const char *s)
-{
-	if (ctl->json)
-		tri_json_str(&k->j, s);
-	else
-		sb_puts(&k->line, s);
-}
-
 static void
-emit_int(struct ctl *ctl, struct task *k, long long v)
+emit_raw(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long long v)
 {
-	if (ctl->json)
-		tri_json_int(&k->j, v);
-	else
-		sb_int(&k->line, v);
-}
+	struct dw w;
 
-static void
-emit_uint(struct ctl *ctl, struct task *k, unsigned long long v)
-{
-	if (ctl->json)
-		tri_json_uint(&k->j, v);
-	else
-		sb_uint(&k->line, v);
-}
-
-static void
-emit_hex(struct ctl *ctl, struct task *k, unsigned long long v)
-{
-	if (ctl->json)
-		tri_json_uint(&k->j, v);
-	else
-		sb_hex(&k->line, v);
-}
-
-static void
-emit_ptr(struct ctl *ctl, struct task *k, unsigned long long v)
-{
-	if (ctl->json)
-		tri_json_uint(&k->j, v);
-	else if (v == 0)
-		sb_puts(&k->line, "NULL");
-	else
-		sb_hex(&k->line, v);
-}
-
-static void
-emit_oct(struct ctl *ctl, struct task *k, unsigned long long v)
-{
-	if (ctl->json)
-		tri_json_uint(&k->j, v);
-	else
-		sb_printf(&k->line, "%#03llo", v);
-}
-
-/* Flags as strace writes them (A|B|0x40), or a JSON array of names. */
-static void
-emit_flags(struct ctl *ctl, struct task *k, int set, unsigned long long v)
-{
-	const char *names[64];
-	unsigned long long rest;
-	size_t n, i;
-	char hex[24];
-
-	n = tri_syscalls_flags(set, v, names, 64, &rest);
-	if (ctl->json) {
-		tri_json_arr_begin(&k->j);
-		for (i = 0; i < n; i++)
-			tri_json_str(&k->j, names[i]);
-		if (rest || n == 0) {
-			snprintf(hex, sizeof(hex), "%#llx", rest);
-			tri_json_str(&k->j, hex);
-		}
-		tri_json_arr_end(&k->j);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (i)
-			sb_add(&k->line, "|", 1);
-		sb_puts(&k->line, names[i]);
-	}
-	if (rest || n == 0) {
-		if (n)
-			sb_add(&k->line, "|", 1);
-		if (n == 0 && rest == 0)
-			sb_add(&k->line, "0", 1);
-		else
-			sb_hex(&k->line, rest);
-	}
-}
-
-static void
-emit_enum(struct ctl *ctl, struct task *k, int set, long long v)
-{
-	const char *n = tri_syscalls_xlat(set, (unsigned long long)v);
-
-	if (n)
-		emit_text(ctl, k, n);
-	else if (v < 0 || v > 0xffff)
-		emit_hex(ctl, k, (unsigned long long)v);
-	else
-		emit_int(ctl, k, v);
+	dw_init(&w, ctl, t);
+	dw_hex(&w, v);
 }
 
 /* Read a NUL-terminated string of at most max bytes, page by page (one
  * process_vm_readv may not cross into an unmapped page).  The length,
  * or -1; *more when it did not end within max. */
-static ssize_t
+ssize_t
 read_cstr(pid_t pid, unsigned long addr, char *buf, size_t max, bool *more)
 {
 	size_t got = 0, chunk;
@@ -170,25 +78,26 @@ read_cstr(pid_t pid, unsigned long addr, char *buf, size_t max, bool *more)
 	return (ssize_t)got;
 }
 
+/* The string at addr, escaped and cut at -s (a path is never cut). */
 void
-emit_cstr(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
-    bool path)
+dw_cstr(struct dw *w, unsigned long addr, bool path)
 {
-	struct task *k = t->user;
+	struct ctl *ctl = w->ctl;
+	struct task *k = w->t->user;
 	size_t max = path ? PATH_MAX : ctl->strsize;
 	char *buf;
 	ssize_t n;
 	bool more;
 
 	if (addr == 0) {
-		emit_ptr(ctl, k, 0);
+		dw_ptr(w, 0);
 		return;
 	}
 	/* one byte more: a string of exactly max bytes is not cut */
 	if ((buf = malloc(max + 2)) == NULL ||
-	    (n = read_cstr(t->tid, addr, buf, max + 1, &more)) < 0) {
+	    (n = read_cstr(w->t->tid, addr, buf, max + 1, &more)) < 0) {
 		free(buf);
-		emit_ptr(ctl, k, addr);
+		dw_ptr(w, addr);
 		return;
 	}
 	if ((size_t)n > max) {
@@ -197,54 +106,33 @@ emit_cstr(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
 	}
 	if (path && ctl->npaths && filter_path_match(ctl, buf, (size_t)n))
 		k->pathhit = true;
-	if (ctl->json)
-		tri_json_strn(&k->j, buf, (size_t)n);
-	else
-		sb_quote(&k->line, (unsigned char *)buf, (size_t)n);
-	if (more && !ctl->json)
-		sb_puts(&k->line, "...");
+	dw_str(w, buf, (size_t)n, more);
 	free(buf);
 }
 
-static void emit_buf_as(struct ctl *, struct tri_ptrace_task *, unsigned long,
-    long, bool);
-
-void
-emit_buf(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
-    long len)
-{
-	emit_buf_as(ctl, t, addr, len, false);
-}
-
 /* A buffer; hex: every byte as \xHH, as strace shows random bytes. */
-static void
-emit_buf_as(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
-    long len, bool hex)
+void
+dw_buf(struct dw *w, unsigned long addr, long len, bool hex)
 {
-	struct task *k = t->user;
 	size_t n = len > 0 ? (size_t)len : 0, show;
 	char *buf;
 	ssize_t r, i;
 
-	show = n < ctl->strsize ? n : ctl->strsize;
+	show = n < w->ctl->strsize ? n : w->ctl->strsize;
 	if ((buf = malloc(show + 1)) == NULL ||
-	    (r = show ? tri_ptrace_read_mem(t->tid, addr, buf, show) : 0) < 0) {
+	    (r = show ? tri_ptrace_read_mem(w->t->tid, addr, buf, show) : 0) < 0) {
 		free(buf);
-		emit_ptr(ctl, k, addr);
+		dw_ptr(w, addr);
 		return;
 	}
-	if (ctl->json) {
-		tri_json_strn(&k->j, buf, (size_t)r);
-	} else if (hex) {
-		sb_add(&k->line, "\"", 1);
+	if (hex && !w->j) {
+		dw_text(w, "\"");
 		for (i = 0; i < r; i++)
-			sb_printf(&k->line, "\\x%02x", (unsigned char)buf[i]);
-		sb_add(&k->line, "\"", 1);
+			sb_printf(w->b, "\\x%02x", (unsigned char)buf[i]);
+		dw_text(w, n > show ? "\"..." : "\"");
 	} else {
-		sb_quote(&k->line, (unsigned char *)buf, (size_t)r);
+		dw_str(w, buf, (size_t)r, n > show);
 	}
-	if (n > show && !ctl->json)
-		sb_puts(&k->line, "...");
 	free(buf);
 }
 
@@ -301,33 +189,37 @@ sock_name(struct tri_ptrace_task *t, const char *target, struct sbuf *b)
 	return true;
 }
 
+/* An fd: 3, 3</etc/hosts> with -y; JSON {"fd": 3, "path": "/etc/hosts"}. */
 void
-emit_fd(struct ctl *ctl, struct tri_ptrace_task *t, long fd)
+dw_fd(struct dw *w, long fd)
 {
-	struct task *k = t->user;
+	struct ctl *ctl = w->ctl;
+	struct task *k = w->t->user;
 	const char *target = NULL;
 	struct sbuf name = { 0 };
 
 	if (fd >= 0 && (ctl->yfd || ctl->npaths))
-		target = fd_target(t->tgid, fd);
+		target = fd_target(w->t->tgid, fd);
 	if (target && ctl->npaths && filter_path_match(ctl, target,
 	    strlen(target)))
 		k->pathhit = true;
 	if (!ctl->yfd || target == NULL) {
-		emit_int(ctl, k, fd);
+		dw_int(w, fd);
 		return;
 	}
-	fd_label(ctl, t, target, &name);
-	if (ctl->json) {
-		tri_json_obj_begin(&k->j);
-		tri_json_kint(&k->j, "fd", fd);
-		tri_json_kstr(&k->j, "path", target);
-		tri_json_obj_end(&k->j);
-	} else {
-		sb_printf(&k->line, "%ld<", fd);
-		sb_add(&k->line, name.p, name.len);
-		sb_add(&k->line, ">", 1);
+	if (w->j) {
+		dw_obj(w);
+		dw_key(w, NULL, "fd");
+		dw_int(w, fd);
+		tri_json_kstr(w->j, "path", target);
+		dw_end(w);
+		return;
 	}
+	fd_label(ctl, w->t, target, &name);
+	dw_int(w, fd);
+	sb_add(w->b, "<", 1);
+	sb_add(w->b, name.p, name.len);
+	sb_add(w->b, ">", 1);
 	free(name.p);
 }
 
@@ -353,64 +245,69 @@ decode_one(struct ctl *ctl, struct tri_ptrace_task *t,
 	const struct tri_sc_arg *a = &d->args[i];
 	unsigned long long v = k->args[i];
 	bool failed = ret < 0 && ret > -4096;
+	struct dw w;
 
+	dw_init(&w, ctl, t);
 	switch (a->kind) {
 	case TRI_SC_K_INT:
-		emit_int(ctl, k, (int)v);
+		dw_int(&w, (int)v);
 		break;
 	case TRI_SC_K_UINT:
-		emit_uint(ctl, k, (unsigned)v);
+		dw_uint(&w, (unsigned)v);
 		break;
 	case TRI_SC_K_LONG:
-		emit_int(ctl, k, (long long)v);
+		dw_int(&w, (long long)v);
 		break;
 	case TRI_SC_K_ULONG:
-		emit_uint(ctl, k, v);
+		dw_uint(&w, v);
 		break;
 	case TRI_SC_K_HEX:
-		emit_hex(ctl, k, v);
+		dw_hex(&w, v);
 		break;
 	case TRI_SC_K_PTR:
-		emit_ptr(ctl, k, v);
+		dw_ptr(&w, v);
 		break;
 	case TRI_SC_K_OCT:
 	case TRI_SC_K_OPENMODE:
-		emit_oct(ctl, k, v);
+		dw_oct(&w, v);
 		break;
 	case TRI_SC_K_FD:
-		emit_fd(ctl, t, (int)v);
+		dw_fd(&w, (int)v);
 		break;
 	case TRI_SC_K_DIRFD:
 		if ((int)v == AT_FDCWD_VAL)
-			emit_text(ctl, k, "AT_FDCWD");
+			dw_sym(&w, "AT_FDCWD");
 		else
-			emit_fd(ctl, t, (int)v);
+			dw_fd(&w, (int)v);
 		break;
 	case TRI_SC_K_PATH:
 	case TRI_SC_K_STR:
-		emit_cstr(ctl, t, (unsigned long)v, a->kind == TRI_SC_K_PATH);
+		dw_cstr(&w, (unsigned long)v, a->kind == TRI_SC_K_PATH);
 		break;
 	case TRI_SC_K_BUFIN:
-		emit_buf(ctl, t, (unsigned long)v, (long)k->args[a->n]);
+		dw_buf(&w, (unsigned long)v, (long)k->args[a->n], false);
 		break;
 	case TRI_SC_K_BUFOUT:
 	case TRI_SC_K_BUFOUTHEX:
 		if (failed)
-			emit_ptr(ctl, k, v);
+			dw_ptr(&w, v);
 		else
-			emit_buf_as(ctl, t, (unsigned long)v, ret,
+			dw_buf(&w, (unsigned long)v, ret,
 			    a->kind == TRI_SC_K_BUFOUTHEX);
 		break;
 	case TRI_SC_K_FLAGS:
-		emit_flags(ctl, k, a->set, (unsigned)v);
+		dw_flags(&w, a->set, (unsigned)v);
 		break;
 	case TRI_SC_K_ENUM:
-		emit_enum(ctl, k, a->set, (int)v);
+		dw_enum(&w, a->set, (int)v);
+		break;
+	case TRI_SC_K_PRCTLARG:
+		prctl_arg(&w, i, ret);
 		break;
 	default:
-		if (v == 0 || (failed && arg_at_exit(d, i)) ||
+		if (v == 0 || (failed && arg_at_exit(d, k->args, i)) ||
 		    (a->kind == TRI_SC_K_WSTATUS && ret == 0))
-			emit_ptr(ctl, k, v);
+			dw_ptr(&w, v);
 		else
 			decode_struct(ctl, t, a->kind, (unsigned long)v,
 			    k->args[a->n], ret);
@@ -437,6 +334,9 @@ nargs_of(const struct tri_sc_desc *d, const struct task *k)
 			return 4;
 		}
 	}
+	/* prctl's count, like the kinds of its arguments, is by option */
+	if (d->nargs > 1 && d->args[1].kind == TRI_SC_K_PRCTLARG)
+		return prctl_nargs(k->args[0]);
 	return d->nargs;
 }
 
@@ -452,7 +352,7 @@ decode_args(struct ctl *ctl, struct tri_ptrace_task *t, bool exiting, long ret)
 	int i, n = nargs_of(d, k);
 
 	for (i = k->next; i < n; i++) {
-		if (d && !exiting && arg_at_exit(d, i)) {
+		if (d && !exiting && arg_at_exit(d, k->args, i)) {
 			/* strace ends an unfinished line after the comma */
 			if (i > 0 && !ctl->json)
 				sb_add(&k->line, ", ", 2);
@@ -468,7 +368,7 @@ decode_args(struct ctl *ctl, struct tri_ptrace_task *t, bool exiting, long ret)
 		if (d)
 			decode_one(ctl, t, d, i, ret);
 		else
-			emit_hex(ctl, k, k->args[i]);
+			emit_raw(ctl, t, k->args[i]);
 	}
 	if (exiting)
 		k->sep = false;
@@ -538,5 +438,8 @@ decode_ret(struct ctl *ctl, struct tri_ptrace_task *t,
 		/* FALLTHROUGH */
 	default:
 		sb_int(&k->line, ret);
+		if (d && d->nargs > 1 && d->args[1].kind == TRI_SC_K_PRCTLARG &&
+		    (en = prctl_ret_name(k->args[0], ret)) != NULL)
+			sb_puts(&k->line, en);
 	}
 }

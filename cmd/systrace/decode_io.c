@@ -14,157 +14,211 @@
 
 #define MAX_ITEMS	32	/* array elements shown, as strace's -s */
 
+static void
+dw_family(struct dw *w, sa_family_t f)
+{
+	const char *fam = tri_syscalls_xlat(tri_syscalls_set_id(
+	    "socket_domains"), f);
+
+	dw_key(w, "sa_family", "family");
+	if (fam)
+		dw_sym(w, fam);
+	else if (w->j)
+		dw_uint(w, f);
+	else
+		dw_sym(w, "?");
+}
+
+static void
+dw_inet(struct dw *w, const struct sockaddr_in *in)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &in->sin_addr, ip, sizeof(ip));
+	dw_key(w, "sin_port", "port");
+	dw_uint_in(w, "htons(", ntohs(in->sin_port), ")");
+	if (w->j) {
+		tri_json_kstr(w->j, "addr", ip);
+		return;
+	}
+	sb_printf(w->b, ", sin_addr=inet_addr(\"%s\")", ip);
+}
+
+static void
+dw_inet6(struct dw *w, const struct sockaddr_in6 *in6)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip));
+	dw_key(w, "sin6_port", "port");
+	dw_uint_in(w, "htons(", ntohs(in6->sin6_port), ")");
+	dw_key(w, "sin6_flowinfo", "flowinfo");
+	dw_uint_in(w, "htonl(", ntohl(in6->sin6_flowinfo), ")");
+	if (w->j)
+		tri_json_kstr(w->j, "addr", ip);
+	else
+		sb_printf(w->b, ", inet_pton(AF_INET6, \"%s\", &sin6_addr)", ip);
+	dw_key(w, "sin6_scope_id", "scope_id");
+	dw_uint(w, in6->sin6_scope_id);
+}
+
+/* sun_path="/run/x.sock", or @"name" for the abstract namespace. */
+static void
+dw_unix(struct dw *w, const struct sockaddr_un *un, size_t len)
+{
+	size_t n = len - offsetof(struct sockaddr_un, sun_path);
+	bool abstract = n > 0 && un->sun_path[0] == '\0';
+
+	dw_key(w, "sun_path", "path");
+	if (abstract) {
+		dw_text(w, "@");
+		dw_str(w, un->sun_path + 1, n - 1, false);
+	} else {
+		dw_str(w, un->sun_path, strnlen(un->sun_path, n), false);
+	}
+	if (w->j)
+		tri_json_kbool(w->j, "abstract", abstract);
+}
+
 void
-sb_sockaddr(struct sbuf *b, pid_t pid, unsigned long addr, size_t len)
+dw_sockaddr(struct dw *w, unsigned long addr, size_t len)
 {
 	struct sockaddr_storage ss;
-	char ip[INET6_ADDRSTRLEN];
-	const char *fam;
 
 	if (len > sizeof(ss))
 		len = sizeof(ss);
 	memset(&ss, 0, sizeof(ss));
-	if (len < sizeof(sa_family_t) || peek(pid, addr, &ss, len) < 0) {
-		sb_hex(b, addr);
+	if (len < sizeof(sa_family_t) || peek(w->t->tid, addr, &ss, len) < 0) {
+		dw_hex(w, addr);
 		return;
 	}
-	fam = tri_syscalls_xlat(tri_syscalls_set_id("socket_domains"),
-	    ss.ss_family);
-	sb_printf(b, "{sa_family=%s", fam ? fam : "?");
-	if (ss.ss_family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-
-		inet_ntop(AF_INET, &in->sin_addr, ip, sizeof(ip));
-		sb_printf(b, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}",
-		    ntohs(in->sin_port), ip);
-	} else if (ss.ss_family == AF_INET6) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-
-		inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip));
-		sb_printf(b, ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), "
-		    "inet_pton(AF_INET6, \"%s\", &sin6_addr), sin6_scope_id=%u}",
-		    ntohs(in6->sin6_port), ntohl(in6->sin6_flowinfo), ip,
-		    in6->sin6_scope_id);
-	} else if (ss.ss_family == AF_UNIX) {
-		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
-		size_t n = len - offsetof(struct sockaddr_un, sun_path);
-		size_t l = strnlen(un->sun_path, n);
-
-		sb_puts(b, ", sun_path=");
-		if (n > 0 && un->sun_path[0] == '\0') {
-			sb_puts(b, "@");
-			sb_quote(b, (unsigned char *)un->sun_path + 1, n - 1);
-		} else {
-			sb_quote(b, (unsigned char *)un->sun_path, l);
-		}
-		sb_puts(b, "}");
-	} else {
-		sb_puts(b, ", ...}");
-	}
+	dw_obj(w);
+	dw_family(w, ss.ss_family);
+	if (ss.ss_family == AF_INET)
+		dw_inet(w, (struct sockaddr_in *)&ss);
+	else if (ss.ss_family == AF_INET6)
+		dw_inet6(w, (struct sockaddr_in6 *)&ss);
+	else if (ss.ss_family == AF_UNIX)
+		dw_unix(w, (struct sockaddr_un *)&ss, len);
+	else
+		dw_more(w);
+	dw_end(w);
 }
 
+/* total: the bytes the call moved (each buffer shows its share), or -1. */
 void
-sb_iovec(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
-    unsigned long addr, unsigned long long cnt, long total)
+dw_iovec(struct dw *w, unsigned long addr, unsigned long long cnt, long total)
 {
-	struct task *k = t->user;
 	struct iovec iov;
-	struct sbuf save = k->line;
 	unsigned long long i;
-	bool json = ctl->json;
+	long n;
 
-	k->line = *b;
-	ctl->json = false;
-	sb_add(&k->line, "[", 1);
+	dw_arr(w);
 	for (i = 0; i < cnt && i < MAX_ITEMS; i++) {
-		if (peek(t->tid, addr + i * sizeof(iov), &iov, sizeof(iov)) < 0)
+		if (peek(w->t->tid, addr + i * sizeof(iov), &iov, sizeof(iov)) < 0)
 			break;
-		if (i)
-			sb_add(&k->line, ", ", 2);
-		sb_puts(&k->line, "{iov_base=");
-		long n = (long)iov.iov_len;
-
+		n = (long)iov.iov_len;
 		if (total >= 0 && n > total)
 			n = total;
-		emit_buf(ctl, t, (unsigned long)iov.iov_base, n);
+		dw_obj(w);
+		dw_key(w, "iov_base", "data");
+		dw_buf(w, (unsigned long)iov.iov_base, n, false);
 		if (total >= 0)
 			total -= n;
-		sb_printf(&k->line, ", iov_len=%zu}", iov.iov_len);
+		dw_key(w, "iov_len", "len_bytes");
+		dw_uint(w, iov.iov_len);
+		dw_end(w);
 	}
-	sb_add(&k->line, "]", 1);
-	ctl->json = json;
-	*b = k->line;
-	k->line = save;
+	dw_end(w);
 }
 
 void
-sb_pollfds(struct sbuf *b, pid_t pid, unsigned long addr,
-    unsigned long long n)
+dw_pollfds(struct dw *w, unsigned long addr, unsigned long long n)
 {
 	struct pollfd p;
 	unsigned long long i;
 
-	sb_add(b, "[", 1);
+	dw_arr(w);
 	for (i = 0; i < n && i < MAX_ITEMS; i++) {
-		if (peek(pid, addr + i * sizeof(p), &p, sizeof(p)) < 0)
+		if (peek(w->t->tid, addr + i * sizeof(p), &p, sizeof(p)) < 0)
 			break;
-		sb_printf(b, "%s{fd=%d, events=", i ? ", " : "", p.fd);
-		sb_set(b, "poll_events", (unsigned short)p.events);
-		sb_add(b, "}", 1);
+		dw_obj(w);
+		dw_key(w, "fd", "fd");
+		dw_int(w, p.fd);
+		dw_key(w, "events", "events");
+		dw_flags_named(w, "poll_events", (unsigned short)p.events);
+		dw_end(w);
 	}
-	sb_add(b, "]", 1);
+	dw_end(w);
 }
 
-void
-sb_epevent(struct sbuf *b, const struct epoll_event *e)
+static void
+dw_epevent(struct dw *w, const struct epoll_event *e)
 {
-	sb_puts(b, "{events=");
-	sb_set(b, "epoll_events", e->events);
-	sb_printf(b, ", data={u32=%u, u64=%llu}}", (unsigned)e->data.u32,
-	    (unsigned long long)e->data.u64);
+	dw_obj(w);
+	dw_key(w, "events", "events");
+	dw_flags_named(w, "epoll_events", e->events);
+	if (w->j) {
+		tri_json_kuint(w->j, "data", (unsigned long long)e->data.u64);
+	} else {
+		sb_printf(w->b, ", data={u32=%u, u64=%llu}",
+		    (unsigned)e->data.u32, (unsigned long long)e->data.u64);
+	}
+	dw_end(w);
 }
 
+/* n events at addr; one: epoll_ctl's single event, not an array. */
 void
-sb_epevents(struct sbuf *b, pid_t pid, unsigned long addr, long n)
+dw_epevents(struct dw *w, unsigned long addr, long n, bool one)
 {
 	struct epoll_event e;
 	long i;
 
-	sb_add(b, "[", 1);
+	if (one) {
+		if (peek(w->t->tid, addr, &e, sizeof(e)) < 0)
+			dw_hex(w, addr);
+		else
+			dw_epevent(w, &e);
+		return;
+	}
+	dw_arr(w);
 	for (i = 0; i < n && i < MAX_ITEMS; i++) {
-		if (peek(pid, addr + (unsigned long)i * sizeof(e), &e,
+		if (peek(w->t->tid, addr + (unsigned long)i * sizeof(e), &e,
 		    sizeof(e)) < 0)
 			break;
-		if (i)
-			sb_add(b, ", ", 2);
-		sb_epevent(b, &e);
+		dw_epevent(w, &e);
 	}
-	sb_add(b, "]", 1);
+	dw_end(w);
 }
 
 /* sendmsg's and recvmsg's struct msghdr; total: the bytes moved, or -1. */
 void
-sb_msghdr(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
-    unsigned long addr, long total)
+dw_msghdr(struct dw *w, unsigned long addr, long total)
 {
 	struct msghdr m;
 
-	if (peek(t->tid, addr, &m, sizeof(m)) < 0) {
-		sb_hex(b, addr);
+	if (peek(w->t->tid, addr, &m, sizeof(m)) < 0) {
+		dw_hex(w, addr);
 		return;
 	}
-	sb_puts(b, "{msg_name=");
+	dw_obj(w);
+	dw_key(w, "msg_name", "name");
 	if (m.msg_name && m.msg_namelen)
-		sb_sockaddr(b, t->tid, (unsigned long)m.msg_name, m.msg_namelen);
+		dw_sockaddr(w, (unsigned long)m.msg_name, m.msg_namelen);
 	else
-		sb_puts(b, "NULL");
-	sb_printf(b, ", msg_namelen=%u, msg_iov=", (unsigned)m.msg_namelen);
+		dw_null(w);
+	dw_key(w, "msg_namelen", "name_len_bytes");
+	dw_uint(w, m.msg_namelen);
+	dw_key(w, "msg_iov", "iov");
 	if (m.msg_iov)
-		sb_iovec(ctl, b, t, (unsigned long)m.msg_iov, m.msg_iovlen, total);
+		dw_iovec(w, (unsigned long)m.msg_iov, m.msg_iovlen, total);
 	else
-		sb_puts(b, "NULL");
-	sb_printf(b, ", msg_iovlen=%zu, msg_controllen=%zu, msg_flags=",
-	    (size_t)m.msg_iovlen, (size_t)m.msg_controllen);
-	sb_set(b, "msg_flags", (unsigned)m.msg_flags);
-	sb_puts(b, "}");
+		dw_null(w);
+	dw_key(w, "msg_iovlen", "iov_count");
+	dw_uint(w, (unsigned long long)m.msg_iovlen);
+	dw_key(w, "msg_controllen", "control_len_bytes");
+	dw_uint(w, (unsigned long long)m.msg_controllen);
+	dw_key(w, "msg_flags", "flags");
+	dw_flags_named(w, "msg_flags", (unsigned)m.msg_flags);
+	dw_end(w);
 }

@@ -1,20 +1,14 @@
 /* cmd/systrace/decode_struct.c - stat, sigaction, argv, rlimit, clone3... */
-#include <arpa/inet.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/resource.h>
-#include <sys/uio.h>
 #include <sys/utsname.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 
 #include "systrace.h"
 
@@ -35,29 +29,6 @@ peek(pid_t pid, unsigned long addr, void *buf, size_t n)
 }
 
 void
-sb_set(struct sbuf *b, const char *set, unsigned long long v)
-{
-	const char *names[64];
-	unsigned long long rest;
-	size_t n, i;
-
-	n = tri_syscalls_flags(tri_syscalls_set_id(set), v, names, 64, &rest);
-	for (i = 0; i < n; i++) {
-		if (i)
-			sb_add(b, "|", 1);
-		sb_puts(b, names[i]);
-	}
-	if (rest || n == 0) {
-		if (n)
-			sb_add(b, "|", 1);
-		if (rest)
-			sb_hex(b, rest);
-		else
-			sb_add(b, "0", 1);
-	}
-}
-
-void
 sb_signal(struct sbuf *b, int sig)
 {
 	const char *n = tri_syscalls_signal_name(sig);
@@ -68,415 +39,452 @@ sb_signal(struct sbuf *b, int sig)
 		sb_int(b, sig);
 }
 
-static void
-sb_sigmask(struct sbuf *b, uint64_t m)
+/* [INT TERM] in text (strace drops the SIG), ["SIGINT", "SIGTERM"] in JSON. */
+void
+dw_sigmask(struct dw *w, unsigned long long m)
 {
-	int sig, first = 1;
+	const char *n;
+	int sig;
 
-	sb_add(b, "[", 1);
+	dw_arr_sp(w);
 	for (sig = 1; sig <= 64; sig++) {
-		const char *n;
-
 		if (!(m & (1ULL << (sig - 1))))
 			continue;
-		if (!first)
-			sb_add(b, " ", 1);
-		first = 0;
 		n = tri_syscalls_signal_name(sig);
-		if (n && strncmp(n, "SIG", 3) == 0)
-			sb_puts(b, n + 3);
+		if (n == NULL)
+			dw_int(w, sig);
+		else if (w->j == NULL && strncmp(n, "SIG", 3) == 0)
+			dw_sym(w, n + 3);
 		else
-			sb_int(b, sig);
+			dw_sym(w, n);
 	}
-	sb_add(b, "]", 1);
+	dw_end(w);
 }
 
+/* Text shows the essentials (all with -v); JSON has every field. */
 static void
-sb_stat(struct ctl *ctl, struct sbuf *b, pid_t pid, unsigned long addr)
+dw_stat(struct dw *w, unsigned long addr)
 {
+	bool all = w->ctl->verbose || w->j;
 	struct stat st;
-	const char *type;
 
-	if (peek(pid, addr, &st, sizeof(st)) < 0) {
-		sb_hex(b, addr);
+	if (peek(w->t->tid, addr, &st, sizeof(st)) < 0) {
+		dw_hex(w, addr);
 		return;
 	}
-	type = tri_syscalls_xlat(tri_syscalls_set_id("stat_modes"),
-	    st.st_mode & S_IFMT);
-	sb_printf(b, "{st_mode=%s", type ? type : "0");
-	if (st.st_mode & S_ISUID)
-		sb_puts(b, "|S_ISUID");
-	if (st.st_mode & S_ISGID)
-		sb_puts(b, "|S_ISGID");
-	if (st.st_mode & S_ISVTX)
-		sb_puts(b, "|S_ISVTX");
-	sb_printf(b, "|%#04o", (unsigned)(st.st_mode & 0777));
-	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
-		sb_printf(b, ", st_rdev=makedev(%#x, %#x)",
-		    major(st.st_rdev), minor(st.st_rdev));
-	else
-		sb_printf(b, ", st_size=%lld", (long long)st.st_size);
-	if (ctl->verbose)
-		sb_printf(b, ", st_dev=makedev(%#x, %#x), st_ino=%llu, "
-		    "st_nlink=%lu, st_uid=%u, st_gid=%u, st_blksize=%ld, "
-		    "st_blocks=%lld", major(st.st_dev), minor(st.st_dev),
-		    (unsigned long long)st.st_ino, (unsigned long)st.st_nlink,
-		    st.st_uid, st.st_gid, (long)st.st_blksize,
-		    (long long)st.st_blocks);
-	else
-		sb_puts(b, ", ...");
-	sb_puts(b, "}");
+	dw_obj(w);
+	dw_key(w, "st_mode", "mode");
+	dw_mode(w, st.st_mode);
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+		if (w->j) {
+			dw_key(w, NULL, "rdev_major");
+			dw_uint(w, major(st.st_rdev));
+			dw_key(w, NULL, "rdev_minor");
+			dw_uint(w, minor(st.st_rdev));
+		} else {
+			sb_printf(w->b, ", st_rdev=makedev(%#x, %#x)",
+			    major(st.st_rdev), minor(st.st_rdev));
+		}
+	} else {
+		dw_key(w, "st_size", "size_bytes");
+		dw_int(w, (long long)st.st_size);
+	}
+	if (!all) {
+		dw_more(w);
+		dw_end(w);
+		return;
+	}
+	if (w->j) {
+		dw_key(w, NULL, "dev_major");
+		dw_uint(w, major(st.st_dev));
+		dw_key(w, NULL, "dev_minor");
+		dw_uint(w, minor(st.st_dev));
+	} else {
+		sb_printf(w->b, ", st_dev=makedev(%#x, %#x)", major(st.st_dev),
+		    minor(st.st_dev));
+	}
+	dw_key(w, "st_ino", "ino");
+	dw_uint(w, (unsigned long long)st.st_ino);
+	dw_key(w, "st_nlink", "nlink");
+	dw_uint(w, (unsigned long long)st.st_nlink);
+	dw_key(w, "st_uid", "uid");
+	dw_uint(w, st.st_uid);
+	dw_key(w, "st_gid", "gid");
+	dw_uint(w, st.st_gid);
+	dw_key(w, "st_blksize", "blksize_bytes");
+	dw_int(w, (long long)st.st_blksize);
+	dw_key(w, "st_blocks", "blocks");
+	dw_int(w, (long long)st.st_blocks);
+	if (w->j) {
+		tri_json_kfixed(w->j, "atime_unix", (double)st.st_atim.tv_sec +
+		    (double)st.st_atim.tv_nsec / 1e9, 9);
+		tri_json_kfixed(w->j, "mtime_unix", (double)st.st_mtim.tv_sec +
+		    (double)st.st_mtim.tv_nsec / 1e9, 9);
+		tri_json_kfixed(w->j, "ctime_unix", (double)st.st_ctim.tv_sec +
+		    (double)st.st_ctim.tv_nsec / 1e9, 9);
+	}
+	dw_end(w);
 }
 
-static void
-sb_timespec(struct sbuf *b, pid_t pid, unsigned long addr)
+/* {tv_sec=1, tv_nsec=5}; JSON {"whole_seconds": 1, "nanoseconds": 5}
+ * (the vocabulary has no "_sec" suffix). */
+void
+dw_timespec(struct dw *w, unsigned long addr)
 {
 	struct timespec ts;
 
-	if (peek(pid, addr, &ts, sizeof(ts)) < 0)
-		sb_hex(b, addr);
-	else
-		sb_printf(b, "{tv_sec=%lld, tv_nsec=%ld}", (long long)ts.tv_sec,
-		    ts.tv_nsec);
+	if (peek(w->t->tid, addr, &ts, sizeof(ts)) < 0) {
+		dw_hex(w, addr);
+		return;
+	}
+	dw_obj(w);
+	dw_key(w, "tv_sec", "whole_seconds");
+	dw_int(w, (long long)ts.tv_sec);
+	dw_key(w, "tv_nsec", "nanoseconds");
+	dw_int(w, ts.tv_nsec);
+	dw_end(w);
 }
 
 static void
-sb_sigaction(struct sbuf *b, pid_t pid, unsigned long addr)
+dw_sigaction(struct dw *w, unsigned long addr)
 {
 	struct ksigaction sa;
 
-	if (peek(pid, addr, &sa, sizeof(sa)) < 0) {
-		sb_hex(b, addr);
+	if (peek(w->t->tid, addr, &sa, sizeof(sa)) < 0) {
+		dw_hex(w, addr);
 		return;
 	}
-	sb_puts(b, "{sa_handler=");
+	dw_obj(w);
+	dw_key(w, "sa_handler", "handler");
 	if (sa.handler == 0)
-		sb_puts(b, "SIG_DFL");
+		dw_sym(w, "SIG_DFL");
 	else if (sa.handler == 1)
-		sb_puts(b, "SIG_IGN");
+		dw_sym(w, "SIG_IGN");
 	else
-		sb_hex(b, sa.handler);
-	sb_puts(b, ", sa_mask=");
-	sb_sigmask(b, sa.mask);
-	sb_puts(b, ", sa_flags=");
-	sb_set(b, "sa_flags", sa.flags);
+		dw_hex(w, sa.handler);
+	dw_key(w, "sa_mask", "mask");
+	dw_sigmask(w, sa.mask);
+	dw_key(w, "sa_flags", "flags");
+	dw_flags_named(w, "sa_flags", sa.flags);
 	if (sa.flags & 0x04000000) {
-		sb_puts(b, ", sa_restorer=");
-		sb_hex(b, sa.restorer);
+		dw_key(w, "sa_restorer", "restorer");
+		dw_hex(w, sa.restorer);
 	}
-	sb_puts(b, "}");
+	dw_end(w);
 }
 
 /* argv as ["ls", "-l"]; envp likewise with -v, else a count. */
 static void
-sb_argv(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
-    unsigned long addr, bool env)
+dw_argv(struct dw *w, unsigned long addr, bool env)
 {
-	struct task *k = t->user;
+	pid_t pid = w->t->tid;
 	unsigned long p;
 	size_t n;
-	struct sbuf save;
+	char c[40];
 
-	if (env && !ctl->verbose) {
+	if (env && !w->ctl->verbose) {
 		for (n = 0; n < 100000; n++)
-			if (peek(t->tid, addr + n * sizeof(p), &p, sizeof(p)) < 0 ||
+			if (peek(pid, addr + n * sizeof(p), &p, sizeof(p)) < 0 ||
 			    p == 0)
 				break;
-		sb_hex(b, addr);
-		sb_printf(b, " /* %zu var%s */", n, n == 1 ? "" : "s");
+		if (w->j) {
+			tri_json_obj_begin(w->j);
+			tri_json_kuint(w->j, "vars", n);
+			tri_json_obj_end(w->j);
+			return;
+		}
+		dw_hex(w, addr);
+		snprintf(c, sizeof(c), " /* %zu var%s */", n, n == 1 ? "" : "s");
+		dw_text(w, c);
 		return;
 	}
-	/* the strings go through emit_cstr, which writes to the line */
-	save = k->line;
-	k->line = *b;
-	sb_add(&k->line, "[", 1);
-	for (n = 0; ; n++) {
-		if (peek(t->tid, addr + n * sizeof(p), &p, sizeof(p)) < 0 ||
-		    p == 0)
+	dw_arr(w);
+	for (n = 0; n < 100000; n++) {
+		if (peek(pid, addr + n * sizeof(p), &p, sizeof(p)) < 0 || p == 0)
 			break;
-		if (n)
-			sb_add(&k->line, ", ", 2);
-		if (n >= MAX_ITEMS && !ctl->verbose) {
-			sb_add(&k->line, "...", 3);
+		if (n >= MAX_ITEMS && !w->ctl->verbose && !w->j) {
+			dw_more(w);
 			break;
 		}
-		{
-			bool json = ctl->json;
-
-			ctl->json = false;
-			emit_cstr(ctl, t, p, false);
-			ctl->json = json;
-		}
+		dw_cstr(w, p, false);
 	}
-	sb_add(&k->line, "]", 1);
-	*b = k->line;
-	k->line = save;
+	dw_end(w);
 }
 
+/* JSON: the exit event's words (exit_status, killed_by, core_dumped). */
 static void
-sb_wstatus(struct sbuf *b, pid_t pid, unsigned long addr)
+dw_wstatus(struct dw *w, unsigned long addr)
 {
 	int s;
 
-	if (peek(pid, addr, &s, sizeof(s)) < 0) {
-		sb_hex(b, addr);
+	if (peek(w->t->tid, addr, &s, sizeof(s)) < 0) {
+		dw_hex(w, addr);
+		return;
+	}
+	if (w->j) {
+		tri_json_obj_begin(w->j);
+		if (WIFEXITED(s)) {
+			tri_json_kint(w->j, "exit_status", WEXITSTATUS(s));
+		} else if (WIFSIGNALED(s)) {
+			tri_json_key(w->j, "killed_by");
+			dw_signal(w, WTERMSIG(s));
+			tri_json_kbool(w->j, "core_dumped", WCOREDUMP(s));
+		} else if (WIFSTOPPED(s)) {
+			tri_json_key(w->j, "stopped_by");
+			dw_signal(w, WSTOPSIG(s));
+		} else {
+			tri_json_kint(w->j, "raw", s);
+		}
+		tri_json_obj_end(w->j);
 		return;
 	}
 	if (WIFEXITED(s))
-		sb_printf(b, "[{WIFEXITED(s) && WEXITSTATUS(s) == %d}]",
+		sb_printf(w->b, "[{WIFEXITED(s) && WEXITSTATUS(s) == %d}]",
 		    WEXITSTATUS(s));
 	else if (WIFSIGNALED(s)) {
-		sb_puts(b, "[{WIFSIGNALED(s) && WTERMSIG(s) == ");
-		sb_signal(b, WTERMSIG(s));
-		sb_puts(b, WCOREDUMP(s) ? " && WCOREDUMP(s)}]" : "}]");
+		sb_puts(w->b, "[{WIFSIGNALED(s) && WTERMSIG(s) == ");
+		sb_signal(w->b, WTERMSIG(s));
+		sb_puts(w->b, WCOREDUMP(s) ? " && WCOREDUMP(s)}]" : "}]");
 	} else if (WIFSTOPPED(s)) {
-		sb_puts(b, "[{WIFSTOPPED(s) && WSTOPSIG(s) == ");
-		sb_signal(b, WSTOPSIG(s));
-		sb_puts(b, "}]");
+		sb_puts(w->b, "[{WIFSTOPPED(s) && WSTOPSIG(s) == ");
+		sb_signal(w->b, WSTOPSIG(s));
+		sb_puts(w->b, "}]");
 	} else {
-		sb_printf(b, "[%#x]", s);
+		sb_printf(w->b, "[%#x]", s);
 	}
 }
 
+/* RLIM64_INFINITY by name (a string in JSON too), 8192*1024 as strace. */
 static void
-sb_rlim(struct sbuf *b, unsigned long long v)
+dw_rlim(struct dw *w, unsigned long long v)
 {
 	if (v == (unsigned long long)RLIM_INFINITY)
-		sb_puts(b, "RLIM64_INFINITY");
-	else if (v > 0 && v % 1024 == 0)
-		sb_printf(b, "%llu*1024", v / 1024);
+		dw_sym(w, "RLIM64_INFINITY");
+	else if (v > 0 && v % 1024 == 0 && !w->j)
+		sb_printf(w->b, "%llu*1024", v / 1024);
 	else
-		sb_uint(b, v);
+		dw_uint(w, v);
 }
 
 static void
-sb_rlimit(struct sbuf *b, pid_t pid, unsigned long addr)
+dw_rlimit(struct dw *w, unsigned long addr)
 {
 	struct rlimit r;
 
-	if (peek(pid, addr, &r, sizeof(r)) < 0) {
-		sb_hex(b, addr);
+	if (peek(w->t->tid, addr, &r, sizeof(r)) < 0) {
+		dw_hex(w, addr);
 		return;
 	}
-	sb_puts(b, "{rlim_cur=");
-	sb_rlim(b, r.rlim_cur);
-	sb_puts(b, ", rlim_max=");
-	sb_rlim(b, r.rlim_max);
-	sb_puts(b, "}");
+	dw_obj(w);
+	dw_key(w, "rlim_cur", "cur");
+	dw_rlim(w, r.rlim_cur);
+	dw_key(w, "rlim_max", "max");
+	dw_rlim(w, r.rlim_max);
+	dw_end(w);
 }
 
 static void
-sb_utsname(struct ctl *ctl, struct sbuf *b, pid_t pid, unsigned long addr)
+dw_field(struct dw *w, const char *tkey, const char *jkey, const char *s,
+    size_t max)
+{
+	dw_key(w, tkey, jkey);
+	dw_str(w, s, strnlen(s, max), false);
+}
+
+static void
+dw_utsname(struct dw *w, unsigned long addr)
 {
 	struct utsname u;
 
-	if (peek(pid, addr, &u, sizeof(u)) < 0) {
-		sb_hex(b, addr);
+	if (peek(w->t->tid, addr, &u, sizeof(u)) < 0) {
+		dw_hex(w, addr);
 		return;
 	}
-	sb_puts(b, "{sysname=");
-	sb_quote(b, (unsigned char *)u.sysname, strnlen(u.sysname,
-	    sizeof(u.sysname)));
-	sb_puts(b, ", nodename=");
-	sb_quote(b, (unsigned char *)u.nodename, strnlen(u.nodename,
-	    sizeof(u.nodename)));
-	if (ctl->verbose) {
-		sb_puts(b, ", release=");
-		sb_quote(b, (unsigned char *)u.release, strnlen(u.release,
-		    sizeof(u.release)));
-		sb_puts(b, ", version=");
-		sb_quote(b, (unsigned char *)u.version, strnlen(u.version,
-		    sizeof(u.version)));
-		sb_puts(b, ", machine=");
-		sb_quote(b, (unsigned char *)u.machine, strnlen(u.machine,
-		    sizeof(u.machine)));
-		sb_puts(b, "}");
+	dw_obj(w);
+	dw_field(w, "sysname", "sysname", u.sysname, sizeof(u.sysname));
+	dw_field(w, "nodename", "nodename", u.nodename, sizeof(u.nodename));
+	if (w->ctl->verbose || w->j) {
+		dw_field(w, "release", "release", u.release, sizeof(u.release));
+		dw_field(w, "version", "version", u.version, sizeof(u.version));
+		dw_field(w, "machine", "machine", u.machine, sizeof(u.machine));
 	} else {
-		sb_puts(b, ", ...}");
+		dw_more(w);
 	}
+	dw_end(w);
 }
 
 /* clone3's struct clone_args, the fields glibc sets. */
 static void
-sb_cloneargs(struct sbuf *b, pid_t pid, unsigned long addr, size_t len)
+dw_cloneargs(struct dw *w, unsigned long addr, size_t len)
 {
 	uint64_t a[8] = { 0 };	/* flags, pidfd, child_tid, parent_tid,
 				   exit_signal, stack, stack_size, tls */
 
 	if (len > sizeof(a))
 		len = sizeof(a);
-	if (len < 8 || peek(pid, addr, a, len) < 0) {
-		sb_hex(b, addr);
+	if (len < 8 || peek(w->t->tid, addr, a, len) < 0) {
+		dw_hex(w, addr);
 		return;
 	}
-	sb_puts(b, "{flags=");
-	sb_set(b, "clone_flags", a[0]);
+	dw_obj(w);
+	dw_key(w, "flags", "flags");
+	dw_flags_named(w, "clone_flags", a[0]);
 	if (a[2]) {
-		sb_puts(b, ", child_tid=");
-		sb_hex(b, a[2]);
+		dw_key(w, "child_tid", "child_tid");
+		dw_hex(w, a[2]);
 	}
 	if (a[3]) {
-		sb_puts(b, ", parent_tid=");
-		sb_hex(b, a[3]);
+		dw_key(w, "parent_tid", "parent_tid");
+		dw_hex(w, a[3]);
 	}
-	sb_puts(b, ", exit_signal=");
+	dw_key(w, "exit_signal", "exit_signal");
 	if (a[4])
-		sb_signal(b, (int)a[4]);
+		dw_signal(w, (int)a[4]);
 	else
-		sb_add(b, "0", 1);
-	sb_puts(b, ", stack=");
-	sb_hex(b, a[5]);
-	sb_puts(b, ", stack_size=");
-	sb_hex(b, a[6]);
+		dw_int(w, 0);
+	dw_key(w, "stack", "stack");
+	dw_hex(w, a[5]);
+	dw_key(w, "stack_size", "stack_size_bytes");
+	dw_hex(w, a[6]);
 	if (a[7]) {
-		sb_puts(b, ", tls=");
-		sb_hex(b, a[7]);
+		dw_key(w, "tls", "tls");
+		dw_hex(w, a[7]);
 	}
-	sb_puts(b, "}");
+	dw_end(w);
+}
+
+/* A pointer to one int: [5] in text, the number in JSON. */
+void
+dw_intptr(struct dw *w, unsigned long addr, bool sig)
+{
+	int v;
+
+	if (peek(w->t->tid, addr, &v, sizeof(v)) < 0) {
+		dw_hex(w, addr);
+		return;
+	}
+	dw_text(w, "[");
+	if (sig && v)
+		dw_signal(w, v);
+	else
+		dw_int(w, v);
+	dw_text(w, "]");
 }
 
 static void
-structure(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
-    int kind, unsigned long addr, unsigned long long len, long ret)
+dw_fdpair(struct dw *w, unsigned long addr)
 {
-	pid_t pid = t->tid;
-	int fds[2], v;
+	int fds[2];
+
+	if (peek(w->t->tid, addr, fds, sizeof(fds)) < 0) {
+		dw_hex(w, addr);
+		return;
+	}
+	dw_arr(w);
+	dw_int(w, fds[0]);
+	dw_int(w, fds[1]);
+	dw_end(w);
+}
+
+static void
+structure(struct dw *w, int kind, unsigned long addr, unsigned long long len,
+    long ret)
+{
 	uint64_t m;
 	uint32_t sl;
-	struct epoll_event e;
 
 	switch (kind) {
 	case TRI_SC_K_SOCKADDR:
-		sb_sockaddr(b, pid, addr, (size_t)len);
+		dw_sockaddr(w, addr, (size_t)len);
 		break;
 	case TRI_SC_K_SOCKADDROUT:
 		/* len is the address of the socklen_t the kernel updated */
-		if (len == 0 || peek(pid, (unsigned long)len, &sl, sizeof(sl)) < 0)
-			sb_hex(b, addr);
+		if (len == 0 || peek(w->t->tid, (unsigned long)len, &sl,
+		    sizeof(sl)) < 0)
+			dw_hex(w, addr);
 		else
-			sb_sockaddr(b, pid, addr, sl);
+			dw_sockaddr(w, addr, sl);
 		break;
 	case TRI_SC_K_STAT:
-		sb_stat(ctl, b, pid, addr);
+		dw_stat(w, addr);
+		break;
+	case TRI_SC_K_STATX:
+		dw_statx(w, addr);
+		break;
+	case TRI_SC_K_SYSINFO:
+		dw_sysinfo(w, addr);
 		break;
 	case TRI_SC_K_TIMESPEC:
 	case TRI_SC_K_TIMESPECOUT:
-		sb_timespec(b, pid, addr);
+		dw_timespec(w, addr);
 		break;
 	case TRI_SC_K_SIGACTION:
 	case TRI_SC_K_SIGACTIONOUT:
-		sb_sigaction(b, pid, addr);
+		dw_sigaction(w, addr);
 		break;
 	case TRI_SC_K_SIGSET:
 	case TRI_SC_K_SIGSETOUT:
-		if (peek(pid, addr, &m, sizeof(m)) < 0)
-			sb_hex(b, addr);
+		if (peek(w->t->tid, addr, &m, sizeof(m)) < 0)
+			dw_hex(w, addr);
 		else
-			sb_sigmask(b, m);
+			dw_sigmask(w, m);
 		break;
 	case TRI_SC_K_ARGV:
 	case TRI_SC_K_ENVP:
-		sb_argv(ctl, b, t, addr, kind == TRI_SC_K_ENVP);
+		dw_argv(w, addr, kind == TRI_SC_K_ENVP);
 		break;
 	case TRI_SC_K_FDPAIR:
-		if (peek(pid, addr, fds, sizeof(fds)) < 0)
-			sb_hex(b, addr);
-		else
-			sb_printf(b, "[%d, %d]", fds[0], fds[1]);
+		dw_fdpair(w, addr);
 		break;
 	case TRI_SC_K_IOVEC:
-		sb_iovec(ctl, b, t, addr, len, -1);
+		dw_iovec(w, addr, len, -1);
 		break;
 	case TRI_SC_K_IOVECOUT:
-		sb_iovec(ctl, b, t, addr, len, ret);
+		dw_iovec(w, addr, len, ret);
 		break;
 	case TRI_SC_K_POLLFD:
-		sb_pollfds(b, pid, addr, len);
+		dw_pollfds(w, addr, len);
 		break;
 	case TRI_SC_K_EPEVENT:
-		if (peek(pid, addr, &e, sizeof(e)) < 0)
-			sb_hex(b, addr);
-		else
-			sb_epevent(b, &e);
+		dw_epevents(w, addr, 1, true);
 		break;
 	case TRI_SC_K_EPEVENTSOUT:
-		sb_epevents(b, pid, addr, ret);
+		dw_epevents(w, addr, ret, false);
 		break;
 	case TRI_SC_K_INTPTR:
-		if (peek(pid, addr, &v, sizeof(v)) < 0)
-			sb_hex(b, addr);
-		else
-			sb_printf(b, "[%d]", v);
+		dw_intptr(w, addr, false);
 		break;
 	case TRI_SC_K_WSTATUS:
-		sb_wstatus(b, pid, addr);
+		dw_wstatus(w, addr);
 		break;
 	case TRI_SC_K_CLONEARGS:
-		sb_cloneargs(b, pid, addr, (size_t)len);
+		dw_cloneargs(w, addr, (size_t)len);
 		break;
 	case TRI_SC_K_MSGHDR:
-		sb_msghdr(ctl, b, t, addr, -1);
+		dw_msghdr(w, addr, -1);
+		break;
+	case TRI_SC_K_MSGHDROUT:
+		dw_msghdr(w, addr, ret);
 		break;
 	case TRI_SC_K_RLIMIT:
 	case TRI_SC_K_RLIMITOUT:
-		sb_rlimit(b, pid, addr);
+		dw_rlimit(w, addr);
 		break;
 	case TRI_SC_K_UTSNAME:
-		sb_utsname(ctl, b, pid, addr);
-		break;
-	case TRI_SC_K_MSGHDROUT:
-		sb_msghdr(ctl, b, t, addr, ret);
+		dw_utsname(w, addr);
 		break;
 	default:
-		sb_hex(b, addr);
+		dw_hex(w, addr);
 	}
 }
 
-/* argv (and envp with -v) in JSON: an array of strings; envp else a count. */
-static void
-json_argv(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
-    bool env)
-{
-	struct task *k = t->user;
-	unsigned long p;
-	size_t n;
-
-	if (env && !ctl->verbose) {
-		for (n = 0; n < 100000; n++)
-			if (peek(t->tid, addr + n * sizeof(p), &p, sizeof(p)) < 0 ||
-			    p == 0)
-				break;
-		tri_json_obj_begin(&k->j);
-		tri_json_kuint(&k->j, "vars", n);
-		tri_json_obj_end(&k->j);
-		return;
-	}
-	tri_json_arr_begin(&k->j);
-	for (n = 0; n < 100000; n++) {
-		if (peek(t->tid, addr + n * sizeof(p), &p, sizeof(p)) < 0 ||
-		    p == 0)
-			break;
-		emit_cstr(ctl, t, p, false);
-	}
-	tri_json_arr_end(&k->j);
-}
-
-/* A structure: strace's text, or that text as a JSON string. */
+/* A structure at addr: strace's text, or a JSON object (array). */
 void
 decode_struct(struct ctl *ctl, struct tri_ptrace_task *t, int kind,
     unsigned long addr, unsigned long long len, long ret)
 {
-	struct task *k = t->user;
-	struct sbuf b = { 0 };
+	struct dw w;
 
-	if (ctl->json && (kind == TRI_SC_K_ARGV || kind == TRI_SC_K_ENVP)) {
-		json_argv(ctl, t, addr, kind == TRI_SC_K_ENVP);
-		return;
-	}
-	structure(ctl, &b, t, kind, addr, len, ret);
-	if (ctl->json)
-		tri_json_str(&k->j, b.p ? b.p : "");
-	else
-		sb_add(&k->line, b.p ? b.p : "", b.len);
-	free(b.p);
+	dw_init(&w, ctl, t);
+	structure(&w, kind, addr, len, ret);
 }

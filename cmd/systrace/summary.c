@@ -80,10 +80,7 @@ summary_add(struct ctl *ctl, struct tri_ptrace_task *t, long nr, long ret,
     double secs, double wall, long in, long out)
 {
 	struct task *k = t->user;
-	const struct tri_sc_desc *d;
 	struct stat_row *r;
-	char key[64];
-	int i;
 
 	if (nr < 0)
 		return;
@@ -98,22 +95,10 @@ summary_add(struct ctl *ctl, struct tri_ptrace_task *t, long nr, long ret,
 		nrows = n;
 	}
 	row_add(&rows[nr], ret, secs, wall, in, out);
-	if (ctl->by == BY_NONE || (d = tri_syscalls_desc(nr)) == NULL)
+	/* --by: the row trace.c chose (fd or path argument, returned fd) */
+	if (ctl->by == BY_NONE || k->fdpath == NULL)
 		return;
-	for (i = 0; i < d->nargs; i++)
-		if (d->args[i].kind == TRI_SC_K_FD)
-			break;
-	if (i == d->nargs)
-		return;
-	if (ctl->by == BY_FD) {
-		snprintf(key, sizeof(key), "%d", (int)k->args[i]);
-		r = keyed_row(key);
-	} else {
-		/* an fd that names nothing (closed, never opened) by number */
-		snprintf(key, sizeof(key), "fd %d", (int)k->args[i]);
-		r = keyed_row(k->fdpath ? k->fdpath : key);
-	}
-	if (r)
+	if ((r = keyed_row(k->fdpath)) != NULL)
 		row_add(r, ret, secs, wall, in, out);
 }
 

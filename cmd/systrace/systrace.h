@@ -90,19 +90,57 @@ struct task {
 	bool			 pathhit;	/* -P matched at entry */
 	int			 next;		/* first argument not shown */
 	bool			 sep;		/* its ", " is already out */
-	char			*fdpath;	/* --by path: the fd's target */
+	char			*fdpath;	/* --by: the row's key */
 	FILE			*jf;		/* JSON into line */
 	struct tri_json		 j;
 	struct tri_socktab	 socks;		/* -yy */
 	bool			 socks_loaded;
 };
 
+/* dwrite.c: decoded values written as strace's text or as JSON. */
+#define DW_DEPTH	16
+struct dw {
+	struct ctl		*ctl;
+	struct tri_ptrace_task	*t;
+	struct sbuf		*b;		/* text goes here */
+	struct tri_json		*j;		/* JSON goes here, or NULL */
+	int			 depth;
+	bool			 first[DW_DEPTH];
+	bool			 keyed[DW_DEPTH];	/* an object */
+	const char		*sep[DW_DEPTH];
+};
+
+void	dw_init(struct dw *w, struct ctl *ctl, struct tri_ptrace_task *t);
+void	dw_obj(struct dw *w);
+void	dw_arr(struct dw *w);
+void	dw_arr_sp(struct dw *w);
+void	dw_end(struct dw *w);
+void	dw_key(struct dw *w, const char *tkey, const char *jkey);
+void	dw_more(struct dw *w);
+void	dw_text(struct dw *w, const char *s);
+void	dw_int(struct dw *w, long long v);
+void	dw_uint(struct dw *w, unsigned long long v);
+void	dw_hex(struct dw *w, unsigned long long v);
+void	dw_ptr(struct dw *w, unsigned long long v);
+void	dw_uint_in(struct dw *w, const char *pre_text, unsigned long long v,
+	    const char *post_text);
+void	dw_oct(struct dw *w, unsigned long long v);
+void	dw_sym(struct dw *w, const char *s);
+void	dw_str(struct dw *w, const char *s, size_t n, bool more);
+void	dw_null(struct dw *w);
+void	dw_flags(struct dw *w, int id, unsigned long long v);
+void	dw_flags_named(struct dw *w, const char *set, unsigned long long v);
+void	dw_enum(struct dw *w, int id, long long v);
+void	dw_signal(struct dw *w, int sig);
+void	dw_mode(struct dw *w, unsigned mode);
+
 /* trace.c: the callback of the stop loop. */
 void	trace_event(struct tri_ptrace_ev *ev, void *arg);
 void	task_free(struct tri_ptrace_task *t);
 
 /* decode.c: arguments by kind; true when arg i is shown only at exit. */
-bool	arg_at_exit(const struct tri_sc_desc *d, int i);
+bool	arg_at_exit(const struct tri_sc_desc *d, const unsigned long long *args,
+	    int i);
 void	decode_args(struct ctl *ctl, struct tri_ptrace_task *t, bool exiting,
 	    long ret);
 void	decode_ret(struct ctl *ctl, struct tri_ptrace_task *t,
@@ -111,13 +149,11 @@ void	fd_label(struct ctl *ctl, struct tri_ptrace_task *t, const char *target,
 	    struct sbuf *name);
 /* The target of fd in pid ("/etc/hosts", "socket:[123]"); static or NULL. */
 const char *fd_target(pid_t pid, long fd);
-void	emit_fd(struct ctl *ctl, struct tri_ptrace_task *t, long fd);
-/* The string at addr of pid, escaped and cut at -s, into b. */
-void	emit_cstr(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
-	    bool path);
-void	emit_buf(struct ctl *ctl, struct tri_ptrace_task *t, unsigned long addr,
-	    long len);
-void	emit_text(struct ctl *ctl, struct task *k, const char *s);
+void	dw_fd(struct dw *w, long fd);
+/* The NUL-terminated string at addr of pid, at most max bytes, into buf
+ * (not terminated): its length, or -1; *more when it was longer. */
+ssize_t	read_cstr(pid_t pid, unsigned long addr, char *buf, size_t max,
+	    bool *more);
 
 /* decode_struct.c: structures. */
 void	decode_struct(struct ctl *ctl, struct tri_ptrace_task *t, int kind,
@@ -125,20 +161,32 @@ void	decode_struct(struct ctl *ctl, struct tri_ptrace_task *t, int kind,
 void	sb_signal(struct sbuf *b, int sig);
 /* n bytes at addr of pid into buf: 0, or -1 when not all are readable. */
 int	peek(pid_t pid, unsigned long addr, void *buf, size_t n);
-/* v by the flag set named set, as A|B|0x10. */
-void	sb_set(struct sbuf *b, const char *set, unsigned long long v);
+void	dw_sigmask(struct dw *w, unsigned long long m);
+void	dw_timespec(struct dw *w, unsigned long addr);
+/* A pointer to an int: [5] ([SIGKILL] when sig); the value in JSON. */
+void	dw_intptr(struct dw *w, unsigned long addr, bool sig);
+/* The string at addr (cut at -s unless path), or its address. */
+void	dw_cstr(struct dw *w, unsigned long addr, bool path);
+/* len bytes at addr, cut at -s; hex: every byte as \xHH in text. */
+void	dw_buf(struct dw *w, unsigned long addr, long len, bool hex);
 
 /* decode_io.c: structures of descriptors and sockets. */
-struct epoll_event;
-void	sb_sockaddr(struct sbuf *b, pid_t pid, unsigned long addr, size_t len);
-void	sb_iovec(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
-	    unsigned long addr, unsigned long long cnt, long total);
-void	sb_pollfds(struct sbuf *b, pid_t pid, unsigned long addr,
-	    unsigned long long n);
-void	sb_epevent(struct sbuf *b, const struct epoll_event *e);
-void	sb_epevents(struct sbuf *b, pid_t pid, unsigned long addr, long n);
-void	sb_msghdr(struct ctl *ctl, struct sbuf *b, struct tri_ptrace_task *t,
-	    unsigned long addr, long total);
+void	dw_sockaddr(struct dw *w, unsigned long addr, size_t len);
+void	dw_iovec(struct dw *w, unsigned long addr, unsigned long long cnt,
+	    long total);
+void	dw_pollfds(struct dw *w, unsigned long addr, unsigned long long n);
+void	dw_epevents(struct dw *w, unsigned long addr, long n, bool one);
+void	dw_msghdr(struct dw *w, unsigned long addr, long total);
+
+/* decode_sys.c: statx, sysinfo, prctl. */
+void	dw_statx(struct dw *w, unsigned long addr);
+void	dw_sysinfo(struct dw *w, unsigned long addr);
+/* prctl's argument count and the kinds of its arguments by option. */
+int	prctl_nargs(unsigned long long opt);
+bool	prctl_at_exit(unsigned long long opt, int i);
+void	prctl_arg(struct dw *w, int i, long ret);
+/* " (SUID_DUMP_USER)" after a return that has a name, or NULL. */
+const char *prctl_ret_name(unsigned long long opt, long ret);
 
 /* output.c: the output stream and line prefixes. */
 FILE	*out_open(const char *path);

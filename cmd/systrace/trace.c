@@ -1,8 +1,11 @@
 /* cmd/systrace/trace.c - what to do at each stop: entry, exit, signal, exit. */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <unistd.h>
 
 #include "systrace.h"
 
@@ -70,16 +73,16 @@ wanted(const struct ctl *ctl, long nr)
 	return nr >= 0 && nr < tri_syscalls_count() && ctl->want[nr];
 }
 
-/* --by: the fd a call works on (its first fd argument), or -1. */
+/* The first argument of kind kind, or -1. */
 static int
-fd_arg(const struct tri_sc_desc *d)
+arg_of(const struct tri_sc_desc *d, int kind)
 {
 	int i;
 
 	if (d == NULL)
 		return -1;
 	for (i = 0; i < d->nargs; i++)
-		if (d->args[i].kind == TRI_SC_K_FD)
+		if (d->args[i].kind == kind)
 			return i;
 	return -1;
 }
@@ -97,6 +100,107 @@ by_name(struct ctl *ctl, struct tri_ptrace_task *t, const char *target)
 	fd_label(ctl, t, target, &b);
 	ctl->yfd = y;
 	return b.p ? b.p : strdup(target);
+}
+
+/*
+ * --by path: the path argument i, made absolute against its dirfd (the
+ * argument before it) or the cwd, so that open("x") and the read of its
+ * fd share a row; "" with AT_EMPTY_PATH is the dirfd itself.
+ */
+static char *
+by_path_arg(struct tri_ptrace_task *t, const struct tri_sc_desc *d,
+    const struct task *k, int i)
+{
+	char path[PATH_MAX + 1], cwd[PATH_MAX + 1], link[64], *full;
+	const char *base = NULL;
+	ssize_t n;
+	bool more;
+	int dirfd = -100;
+
+	n = read_cstr(t->tid, (unsigned long)k->args[i], path, PATH_MAX, &more);
+	if (n < 0)
+		return NULL;
+	path[n] = '\0';
+	if (path[0] == '/')
+		return strdup(path);
+	while (path[0] == '.' && path[1] == '/')
+		memmove(path, path + 2, strlen(path + 2) + 1);
+	if (i > 0 && d->args[i - 1].kind == TRI_SC_K_DIRFD)
+		dirfd = (int)k->args[i - 1];
+	if (dirfd != -100) {
+		base = fd_target(t->tgid, dirfd);
+	} else {
+		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)t->tgid);
+		if ((n = readlink(link, cwd, sizeof(cwd) - 1)) > 0) {
+			cwd[n] = '\0';
+			base = cwd;
+		}
+	}
+	if (base == NULL)
+		return strdup(path);
+	if (path[0] == '\0')
+		return strdup(base);
+	if (asprintf(&full, "%s%s%s", base, strcmp(base, "/") ? "/" : "",
+	    path) < 0)
+		return NULL;
+	return full;
+}
+
+/*
+ * --by: the row a call counts in, known at entry: its path argument
+ * (--by path), else its first fd argument.  A call with neither that
+ * returns an fd (open, socket) gets its row at exit (by_ret_key).
+ */
+static char *
+by_key(struct ctl *ctl, struct tri_ptrace_task *t, const struct tri_sc_desc *d,
+    const struct task *k)
+{
+	const char *p;
+	char key[64];
+	int i;
+
+	if (ctl->by == BY_PATH && (i = arg_of(d, TRI_SC_K_PATH)) >= 0)
+		return by_path_arg(t, d, k, i);
+	/* fd -1: no file (an anonymous mmap, close(-1)) */
+	if ((i = arg_of(d, TRI_SC_K_FD)) < 0 || (int)k->args[i] < 0)
+		return NULL;
+	if (ctl->by == BY_FD) {
+		snprintf(key, sizeof(key), "%d", (int)k->args[i]);
+		return strdup(key);
+	}
+	if ((p = fd_target(t->tgid, (int)k->args[i])) != NULL)
+		return by_name(ctl, t, p);
+	/* an fd that names nothing (closed, never opened) by number */
+	snprintf(key, sizeof(key), "fd %d", (int)k->args[i]);
+	return strdup(key);
+}
+
+/*
+ * A call that returned an fd: with no row yet, the fd's; --by path, an
+ * open's row is the opened file as its fd names it (open("/lib/x") and
+ * the reads of /usr/lib/x share one).
+ */
+static void
+by_ret(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k, long ret)
+{
+	const struct tri_sc_desc *d = tri_syscalls_desc(k->nr);
+	const char *p;
+	char key[64], *n = NULL;
+
+	if (d == NULL || d->ret != TRI_SC_R_FD)
+		return;
+	if (k->fdpath && !(ctl->by == BY_PATH && arg_of(d, TRI_SC_K_PATH) >= 0))
+		return;
+	if (ctl->by == BY_FD) {
+		snprintf(key, sizeof(key), "%ld", ret);
+		n = strdup(key);
+	} else if ((p = fd_target(t->tgid, ret)) != NULL) {
+		n = by_name(ctl, t, p);
+	}
+	if (n == NULL)
+		return;
+	free(k->fdpath);
+	k->fdpath = n;
 }
 
 static void
@@ -172,17 +276,11 @@ static void
 start_call(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k)
 {
 	const struct tri_sc_desc *d;
-	int fa;
 
 	d = tri_syscalls_desc(k->nr);
 	if (ctl->by != BY_NONE) {
-		const char *p;
-
 		free(k->fdpath);
-		k->fdpath = NULL;
-		if ((fa = fd_arg(d)) >= 0 &&
-		    (p = fd_target(t->tgid, (int)k->args[fa])) != NULL)
-			k->fdpath = by_name(ctl, t, p);
+		k->fdpath = by_key(ctl, t, d, k);
 	}
 	if (!ctl->trace_lines)
 		return;
@@ -325,6 +423,8 @@ on_return(struct ctl *ctl, struct tri_ptrace_ev *ev)
 			    (strstr(n, "write") || strstr(n, "send")))
 				out = ret;
 		}
+		if (ctl->by != BY_NONE && ret >= 0)
+			by_ret(ctl, t, k, ret);
 		summary_add(ctl, t, k->nr, ret, secs, wall, in, out);
 	}
 	if (!ctl->trace_lines)

@@ -1,0 +1,268 @@
+/* cmd/systrace/decode_sys.c - statx, sysinfo and prctl, as strace shows them. */
+#include <linux/seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <time.h>
+
+#include "systrace.h"
+
+/* stx_atime={tv_sec=1, tv_nsec=2} /+ 2026-12-01T07:04:25.000000002+0000 +/ */
+static void
+dw_sxtime(struct dw *w, const char *tkey, const char *jkey,
+    const struct statx_timestamp *ts)
+{
+	char buf[64], z[8];
+	struct tm tm;
+	time_t s = (time_t)ts->tv_sec;
+
+	if (w->j) {
+		tri_json_kfixed(w->j, jkey, (double)ts->tv_sec +
+		    (double)ts->tv_nsec / 1e9, 9);
+		return;
+	}
+	dw_key(w, tkey, NULL);
+	sb_printf(w->b, "{tv_sec=%lld, tv_nsec=%u}", (long long)ts->tv_sec,
+	    (unsigned)ts->tv_nsec);
+	if (ts->tv_sec == 0 && ts->tv_nsec == 0)
+		return;
+	if (localtime_r(&s, &tm) == NULL || strftime(buf, sizeof(buf),
+	    "%Y-%m-%dT%H:%M:%S", &tm) == 0 || strftime(z, sizeof(z), "%z",
+	    &tm) == 0)
+		return;
+	sb_printf(w->b, " /* %s.%09u%s */", buf, (unsigned)ts->tv_nsec, z);
+}
+
+static void
+dw_ukey(struct dw *w, const char *tkey, const char *jkey,
+    unsigned long long v)
+{
+	dw_key(w, tkey, jkey);
+	dw_uint(w, v);
+}
+
+/* The fields strace shows only with -v (JSON has them all). */
+static void
+statx_rest(struct dw *w, const struct statx *sx, bool head)
+{
+	if (head) {
+		dw_ukey(w, "stx_blksize", "blksize_bytes", sx->stx_blksize);
+		return;
+	}
+	dw_ukey(w, "stx_ino", "ino", sx->stx_ino);
+	dw_ukey(w, "stx_size", "size_bytes", sx->stx_size);
+	dw_ukey(w, "stx_blocks", "blocks", sx->stx_blocks);
+	dw_key(w, "stx_attributes_mask", "attributes_mask");
+	dw_flags_named(w, "statx_attrs", sx->stx_attributes_mask);
+	dw_sxtime(w, "stx_atime", "atime_unix", &sx->stx_atime);
+	if (sx->stx_mask & STATX_BTIME)
+		dw_sxtime(w, "stx_btime", "btime_unix", &sx->stx_btime);
+	dw_sxtime(w, "stx_ctime", "ctime_unix", &sx->stx_ctime);
+	dw_sxtime(w, "stx_mtime", "mtime_unix", &sx->stx_mtime);
+	dw_ukey(w, "stx_rdev_major", "rdev_major", sx->stx_rdev_major);
+	dw_ukey(w, "stx_rdev_minor", "rdev_minor", sx->stx_rdev_minor);
+	dw_ukey(w, "stx_dev_major", "dev_major", sx->stx_dev_major);
+	dw_ukey(w, "stx_dev_minor", "dev_minor", sx->stx_dev_minor);
+	if (sx->stx_mask & STATX_MNT_ID) {
+		dw_key(w, "stx_mnt_id", "mnt_id");
+		dw_hex(w, sx->stx_mnt_id);
+	}
+}
+
+/* The result of statx(2), fields in strace's order. */
+void
+dw_statx(struct dw *w, unsigned long addr)
+{
+	bool all = w->ctl->verbose || w->j;
+	struct statx sx;
+
+	if (peek(w->t->tid, addr, &sx, sizeof(sx)) < 0) {
+		dw_hex(w, addr);
+		return;
+	}
+	dw_obj(w);
+	dw_key(w, "stx_mask", "mask");
+	dw_flags_named(w, "statx_mask", sx.stx_mask);
+	if (all)
+		statx_rest(w, &sx, true);
+	dw_key(w, "stx_attributes", "attributes");
+	dw_flags_named(w, "statx_attrs", sx.stx_attributes);
+	if (all) {
+		dw_ukey(w, "stx_nlink", "nlink", sx.stx_nlink);
+		dw_ukey(w, "stx_uid", "uid", sx.stx_uid);
+		dw_ukey(w, "stx_gid", "gid", sx.stx_gid);
+	}
+	dw_key(w, "stx_mode", "mode");
+	dw_mode(w, sx.stx_mode);
+	if (all) {
+		statx_rest(w, &sx, false);
+	} else {
+		dw_ukey(w, "stx_size", "size_bytes", sx.stx_size);
+		dw_more(w);
+	}
+	dw_end(w);
+}
+
+/* Sizes in mem_unit units: bytes in JSON, as the vocabulary wants. */
+static void
+dw_mem(struct dw *w, const char *tkey, const char *jkey, unsigned long v,
+    unsigned unit)
+{
+	dw_key(w, tkey, jkey);
+	dw_uint(w, w->j ? (unsigned long long)v * unit : v);
+}
+
+void
+dw_sysinfo(struct dw *w, unsigned long addr)
+{
+	struct sysinfo si;
+	int i;
+
+	if (peek(w->t->tid, addr, &si, sizeof(si)) < 0) {
+		dw_hex(w, addr);
+		return;
+	}
+	dw_obj(w);
+	dw_key(w, "uptime", "uptime_seconds");
+	dw_int(w, si.uptime);
+	dw_key(w, "loads", "loads");
+	dw_arr(w);
+	for (i = 0; i < 3; i++)
+		dw_uint(w, si.loads[i]);
+	dw_end(w);
+	dw_mem(w, "totalram", "total_ram_bytes", si.totalram, si.mem_unit);
+	dw_mem(w, "freeram", "free_ram_bytes", si.freeram, si.mem_unit);
+	dw_mem(w, "sharedram", "shared_ram_bytes", si.sharedram, si.mem_unit);
+	dw_mem(w, "bufferram", "buffer_ram_bytes", si.bufferram, si.mem_unit);
+	dw_mem(w, "totalswap", "total_swap_bytes", si.totalswap, si.mem_unit);
+	dw_mem(w, "freeswap", "free_swap_bytes", si.freeswap, si.mem_unit);
+	dw_ukey(w, "procs", "procs", si.procs);
+	dw_mem(w, "totalhigh", "total_high_bytes", si.totalhigh, si.mem_unit);
+	dw_mem(w, "freehigh", "free_high_bytes", si.freehigh, si.mem_unit);
+	if (!w->j)
+		dw_ukey(w, "mem_unit", NULL, si.mem_unit);
+	dw_end(w);
+}
+
+/*
+ * prctl(2): how many arguments strace shows for an option, and what each
+ * is.  Options not named here show four hex arguments, as strace does.
+ */
+int
+prctl_nargs(unsigned long long opt)
+{
+	switch ((int)opt) {
+	case PR_GET_DUMPABLE:
+	case PR_GET_SECCOMP:
+		return 1;
+	case PR_SET_NAME:
+	case PR_GET_NAME:
+	case PR_SET_PDEATHSIG:
+	case PR_GET_PDEATHSIG:
+	case PR_SET_DUMPABLE:
+	case PR_SET_CHILD_SUBREAPER:
+	case PR_GET_CHILD_SUBREAPER:
+	case PR_CAPBSET_READ:
+		return 2;
+	}
+	return 5;
+}
+
+bool
+prctl_at_exit(unsigned long long opt, int i)
+{
+	switch ((int)opt) {
+	case PR_GET_NAME:
+	case PR_GET_PDEATHSIG:
+	case PR_GET_CHILD_SUBREAPER:
+		return i == 1;
+	}
+	return false;
+}
+
+/* PR_SET_SECCOMP's mode, then for a filter its struct sock_fprog. */
+static void
+seccomp_arg(struct dw *w, const unsigned long long *a, int i)
+{
+	struct { unsigned short len; unsigned long filter; } fp;
+
+	if (i == 1) {
+		dw_enum(w, tri_syscalls_set_id("seccomp_modes"), (int)a[1]);
+		return;
+	}
+	if (a[1] != SECCOMP_MODE_FILTER || i != 2) {
+		dw_hex(w, a[i]);
+		return;
+	}
+	if (a[2] == 0 || peek(w->t->tid, (unsigned long)a[2], &fp,
+	    sizeof(fp)) < 0) {
+		dw_ptr(w, a[2]);
+		return;
+	}
+	dw_obj(w);
+	dw_ukey(w, "len", "len", fp.len);
+	dw_key(w, "filter", "filter");
+	dw_ptr(w, fp.filter);
+	dw_end(w);
+}
+
+void
+prctl_arg(struct dw *w, int i, long ret)
+{
+	struct task *k = w->t->user;
+	const unsigned long long *a = k->args;
+	bool failed = ret < 0 && ret > -4096;
+
+	if (prctl_at_exit(a[0], i) && (failed || a[i] == 0)) {
+		dw_ptr(w, a[i]);
+		return;
+	}
+	switch ((int)a[0]) {
+	case PR_SET_NAME:
+	case PR_GET_NAME:
+		dw_cstr(w, (unsigned long)a[1], false);
+		return;
+	case PR_SET_PDEATHSIG:
+		if (a[1])
+			dw_signal(w, (int)a[1]);
+		else
+			dw_int(w, 0);
+		return;
+	case PR_GET_PDEATHSIG:
+	case PR_GET_CHILD_SUBREAPER:
+		dw_intptr(w, (unsigned long)a[1], a[0] == PR_GET_PDEATHSIG);
+		return;
+	case PR_SET_DUMPABLE:
+		dw_enum(w, tri_syscalls_set_id("dumpable"), (long long)a[1]);
+		return;
+	case PR_CAPBSET_READ:
+		dw_enum(w, tri_syscalls_set_id("capabilities"), (long long)a[1]);
+		return;
+	case PR_SET_CHILD_SUBREAPER:
+	case PR_SET_NO_NEW_PRIVS:
+	case PR_GET_NO_NEW_PRIVS:
+		dw_uint(w, a[i]);
+		return;
+	case PR_SET_SECCOMP:
+		seccomp_arg(w, a, i);
+		return;
+	}
+	dw_hex(w, a[i]);
+}
+
+const char *
+prctl_ret_name(unsigned long long opt, long ret)
+{
+	static char buf[64];
+	const char *n;
+
+	if ((int)opt != PR_GET_DUMPABLE || ret < 0)
+		return NULL;
+	if ((n = tri_syscalls_xlat(tri_syscalls_set_id("dumpable"),
+	    (unsigned long long)ret)) == NULL)
+		return NULL;
+	snprintf(buf, sizeof(buf), " (%s)", n);
+	return buf;
+}
