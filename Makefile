@@ -128,6 +128,17 @@ $(B)/helpers/%: tests/helpers/%.go
 	@mkdir -p $(@D) $(B)/gocache
 	GOCACHE=$(abspath $(B))/gocache GO111MODULE=off go build -o $@ $<
 
+# Rust helpers (tests/helpers/*.rs) with Debian's rustc (make deps):
+# /usr/bin/rustc before any other on PATH, such as a rustup one.
+RUSTC	?= $(firstword $(wildcard /usr/bin/rustc) $(shell command -v rustc 2>/dev/null))
+RS_HELPERS := $(patsubst tests/helpers/%.rs,$(B)/helpers/%,$(wildcard tests/helpers/*.rs))
+ifneq ($(RUSTC),)
+all: $(RS_HELPERS)
+endif
+$(B)/helpers/%: tests/helpers/%.rs
+	@mkdir -p $(@D)
+	$(RUSTC) -g -C opt-level=0 -o $@ $<
+
 # libFuzzer targets: tests/fuzz/fuzz_NAME.c becomes build/fuzz/fuzz_NAME,
 # linked with lib/*.c built by clang with ASan, UBSan and the fuzzer's
 # coverage (build/fuzz/libtriage.a).  `make fuzz` runs each for

@@ -152,23 +152,37 @@ tri_dwarf_find(struct tri_dwarf *d, Dwarf_Die *die)
 }
 
 static int
-add_type(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang)
+add_type(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang,
+    struct tri_dwarf_rust_scope *scope, struct tri_dwarf_rust_scope *inner)
 {
 	Dwarf_Attribute a;
 	const char *name = tri_dwarf_name(die);
+	char path[1024];
 	uint64_t key;
 	Dwarf_Word size;
+	Dwarf_Die vp;
 	size_t slot;
 	long idx, n;
+	bool is_enum = false;
 
 	if (name == NULL || dwarf_hasattr(die, DW_AT_declaration) ||
 	    dwarf_formudata(dwarf_attr(die, DW_AT_byte_size, &a), &size) != 0)
 		return 0;
 	if ((d->ntypes + 1) * 2 >= d->hsize && hash_grow(d) < 0)
 		return -1;
-	if ((n = tri_dwarf_gather(die, &d->src, &d->srccap)) < 0)
+	if (lang == TRI_DWARF_RUST && tri_dwarf_rust_enum_part(die, &vp)) {
+		is_enum = true;
+		n = tri_dwarf_rust_enum_members(d, &vp, inner);
+	} else if ((n = tri_dwarf_gather(die, &d->src, &d->srccap)) >= 0 &&
+	    lang == TRI_DWARF_RUST && scope->have_discr)
+		n = tri_dwarf_rust_variant_members(d, die, n, scope);
+	if (n < 0)
 		return -1;
-	key = layout_key(die, name, size, d->src, (size_t)n);
+	/* by path: a variant's name (Some, Ok) is in every Option, Result */
+	if (lang == TRI_DWARF_RUST)
+		tri_dwarf_rust_path(scope, name, path, sizeof(path));
+	key = layout_key(die, lang == TRI_DWARF_RUST ? path : name, size,
+	    d->src, (size_t)n);
 	slot = hash_slot(d, key);
 	if (d->hash[slot]) {
 		d->types[d->hash[slot] - 1].ncu++;
@@ -179,17 +193,32 @@ add_type(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang)
 	if ((idx = tri_dwarf_build(d, die, lang, false, 0, d->src,
 	    (size_t)n)) < 0)
 		return -1;
+	if (lang == TRI_DWARF_RUST) {
+		struct tri_dwarf_type *t = &d->types[idx];
+
+		t->name = tri_dwarf_strdup(d, path);
+		if (is_enum)
+			t->kind = TRI_DWARF_UNION;
+		else if (tri_dwarf_rust_sort(t) < 0)
+			return -1;
+	}
 	/* building may have added nested types, which do not move slots */
 	d->hash[slot] = (uint32_t)idx + 1;
 	d->hkey[slot] = key;
 	return 0;
 }
 
-/* Types are found at the top of a unit and inside C++ namespaces. */
+/*
+ * Types are found at the top of a unit and inside C++ namespaces; for
+ * Rust, inside the DIEs of other types too (an enum's variants).
+ */
 static int
 walk_scope(struct tri_dwarf *d, Dwarf_Die *scope, enum tri_dwarf_lang lang,
-    int depth)
+    int depth, struct tri_dwarf_rust_scope *rs)
 {
+	struct tri_dwarf_rust_scope inner;
+	const char *name;
+	char path[1024];
 	Dwarf_Die c;
 	int r, tag;
 
@@ -199,12 +228,25 @@ walk_scope(struct tri_dwarf *d, Dwarf_Die *scope, enum tri_dwarf_lang lang,
 		return -1;
 	do {
 		tag = dwarf_tag(&c);
+		memset(&inner, 0, sizeof(inner));
+		path[0] = '\0';
+		inner.path = path;
+		name = lang == TRI_DWARF_RUST ? tri_dwarf_name(&c) : NULL;
+		if (name) {
+			tri_dwarf_rust_path(rs, name, path, sizeof(path) - 2);
+			strcat(path, "::");
+		}
 		if (tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
 		    tag == DW_TAG_union_type) {
-			if (add_type(d, &c, lang) < 0)
+			if (add_type(d, &c, lang, rs, &inner) < 0)
+				return -1;
+			if (name && walk_scope(d, &c, lang, depth + 1,
+			    &inner) < 0)
 				return -1;
 		} else if (tag == DW_TAG_namespace) {
-			if (walk_scope(d, &c, lang, depth + 1) < 0)
+			if (name == NULL)
+				inner.path = rs->path;
+			if (walk_scope(d, &c, lang, depth + 1, &inner) < 0)
 				return -1;
 		}
 	} while ((r = dwarf_siblingof(&c, &c)) == 0);
@@ -218,13 +260,14 @@ walk_units(struct tri_dwarf *d, Dwarf *dw)
 	Dwarf_Half version;
 	uint8_t unit_type;
 	Dwarf_Die cudie, subdie;
+	struct tri_dwarf_rust_scope top = { .path = "" };
 	int r;
 
 	while ((r = dwarf_get_units(dw, cu, &next, &version, &unit_type,
 	    &cudie, &subdie)) == 0) {
 		cu = next;
 		errno = 0;
-		if (walk_scope(d, &cudie, lang_of(&cudie), 0) < 0) {
+		if (walk_scope(d, &cudie, lang_of(&cudie), 0, &top) < 0) {
 			if (errno == ENOMEM)
 				return -1;
 			tri_dwarf_why(d, "corrupt DWARF: %s", dwarf_errmsg(-1));

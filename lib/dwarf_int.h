@@ -64,4 +64,43 @@ long	 tri_dwarf_build(struct tri_dwarf *d, Dwarf_Die *die,
 	    enum tri_dwarf_lang lang, bool nested, int depth,
 	    const struct tri_dwarf_src *src, size_t n);
 
+/*
+ * Rust (rustc 1.63 and later, through LLVM) puts a type in the namespaces
+ * of its module path (layouts_rs::Foo is "Foo" in namespace
+ * "layouts_rs"), lists a struct's members in the order of the source
+ * while rustc lays them out in an order of its own, and describes an
+ * enum with data as a struct whose DW_TAG_variant_part holds the
+ * discriminant and one DW_TAG_variant per variant, each variant a struct
+ * nested in the enum's DIE.  What structpad makes of it: a type is named
+ * by its path, members come in the order of their offsets, an enum is a
+ * union of its discriminant and its variants, and each variant
+ * (layouts_rs::Shape::Circle) is a struct with the discriminant in it
+ * where it does not share the variant's bytes (a niche).
+ */
+struct tri_dwarf_rust_scope {
+	const char		*path;		/* "layouts_rs::" or "" */
+	bool			 have_discr;	/* inside an enum's DIE */
+	struct tri_dwarf_src	 discr;		/* its discriminant */
+};
+
+/* The DW_TAG_variant_part child of a Rust enum's DIE: true, in *vp. */
+bool	 tri_dwarf_rust_enum_part(Dwarf_Die *die, Dwarf_Die *vp);
+/*
+ * An enum's members into d->src: its discriminant (kept in inner for its
+ * variants) and each variant's member.  How many, or -1 ENOMEM.
+ */
+long	 tri_dwarf_rust_enum_members(struct tri_dwarf *d, Dwarf_Die *vp,
+	    struct tri_dwarf_rust_scope *inner);
+/*
+ * The n members of a variant in d->src, with the enum's discriminant put
+ * first when it does not share their bytes.  How many, or -1 ENOMEM.
+ */
+long	 tri_dwarf_rust_variant_members(struct tri_dwarf *d, Dwarf_Die *die,
+	    long n, const struct tri_dwarf_rust_scope *scope);
+/* t's members in the order of their offsets: 0, or -1 ENOMEM. */
+int	 tri_dwarf_rust_sort(struct tri_dwarf_type *t);
+/* The path of a type named name in scope into buf. */
+void	 tri_dwarf_rust_path(const struct tri_dwarf_rust_scope *scope,
+	    const char *name, char *buf, size_t size);
+
 #endif /* TRI_DWARF_INT_H */

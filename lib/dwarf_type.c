@@ -460,7 +460,9 @@ sharing_flags(Dwarf_Die *t, enum tri_dwarf_lang lang, int depth)
 		if (tag == DW_TAG_atomic_type)
 			return TRI_DWARF_ATOMIC;
 		if ((name = tri_dwarf_name(t)) != NULL) {
-			if (name_in(name, locks))
+			if (name_in(name, locks) || (lang == TRI_DWARF_RUST &&
+			    (strncmp(name, "Mutex<", 6) == 0 ||
+			    strncmp(name, "RwLock<", 7) == 0)))
 				return TRI_DWARF_LOCK;
 			if (strncmp(name, "atomic<", 7) == 0 ||
 			    strncmp(name, "std::atomic<", 12) == 0 ||

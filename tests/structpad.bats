@@ -229,6 +229,112 @@ compare_pahole() {
 	assert_output "Mu true"
 }
 
+RS=$HELPERS/layouts-rs
+
+# rs_helper: the Rust helper is built (rustc is in make deps)
+rs_helper() {
+	[ -x "$RS" ] || fail "no Rust helper $RS: rustc is installed by make deps"
+}
+
+# member_lines: "name offset size" of each top-level member in
+# pahole-style text on stdin (pahole adds __attribute__((__aligned__(N))))
+member_lines() {
+	sed -n 's/^\t[^\t/].*[ *&]\([A-Za-z_0-9<>]*\)\( __attribute__((__aligned__([0-9]*)))\)\{0,1\}; *\/\* *\([0-9]*\) *\([0-9]*\) \*\/$/\1 \3 \4/p'
+}
+
+# footer_lines: the footer lines both tools print, "paddings:" aside
+footer_lines() {
+	grep -E $'^\t/\\* (size|sum|padding|bit_padding|last cacheline)[: ]'
+}
+
+@test "structpad: Rust structs, from rustc's DWARF: sizes and offsets equal the compiler's" {
+	rs_helper
+	compiler_matches "$RS" "$RS"
+	[ "$("$RS" | grep -c '^struct layouts_rs::')" -ge 25 ]
+	run -0 structpad --json -C CSeed "$RS"
+	assert_equal "$(jq -r '.types[0] | "\(.name) \(.lang) \(.size) \(.nr_holes) \(.sum_holes) \(.padding)"' <<< "$output")" \
+		"layouts_rs::CSeed rust 24 1 7 7"
+	# rustc reorders a plain struct's fields; the DWARF lists them in the
+	# order of the source: structpad shows them in the order of offsets,
+	# with no hole (pahole 1.24 counts 65,535-byte holes)
+	local want
+	want=$("$RS" | awk '$2 == "layouts_rs::Reordered" && NF == 5 { print $4, $3 }' | sort -n | awk '{ print $2 }' | tr '\n' ' ')
+	[ "$(wc -w <<< "$want")" -eq 4 ] || fail "helper: $want"
+	run -0 structpad -C Reordered "$RS"
+	assert_equal "$(member_lines <<< "$output" | awk '{ print $1 }' | tr '\n' ' ')" "$want"
+	refute_output --partial "hole"
+	assert_line $'\t/* size: 16, cachelines: 1, members: 4 */'
+	assert_line $'\t/* padding: 4 */'
+	run pahole -C Reordered "$RS"
+	assert_output --partial "BRAIN FART"
+	# the same for a field of enum type
+	run -0 structpad --json -C Drawing "$RS"
+	assert_equal "$(jq -r '[.types[0].members[].name] | join(" ")' <<< "$output")" "shape layer visible"
+	assert_equal "$(jq -r '.types[0].nr_holes' <<< "$output")" 0
+}
+
+@test "structpad: Rust layouts equal pahole's where pahole reads them (repr(C), no enum)" {
+	rs_helper
+	local t n=0
+	for t in CSeed Holed Counters; do
+		pahole -C "$t" "$RS" 2>/dev/null > "$BATS_TEST_TMPDIR/pa"
+		structpad -C "$t" "$RS" > "$BATS_TEST_TMPDIR/sp"
+		[ "$(member_lines < "$BATS_TEST_TMPDIR/pa" | wc -l)" -ge 3 ] || fail "pahole on $t: $(cat "$BATS_TEST_TMPDIR/pa")"
+		diff <(member_lines < "$BATS_TEST_TMPDIR/sp") <(member_lines < "$BATS_TEST_TMPDIR/pa") ||
+			fail "$t: members differ from pahole's"
+		diff <(footer_lines < "$BATS_TEST_TMPDIR/sp") <(footer_lines < "$BATS_TEST_TMPDIR/pa") ||
+			fail "$t: footers differ from pahole's"
+		n=$((n + 1))
+	done
+	[ "$n" -eq 3 ]
+	# an enum is no struct of 0 members, as pahole 1.24 has it
+	run pahole -C Shape "$RS"
+	assert_line $'\t/* size: 16, cachelines: 1, members: 0 */'
+}
+
+@test "structpad: Rust names are paths; -C takes the path or its last part" {
+	rs_helper
+	run -0 structpad -C layouts_rs::CSeed "$RS"
+	assert_line --index 0 "struct layouts_rs::CSeed {"
+	diff <(structpad -C CSeed "$RS") <(structpad -C layouts_rs::CSeed "$RS")
+	run -0 structpad -C 'Pair<u8, u64>' "$RS"
+	assert_line --index 0 "struct layouts_rs::Pair<u8, u64> {"
+	run -0 structpad -C 'Option<u32>' "$RS"
+	assert_line --index 0 "union core::option::Option<u32> {"
+	run -0 bash -c "structpad -s --no-header -C '*::Shape::*' '$RS' | awk '{ print \$7 }' | sort | tr '\n' ' '"
+	assert_output "layouts_rs::Shape::Circle layouts_rs::Shape::Empty layouts_rs::Shape::Rect "
+	run -2 --separate-stderr structpad -C layouts_rs::NoSuch "$RS"
+	assert_equal "$stderr" "structpad: $RS: no type matches layouts_rs::NoSuch"
+}
+
+@test "structpad: a Rust enum is a union of its discriminant and variants; each variant holds the tag, unless it is a niche" {
+	rs_helper
+	run -0 structpad -C Shape "$RS"
+	assert_line --index 0 "union layouts_rs::Shape {"
+	assert_line --regexp $'^\tu32 +<discriminant>; +/\\* +0 +4 \\*/$'
+	assert_line --regexp $'^\tCircle +Circle; +/\\* +0 +16 \\*/$'
+	assert_line --regexp $'^\tRect +Rect; +/\\* +0 +16 \\*/$'
+	assert_line --regexp $'^\tEmpty +Empty; +/\\* +0 +16 \\*/$'
+	run -0 structpad -C 'layouts_rs::Shape::Circle' "$RS"
+	assert_line --regexp $'^\tu32 +<discriminant>; +/\\* +0 +4 \\*/$'
+	assert_line $'\t/* XXX 4 bytes hole, try to pack */'
+	assert_line --regexp $'^\tf64 +__0; +/\\* +8 +8 \\*/$'
+	# a niche: None is a null reference, or a bool's value 2
+	run -0 structpad -C 'core::option::Option<&u64>::Some' -C 'core::option::Option<bool>::Some' "$RS"
+	refute_output --partial "<discriminant>"
+	assert_line --regexp $'^\t&u64 +__0; +/\\* +0 +8 \\*/$'
+	assert_line --regexp $'^\tbool +__0; +/\\* +0 +1 \\*/$'
+}
+
+@test "structpad: Rust atomics and Mutex are found from their types" {
+	rs_helper
+	run -1 structpad --check --false-sharing -C Counters "$RS"
+	assert_line "struct layouts_rs::Counters: hot members reads and writes share a cache line"
+	assert_line "struct layouts_rs::Counters: hot members writes and lock share a cache line"
+	run -0 bash -c "structpad --json -C Counters '$RS' | jq -c '[.types[0].members[] | [.name, .atomic, .lock]]'"
+	assert_output '[["reads",true,false],["tag",false,false],["writes",true,false],["lock",false,true]]'
+}
+
 @test "structpad: -C takes several names and globs; --holes and --min-waste filter" {
 	run -0 structpad -C 'se*' -C point "$LAYOUTS"
 	assert_line "struct seed {"
