@@ -248,3 +248,180 @@ start_nobody() {
 		"$TRIAGE_BIN/ctxswitch" --json -L 0 0.2 1
 	json_vocab ctxswitch stream
 }
+
+# -o COLUMNS (issue 14): every table's columns, as in fdleak and memmap.
+
+# idle_status TID FIELD: a thread's count from /proc, the anchor for
+# the NVCSW and NIVCSW columns of ctxswitch-idle, whose counts stand still
+idle_status() {
+	awk -v f="$2_ctxt_switches:" '$1 == f { print $2 }' \
+		"/proc/$HELPER_PID/task/$1/status"
+}
+
+@test "-o: two columns in both orders, the same numbers as the default table and pidstat -w" {
+	start_helper ctxswitch-many 4
+	local p=$HELPER_PID d=$BATS_TEST_TMPDIR
+	# all four watch the same second: each thread sleeps 100 ms at a time,
+	# about 40 voluntary switches a second in all
+	ctxswitch -p "$p" 1 1 > "$d/default" & local a=$!
+	ctxswitch -o pid,sw -p "$p" 1 1 > "$d/pidsw" & local b=$!
+	ctxswitch -o SW/s,PID -p "$p" 1 1 > "$d/swpid" & local c=$!
+	LC_ALL=C pidstat -w -t -p "$p" 1 1 > "$d/pidstat" & local e=$!
+	wait "$a" "$b" "$c" "$e"
+	run -0 head -1 "$d/pidsw"
+	assert_output "    PID      SW/s"
+	run -0 head -1 "$d/swpid"
+	assert_output "     SW/s     PID"
+	local def ps sp theirs
+	def=$(awk -v p="$p" '$2 == p && $3 == "-" { print $4 }' "$d/default")
+	ps=$(awk -v p="$p" 'NR == 2 && NF == 2 && $1 == p { print $2 }' "$d/pidsw")
+	sp=$(awk -v p="$p" 'NR == 2 && NF == 2 && $2 == p { print $1 }' "$d/swpid")
+	# pidstat -t: the rows of the threads (its TGID row is the main one)
+	theirs=$(awk '$1 != "Average:" && $3 == "-" && $4 ~ /^[0-9]/ { s += $5 + $6 } END { print s }' "$d/pidstat")
+	echo "default $def, -o pid,sw $ps, -o sw,pid $sp, pidstat threads $theirs"
+	for v in "$ps" "$sp" "$theirs"; do
+		awk -v a="$v" -v b="$def" 'BEGIN { exit !(b >= 30 && b <= 50 && a >= b * 0.8 && a <= b * 1.2) }' ||
+			fail "$v against $def"
+	done
+}
+
+@test "-o nvcsw,nivcsw with -t: each thread's counts from /proc, in both orders" {
+	start_helper ctxswitch-idle 3
+	local p=$HELPER_PID tid
+	run -0 ctxswitch -t -o tid,nvcsw,nivcsw -p "$p" 0.2 1
+	assert_line --index 0 "    TID      NVCSW     NIVCSW"
+	local rows
+	rows=$(awk '$1 ~ /^[0-9]+$/' <<< "$output")
+	[ "$(wc -l <<< "$rows")" -eq 4 ]
+	for tid in $(ls "/proc/$p/task"); do
+		assert_line --regexp "^ *$tid +$(idle_status "$tid" voluntary) +$(idle_status "$tid" nonvoluntary)\$"
+	done
+	# the process row sums them
+	local sv=0 si=0
+	for tid in $(ls "/proc/$p/task"); do
+		sv=$((sv + $(idle_status "$tid" voluntary)))
+		si=$((si + $(idle_status "$tid" nonvoluntary)))
+	done
+	assert_line --regexp "^ +- +$sv +$si\$"
+	run -0 ctxswitch -t -o nivcsw,tid,comm --no-header -p "$p" 0.2 1
+	for tid in $(ls "/proc/$p/task"); do
+		assert_line --regexp "^ *$(idle_status "$tid" nonvoluntary) +$tid "
+	done
+	# and the rates of an idle process are nothing, in any order
+	run -0 ctxswitch -t -o vol,sw,tid --no-header -p "$p" 0.2 1
+	[ "$(grep -c '^ *0\.0 \+0\.0 ' <<< "$output")" -eq 5 ]
+}
+
+@test "-o help lists every column, and -o takes each" {
+	start_helper ctxswitch-idle 1
+	run -0 --separate-stderr ctxswitch -o help
+	[ -z "$stderr" ]
+	local names
+	names=$(awk 'NF > 1 && $1 ~ /^[a-z]+$/ { print $1 }' <<< "$output")
+	[ "$(wc -w <<< "$names")" -eq 13 ]
+	for c in $names; do
+		run -0 --separate-stderr ctxswitch -o "$c" --no-header -p "$HELPER_PID" 0.1 1
+		[ -z "$stderr" ] || fail "-o $c: $stderr"
+		run -0 awk 'NF != 1 { exit 1 }' <<< "$(grep -v '^\(note\|lifetime\|why\) ' <<< "$output")"
+	done
+	# upper case and the header's names are the same columns
+	run -0 ctxswitch -o TID,RUNQms/s,cpu% -p "$HELPER_PID" 0.1 1
+	assert_line --index 0 "    TID  RUNQms/s   CPU%"
+}
+
+@test "-o: an unknown column is one line naming it and the valid ones, exit 2" {
+	run -2 --separate-stderr ctxswitch -o pid,bogus -p 1
+	assert_output ""
+	assert_equal "$stderr" "ctxswitch: -o bogus: not a column (one of: time, pid, tid, sw, vol, invol, cpu, runq, migr, nvcsw, nivcsw, threads, comm; -o help)"
+	run -2 --separate-stderr ctxswitch -o $'\e]0;x\a' -p 1
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == 'ctxswitch: -o \e]0;x\x07: not a column'* ]]
+	for bad in "" + , pid, ,pid pid,,sw; do
+		run -2 --separate-stderr ctxswitch -o "$bad" -p 1
+		[ "${#stderr_lines[@]}" -eq 1 ] || fail "-o '$bad': $stderr"
+	done
+	# the tables' columns only
+	for mode in --top --bench --prom "-- true"; do
+		run -2 --separate-stderr ctxswitch -o pid $mode
+		[ "${#stderr_lines[@]}" -eq 1 ] || fail "-o with $mode: $stderr"
+	done
+}
+
+@test "--raw -o: the chosen fields only, a space in a thread name as \\x20" {
+	start_helper ctxswitch-idle 2
+	local p=$HELPER_PID w
+	read -ra w <<< "$HELPER_READY"
+	run -0 ctxswitch -t --raw -o comm,tid,nvcsw -p "$p" 0.2 1
+	assert_line --index 0 "COMM TID NVCSW"
+	assert_line "idle\\x200 ${w[1]} $(idle_status "${w[1]}" voluntary)"
+	assert_line "idle\\x201 ${w[2]} $(idle_status "${w[2]}" voluntary)"
+	run -0 awk 'NR > 1 && $1 !~ /^(note|lifetime|why)/ && NF != 3 { exit 1 }' <<< "$output"
+	# -O: the header once behind '#', the Unix time where it is asked
+	run -0 ctxswitch -O --raw -o pid,time -p "$p" 0.1 2
+	assert_line --index 0 "#PID TIME_UNIX"
+	[ "${#lines[@]}" -eq 3 ]
+	assert_line --index 1 --regexp "^$p [0-9]{10}$"
+	run -0 ctxswitch -O -o time,pid -p "$p" 0.1 1
+	assert_line --index 0 "#TIME_UNIX          PID"
+	assert_line --index 1 --regexp "^ [0-9]{10} +$p$"
+	# -l: the COMMAND column
+	run -0 ctxswitch -l -o command,pid -p "$p" 0.1 1
+	assert_line --index 0 --regexp "^COMMAND +PID$"
+	assert_line --index 1 --regexp "^.*/ctxswitch-idle 2 +$p$"
+}
+
+@test "-o +COL appends to the default, in the system view too; JSON keeps every field" {
+	start_helper ctxswitch-idle 2
+	local p=$HELPER_PID def
+	run -0 ctxswitch -p "$p" 0.1 1
+	def=${lines[0]}
+	run -0 ctxswitch -o +threads,nvcsw -p "$p" 0.1 1
+	# comm is no longer last: padded to a name's 15 columns
+	assert_line --index 0 "${def%COMM}$(printf '%-15s' COMM) THREADS      NVCSW"
+	local sv=0 tid
+	for tid in $(ls "/proc/$p/task"); do
+		sv=$((sv + $(idle_status "$tid" voluntary)))
+	done
+	assert_line --index 1 --regexp " ctxswitch-idle +3 +$sv\$"
+	run -0 ctxswitch -o threads,pid,comm -C '^ctxswitch-idl' -L 0 0.2 1
+	assert_line --index 1 "THREADS     PID COMM"
+	assert_line --index 2 "      3 $(printf '%7s' "$p") ctxswitch-idle"
+	# JSON: the same keys with -o as without (fdleak and memmap do so)
+	run -0 ctxswitch --json -t -p "$p" 0.1 1
+	local all=$(jq -c -s '.[0] | [keys, (.threads[0] | keys)]' <<< "$output")
+	run -0 ctxswitch --json -t -o pid,sw -p "$p" 0.1 1
+	assert_equal "$(jq -c -s '.[0] | [keys, (.threads[0] | keys)]' <<< "$output")" "$all"
+	run -0 jq -s -e '.[0].threads | all(.[]; .voluntary >= 1 and .involuntary >= 0)' <<< "$output"
+}
+
+@test "run mode: -w FILE takes the report; -o is no longer a file" {
+	local f=$BATS_TEST_TMPDIR/report
+	run -3 --separate-stderr ctxswitch -i 0.05 -w "$f" -- "$HELPERS/ctxswitch-sleeps" 50
+	refute [ -n "$(grep '^run:' <<< "$stderr")" ]
+	run -0 grep -c '^run: exited 3 after [0-9.]* s: voluntary [0-9]* involuntary' "$f"
+	assert_output 1
+	run -0 ctxswitch -i 0.05 --write="$f.2" -- true
+	run -0 grep -c '^run: exited 0 ' "$f.2"
+	# -w outside run mode, and the old spelling, are usage errors
+	run -2 --separate-stderr ctxswitch -w "$f.3" -p 1
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	run -2 --separate-stderr ctxswitch -o "$f.4" -- true
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ ! -e "$f.4" ]
+}
+
+@test "-o comm before other columns: a hostile thread name escaped, then padded" {
+	start_helper ctxswitch-threads
+	local evil
+	for w in $HELPER_READY; do
+		[[ $w == evil=* ]] && evil=${w#evil=}
+	done
+	[ -n "$evil" ]
+	run -0 ctxswitch -t -o comm,tid -p "$HELPER_PID" 0.2 1
+	no_raw_escapes
+	assert_line --index 0 "COMM                TID"
+	assert_line --regexp '^\\e\]0;pwned\\x07 +'"$evil"'$'
+	run -0 ctxswitch -t --raw -o comm,tid -p "$HELPER_PID" 0.2 1
+	no_raw_escapes
+	assert_line --regexp '^\\e\]0;pwned\\x07 '"$evil"'$'
+}

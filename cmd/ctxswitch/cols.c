@@ -102,25 +102,30 @@ cs_cols_parse(struct cs_cols *c, const char *arg)
 		cs_cols_default(c);
 		p++;
 	}
-	for (; *p != '\0'; p = *e ? e + 1 : e) {
+	for (;; p = e + 1) {
 		e = strchrnul(p, ',');
 		if ((k = col_find(p, (size_t)(e - p))) >= 0 &&
-		    c->n < CS_COLS_MAX) {
+		    c->n < CS_COLS_MAX)
 			c->v[c->n++] = (unsigned char)k;
-			continue;
+		else if (e == p) {
+			/* "pid,", ",pid", "" and "+": as -p 5, is refused */
+			esc = tri_out_escape_dup(arg, strlen(arg));
+			warnx("-o %s: an empty column name (-o help lists"
+			    " them)", esc ? esc : "?");
+			free(esc);
+			return -1;
+		} else {
+			esc = tri_out_escape_dup(p, (size_t)(e - p));
+			warnx("-o %s: %s (one of: time, pid, tid, sw, vol, invol,"
+			    " cpu, runq, migr, nvcsw, nivcsw, threads, comm;"
+			    " -o help)", esc ? esc : "?", k < 0 ?
+			    "not a column" : "too many columns");
+			free(esc);
+			return -1;
 		}
-		esc = tri_out_escape_dup(p, (size_t)(e - p));
-		warnx("-o %s: %s (one of: time, pid, tid, sw, vol, invol, cpu,"
-		    " runq, migr, nvcsw, nivcsw, threads, comm; -o help)",
-		    esc ? esc : "?", k < 0 ? "not a column" : "too many columns");
-		free(esc);
-		return -1;
+		if (*e == '\0')
+			return 0;
 	}
-	if (c->n == 0 || (arg[0] == '+' && arg[1] == '\0')) {
-		warnx("-o %s: no column named (-o help lists them)", arg);
-		return -1;
-	}
-	return 0;
 }
 
 static const char *
