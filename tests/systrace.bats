@@ -478,3 +478,79 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 		diff <(same "$T/strace") <(same "$T/systrace") || fail "$c differs"
 	done
 }
+
+@test "--json: stat, sockaddr and poll are objects, field by field" {
+	local T=$BATS_TEST_TMPDIR port rfd wfd
+	systrace --json -o "$T/file" -- "$SEQ" file "$T" > /dev/null
+	run -0 jq -c 'select(.name == "fstat") | .args[1]
+		| [.mode, .size_bytes, .nlink, .uid == '"$(id -u)"', .blksize_bytes > 0,
+		   (.mtime_unix > 1e9)]' "$T/file"
+	assert_output '["S_IFREG|0644",6,1,true,true,true]'
+	systrace --json -o "$T/sock" -- "$SEQ" socket > "$T/expected"
+	port=$(sed -nE 's/^connect\(.*htons\(([0-9]+)\).*/\1/p' "$T/expected")
+	[ "$port" -gt 0 ]
+	run -0 jq -c 'select(.name == "connect") | .args[1]' "$T/sock"
+	assert_line --index 0 '{"family":"AF_INET","port":'"$port"',"addr":"127.0.0.1"}'
+	assert_line --index 1 '{"family":"AF_UNIX","path":"/nonexistent/systrace.sock","abstract":false}'
+	run -0 jq -c 'select(.name == "sendmsg") | .args[1] | [.name, (.iov | map(.data)), .iov_count, .flags]' "$T/sock"
+	assert_output '[null,["he","llo"],2,[]]'
+	systrace --json -o "$T/poll" -- "$SEQ" poll > "$T/expected"
+	read -r rfd wfd < <(sed -nE 's/^poll\(\[\{fd=([0-9]+), .*\{fd=([0-9]+), events.*/\1 \2/p' "$T/expected")
+	run -0 jq -c 'select(.name == "poll") | [.args, .return]' "$T/poll"
+	assert_output '[[[{"fd":'"$rfd"',"events":["POLLIN"],"revents":["POLLIN"]},{"fd":'"$wfd"',"events":["POLLOUT"],"revents":["POLLOUT"]}],2,0],2]'
+	run -0 jq -n -r --arg cmd systrace --arg stream 1 -f "$TRIAGE_ROOT/tests/jsonvocab.jq" "$T/file" "$T/sock" "$T/poll"
+	assert_output ''
+}
+
+@test "--json: a hostile path is a JSON string of its bytes, nothing raw" {
+	local T=$BATS_TEST_TMPDIR
+	systrace --json -o "$T/json" -- "$SEQ" hostile > /dev/null
+	run -0 jq -e -s 'map(select(.name == "openat" and .errno == "ENOENT"))
+		| length == 1 and .[0].args[1] ==
+		"/nonexistent/\u001b]0;pwned\u0007\u001b[31m\n"' "$T/json"
+	assert_output true
+	run -1 grep -q $'\e' "$T/json"
+}
+
+@test "statx, sysinfo and prctl as the helper made them and as strace shows them" {
+	local T=$BATS_TEST_TMPDIR
+	OPTS= trace_seq sys "$T"
+	strace -o "$T/strace" -- "$SEQ" sys "$T" > /dev/null
+	# the same lines but for addresses and what changes between two runs
+	same() { grep -E '^(statx|sysinfo|prctl)\(' "$1" | sed -E 's/0x[0-9a-f]+/ADDR/g; s/ +=/ =/;
+		s/(uptime|freeram|sharedram|bufferram|freeswap|procs)=[0-9]+/\1=N/g;
+		s/loads=\[[0-9, ]+\]/loads=[N]/'; }
+	run -0 diff <(same "$T/strace") <(same "$T/trace")
+	[ "$(same "$T/trace" | wc -l)" -eq 16 ]
+	systrace --json -o "$T/json" -- "$SEQ" sys "$T" > /dev/null
+	run -0 jq -c 'select(.name == "statx" and .return == 0) | .args[4] | [.mode, .size_bytes, (.mask | index("STATX_BASIC_STATS") != null), .nlink]' "$T/json"
+	assert_output '["S_IFREG|0640",6,true,1]'
+	run -0 jq -c 'select(.name == "sysinfo") | .args[0] | [(.total_ram_bytes > 0), (.loads | length), .uptime_seconds > 0]' "$T/json"
+	assert_output '[true,3,true]'
+	run -0 jq -c 'select(.name == "prctl") | .args' "$T/json"
+	assert_line --index 0 '["PR_SET_NAME","seq\u001bname"]'
+	assert_line --index 3 '["PR_GET_PDEATHSIG","SIGTERM"]'
+	assert_line --index 8 '["PR_CAPBSET_READ","CAP_SYS_ADMIN"]'
+}
+
+@test "-c --by path: path calls count for their file, relative or not; --by fd: an open for its fd" {
+	local T=$BATS_TEST_TMPDIR fd
+	systrace -c --by path -o "$T/path" -- "$SEQ" paths "$T" > "$T/out"
+	# openat "a" (relative to the cwd), write 3, close, newfstatat "a",
+	# access by absolute path, unlink: calls errors read written
+	run -0 awk -v p="$T/a" '$NF == p { print $1, $2, $3, $4 }' "$T/path"
+	assert_output '6 0 0 3'
+	run -0 awk -v p="$T/nonexistent" '$NF == p { print $1, $2 }' "$T/path"
+	assert_output '1 1'
+	run -0 awk -v p="$T/d" '$NF == p { print $1, $2 }' "$T/path"
+	assert_output '2 0'
+	# strace -c agrees on the calls made on the helper's own paths
+	fd=$(sed -n 's/^fd //p' "$T/out")
+	systrace -c --by fd -o "$T/fd" -- "$SEQ" paths "$T" > /dev/null
+	# the openat that returned fd, its write and its close
+	run -0 awk -v f="$fd" '$NF == f { print $1, $4 }' "$T/fd"
+	assert_output '3 3'
+	strace -o "$T/strace" -- "$SEQ" paths "$T" > /dev/null
+	run -0 grep -cE "^(openat\(AT_FDCWD, \"a\".* = $fd|write\($fd,|close\($fd\))" "$T/strace"
+	assert_output 3
+}

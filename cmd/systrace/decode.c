@@ -336,7 +336,7 @@ nargs_of(const struct tri_sc_desc *d, const struct task *k)
 	}
 	/* prctl's count, like the kinds of its arguments, is by option */
 	if (d->nargs > 1 && d->args[1].kind == TRI_SC_K_PRCTLARG)
-		return prctl_nargs(k->args[0]);
+		return prctl_nargs(k->args);
 	return d->nargs;
 }
 
@@ -352,7 +352,9 @@ decode_args(struct ctl *ctl, struct tri_ptrace_task *t, bool exiting, long ret)
 	int i, n = nargs_of(d, k);
 
 	for (i = k->next; i < n; i++) {
-		if (d && !exiting && arg_at_exit(d, k->args, i)) {
+		/* JSON is written at the exit: poll's fds with their revents */
+		if (d && !exiting && (arg_at_exit(d, k->args, i) ||
+		    (ctl->json && d->args[i].kind == TRI_SC_K_POLLFD))) {
 			/* strace ends an unfinished line after the comma */
 			if (i > 0 && !ctl->json)
 				sb_add(&k->line, ", ", 2);
@@ -441,5 +443,9 @@ decode_ret(struct ctl *ctl, struct tri_ptrace_task *t,
 		if (d && d->nargs > 1 && d->args[1].kind == TRI_SC_K_PRCTLARG &&
 		    (en = prctl_ret_name(k->args[0], ret)) != NULL)
 			sb_puts(&k->line, en);
+		if (d && d->nargs > 1 && d->args[0].kind == TRI_SC_K_POLLFD &&
+		    ret > 0)
+			sb_revents(&k->line, t->tid, (unsigned long)k->args[0],
+			    k->args[1]);
 	}
 }

@@ -147,9 +147,43 @@ dw_pollfds(struct dw *w, unsigned long addr, unsigned long long n)
 		dw_int(w, p.fd);
 		dw_key(w, "events", "events");
 		dw_flags_named(w, "poll_events", (unsigned short)p.events);
+		if (w->j) {
+			/* decoded at the exit in JSON (decode_args) */
+			dw_key(w, NULL, "revents");
+			dw_flags_named(w, "poll_events",
+			    (unsigned short)p.revents);
+		}
 		dw_end(w);
 	}
 	dw_end(w);
+}
+
+/* poll's " ([{fd=3, revents=POLLIN}])": the fds that have events (text). */
+void
+sb_revents(struct sbuf *b, pid_t pid, unsigned long addr,
+    unsigned long long n)
+{
+	struct pollfd p;
+	unsigned long long i;
+	const char *sep = "";
+
+	sb_puts(b, " ([");
+	for (i = 0; i < n && i < MAX_ITEMS; i++) {
+		if (peek(pid, addr + i * sizeof(p), &p, sizeof(p)) < 0)
+			break;
+		if (p.revents == 0)
+			continue;
+		sb_printf(b, "%s{fd=%d, revents=", sep, p.fd);
+		sep = ", ";
+		{
+			struct dw w = { .b = b };
+
+			dw_flags_named(&w, "poll_events",
+			    (unsigned short)p.revents);
+		}
+		sb_add(b, "}", 1);
+	}
+	sb_puts(b, "])");
 }
 
 static void

@@ -151,9 +151,12 @@ dw_sysinfo(struct dw *w, unsigned long addr)
  * is.  Options not named here show four hex arguments, as strace does.
  */
 int
-prctl_nargs(unsigned long long opt)
+prctl_nargs(const unsigned long long *a)
 {
-	switch ((int)opt) {
+	switch ((int)a[0]) {
+	case PR_SET_SECCOMP:
+		return a[1] == SECCOMP_MODE_FILTER ? 3 :
+		    a[1] == SECCOMP_MODE_STRICT ? 2 : 5;
 	case PR_GET_DUMPABLE:
 	case PR_GET_SECCOMP:
 		return 1;

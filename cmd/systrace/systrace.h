@@ -175,6 +175,8 @@ void	dw_sockaddr(struct dw *w, unsigned long addr, size_t len);
 void	dw_iovec(struct dw *w, unsigned long addr, unsigned long long cnt,
 	    long total);
 void	dw_pollfds(struct dw *w, unsigned long addr, unsigned long long n);
+void	sb_revents(struct sbuf *b, pid_t pid, unsigned long addr,
+	    unsigned long long n);
 void	dw_epevents(struct dw *w, unsigned long addr, long n, bool one);
 void	dw_msghdr(struct dw *w, unsigned long addr, long total);
 
@@ -182,7 +184,7 @@ void	dw_msghdr(struct dw *w, unsigned long addr, long total);
 void	dw_statx(struct dw *w, unsigned long addr);
 void	dw_sysinfo(struct dw *w, unsigned long addr);
 /* prctl's argument count and the kinds of its arguments by option. */
-int	prctl_nargs(unsigned long long opt);
+int	prctl_nargs(const unsigned long long *args);
 bool	prctl_at_exit(unsigned long long opt, int i);
 void	prctl_arg(struct dw *w, int i, long ret);
 /* " (SUID_DUMP_USER)" after a return that has a name, or NULL. */

@@ -2,25 +2,33 @@
  * print to stdout the lines systrace should have traced for them (after
  * the calls, so the printing is not among them).  Modes: file DIR, fail,
  * socket, signal, fork, vfork, threads, thread-exec, hostile, slow, exit N,
- * segv, getppid N,
+ * segv, getppid N, sys DIR (statx, sysinfo, prctl), poll, paths DIR
+ * (path and fd calls for --by; prints "fd N" first),
  * getppid-go N (prints "ready PID", waits for a byte on stdin first). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#define CAP_SYS_ADMIN_NR	21	/* linux/capability.h */
 
 extern char **environ;
 
@@ -260,6 +268,143 @@ slow(void)
 	EXPECT("getppid() = %ld\n", syscall(SYS_getppid));
 }
 
+/* stx_mask as strace names what the kernel filled in. */
+static const char *
+statx_mask(unsigned m)
+{
+	static char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s%s%s", (m & STATX_ALL) == STATX_ALL ?
+	    "STATX_ALL" : "STATX_BASIC_STATS", m & STATX_MNT_ID ?
+	    "|STATX_MNT_ID" : "", m & STATX_DIOALIGN ? "|STATX_DIOALIGN" : "");
+	return buf;
+}
+
+static void
+statxs(const char *dir)
+{
+	char path[512];
+	struct statx sx;
+	long fd, r;
+
+	snprintf(path, sizeof(path), "%s/seq-statx", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+	if (fd < 0 || write((int)fd, "hello\n", 6) != 6)
+		exit(1);
+	close((int)fd);
+	r = syscall(SYS_statx, AT_FDCWD, path, 0, STATX_BASIC_STATS, &sx);
+	EXPECT("statx(AT_FDCWD, \"%s\", AT_STATX_SYNC_AS_STAT, "
+	    "STATX_BASIC_STATS, {stx_mask=%s, stx_attributes=0, "
+	    "stx_mode=S_IFREG|0640, stx_size=6, ...}) = %ld\n", path,
+	    statx_mask(sx.stx_mask), r);
+	r = syscall(SYS_statx, AT_FDCWD, "/nonexistent/systrace",
+	    AT_SYMLINK_NOFOLLOW, STATX_ALL, &sx);
+	EXPECT("statx(AT_FDCWD, \"/nonexistent/systrace\", "
+	    "AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW, STATX_ALL, %p) = %ld "
+	    "ENOENT (No such file or directory)\n", (void *)&sx, r);
+	unlink(path);
+}
+
+static void
+sysinfos(void)
+{
+	struct sysinfo si;
+	long r = syscall(SYS_sysinfo, &si);
+
+	EXPECT("sysinfo({uptime=%ld, loads=[%lu, %lu, %lu], totalram=%lu, "
+	    "freeram=%lu, sharedram=%lu, bufferram=%lu, totalswap=%lu, "
+	    "freeswap=%lu, procs=%u, totalhigh=%lu, freehigh=%lu, "
+	    "mem_unit=%u}) = %ld\n", si.uptime, si.loads[0], si.loads[1],
+	    si.loads[2], si.totalram, si.freeram, si.sharedram, si.bufferram,
+	    si.totalswap, si.freeswap, (unsigned)si.procs, si.totalhigh,
+	    si.freehigh, si.mem_unit, r);
+}
+
+static void
+prctls(void)
+{
+	struct sock_filter f[] = { BPF_STMT(BPF_RET | BPF_K,
+	    SECCOMP_RET_ALLOW) };
+	struct sock_fprog fp = { 1, f };
+	char name[16];
+	int v;
+	long r;
+
+	r = syscall(SYS_prctl, PR_SET_NAME, "seq\033name", 0, 0, 0);
+	EXPECT("prctl(PR_SET_NAME, \"seq\\33name\") = %ld\n", r);
+	r = syscall(SYS_prctl, PR_GET_NAME, name, 0, 0, 0);
+	EXPECT("prctl(PR_GET_NAME, \"seq\\33name\") = %ld\n", r);
+	r = syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	EXPECT("prctl(PR_SET_PDEATHSIG, SIGTERM) = %ld\n", r);
+	r = syscall(SYS_prctl, PR_GET_PDEATHSIG, &v, 0, 0, 0);
+	EXPECT("prctl(PR_GET_PDEATHSIG, [SIGTERM]) = %ld\n", r);
+	r = syscall(SYS_prctl, PR_SET_DUMPABLE, 1, 0, 0, 0);
+	EXPECT("prctl(PR_SET_DUMPABLE, SUID_DUMP_USER) = %ld\n", r);
+	r = syscall(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0);
+	EXPECT("prctl(PR_GET_DUMPABLE) = %ld (SUID_DUMP_USER)\n", r);
+	r = syscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	EXPECT("prctl(PR_SET_CHILD_SUBREAPER, 1) = %ld\n", r);
+	r = syscall(SYS_prctl, PR_GET_CHILD_SUBREAPER, &v, 0, 0, 0);
+	EXPECT("prctl(PR_GET_CHILD_SUBREAPER, [%d]) = %ld\n", v, r);
+	r = syscall(SYS_prctl, PR_CAPBSET_READ, CAP_SYS_ADMIN_NR, 0, 0, 0);
+	EXPECT("prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN) = %ld\n", r);
+	r = syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	EXPECT("prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) = %ld\n", r);
+	r = syscall(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+	EXPECT("prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) = %ld\n", r);
+	r = syscall(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp, 0, 0);
+	EXPECT("prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {len=1, "
+	    "filter=%p}) = %ld\n", (void *)f, r);
+	r = syscall(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0);
+	EXPECT("prctl(PR_GET_SECCOMP) = %ld\n", r);
+}
+
+/* A pipe with a byte in it: both ends are ready. */
+static void
+polls(void)
+{
+	struct pollfd p[2];
+	int fds[2];
+	long r;
+
+	if (pipe(fds) < 0 || write(fds[1], "x", 1) != 1)
+		exit(1);
+	p[0] = (struct pollfd){ fds[0], POLLIN, 0 };
+	p[1] = (struct pollfd){ fds[1], POLLOUT, 0 };
+	r = syscall(SYS_poll, p, 2, 0);
+	EXPECT("poll([{fd=%d, events=POLLIN}, {fd=%d, events=POLLOUT}], 2, 0) "
+	    "= %ld ([{fd=%d, revents=POLLIN}, {fd=%d, revents=POLLOUT}])\n",
+	    fds[0], fds[1], r, fds[0], fds[1]);
+}
+
+/*
+ * For --by: calls on DIR/a by relative and absolute path and through an
+ * fd that no other call of the program used (the dynamic loader's fd is
+ * the one dup takes), a failed open, a directory made and removed.
+ */
+static void
+paths(const char *dir)
+{
+	char abs[512];
+	struct stat st;
+	long fd;
+
+	snprintf(abs, sizeof(abs), "%s/a", dir);
+	if (syscall(SYS_chdir, dir) < 0 || syscall(SYS_dup, 0) < 0)
+		exit(1);
+	fd = syscall(SYS_openat, AT_FDCWD, "a", O_WRONLY | O_CREAT | O_TRUNC,
+	    0600);
+	printf("fd %ld\n", fd);
+	syscall(SYS_write, fd, "abc", 3);
+	syscall(SYS_close, fd);
+	syscall(SYS_newfstatat, AT_FDCWD, "a", &st, 0);
+	syscall(SYS_access, abs, R_OK);
+	syscall(SYS_unlink, "a");
+	syscall(SYS_openat, AT_FDCWD, "nonexistent", O_RDONLY);
+	syscall(SYS_mkdirat, AT_FDCWD, "d", 0700);
+	syscall(SYS_rmdir, "d");
+}
+
 /* Wait for a byte on stdin (a bench attaches first), then n getppid. */
 static void
 getppids(long n)
@@ -305,6 +450,14 @@ main(int argc, char **argv)
 		raise(SIGSEGV);
 	else if (strcmp(m, "slow") == 0)
 		slow();
+	else if (strcmp(m, "sys") == 0 && argc > 2) {
+		statxs(argv[2]);
+		sysinfos();
+		prctls();
+	} else if (strcmp(m, "poll") == 0)
+		polls();
+	else if (strcmp(m, "paths") == 0 && argc > 2)
+		paths(argv[2]);
 	else if (strcmp(m, "getppid") == 0 && argc > 2) {
 		n = atol(argv[2]);
 		for (i = 0; i < n; i++)
@@ -316,7 +469,7 @@ main(int argc, char **argv)
 	} else {
 		fprintf(stderr, "usage: systrace-seq file DIR|fail|socket|signal|"
 		    "fork|vfork|threads|thread-exec|hostile|slow|exit N|segv|\n"
-		    "getppid[-go] N\n");
+		    "getppid[-go] N|sys DIR|poll|paths DIR\n");
 		return 2;
 	}
 	fwrite(out, 1, outn, stdout);
