@@ -252,7 +252,7 @@ enum tri_sm_field {
 };
 #define TRI_SM_MAX	40
 
-/* One mapping.  Strings live in the owning tri_maps' pool. */
+/* One mapping, decoded.  Strings live in the owning tri_maps' pool. */
 struct tri_vma {
 	unsigned long		 start, end;
 	unsigned long long	 offset;
@@ -266,17 +266,48 @@ struct tri_vma {
 	unsigned long long	 f[TRI_SM_MAX];	/* smaps fields, 0 for maps */
 };
 
+/* The few records tri_maps_at decoded last (lib/proc_maps.c). */
+#define TRI_MAPS_RING	4
+struct tri_maps_hot {
+	struct {
+		size_t		 i, next;	/* record, offset of the next */
+		unsigned long	 stamp;		/* last returned; 0: empty */
+		struct tri_vma	 v;
+	} slot[TRI_MAPS_RING];
+	unsigned long	 clock;
+};
+
+/* Where every 16th record begins, for random access. */
+struct tri_maps_mark {
+	size_t		 off;
+	unsigned long	 last_end;
+};
+
 /*
  * The mappings of a process as read from maps, smaps or smaps_rollup
- * (rollup: one tri_vma holding the totals).  order[] lists the smaps
+ * (rollup: one record holding the totals).  order[] lists the smaps
  * fields in the order the kernel printed them.
+ *
+ * A record is kept packed (variable-length integers, the address as a
+ * step from the previous mapping's end, paths and VmFlags interned once
+ * in the pool, a run of values equal to a recent record's as a
+ * reference to it): about 10 bytes for a one-page anonymous mapping,
+ * where the decoded struct tri_vma is 384.  Only the fields in keep are
+ * stored per record (all by default); sum[] has every field's total
+ * over the records all the same.  Read records with tri_maps_at.
  */
 struct tri_maps {
-	struct tri_vma	*v;
-	size_t		 n, cap;
-	char		*pool;
+	unsigned char	*enc;			/* the packed records */
+	size_t		 enclen, enccap;
+	struct tri_maps_mark *mark;		/* one per 16 records */
+	size_t		 n, markcap;
+	char		*pool;			/* interned strings */
 	size_t		 poollen, poolcap;
-	bool		 smaps;			/* f[] was filled */
+	uint32_t	*hash;			/* pool offsets, open addressing */
+	size_t		 hashcap, nhash;
+	uint64_t	 keep;			/* bit f: keep field f per record */
+	unsigned long long sum[TRI_SM_MAX];	/* each field over the records */
+	bool		 smaps;			/* fields were read */
 	int		 order[TRI_SM_MAX];
 	unsigned char	 olen[TRI_SM_MAX];	/* strlen of each order[] name */
 	int		 norder;
@@ -284,17 +315,50 @@ struct tri_maps {
 	int		 nextra;
 	unsigned long long kb_mask;		/* fields whose unit is kB */
 	int		 pos;			/* parser: next field's rank */
+	/* the parser's open record and its strings, until it is packed */
+	struct tri_vma	 cur;
+	bool		 open;
+	char		*text;			/* path, then VmFlags */
+	size_t		 textcap;
+	unsigned long	 last_end;		/* packer: previous record's end */
+	size_t		 recent[4];		/* packer: recent value runs */
+	uint16_t	 recentlen[4];
+	unsigned int	 nrecent;
+	struct tri_maps_hot *hot;		/* tri_maps_at's decoded records */
 };
 
+/* Empty, keeping every field. */
 void	tri_maps_init(struct tri_maps *m);
-/* Free everything and leave m empty (reusable). */
+/* Free everything and leave m empty (reusable); keep stays as it was. */
 void	tri_maps_free(struct tri_maps *m);
+/*
+ * Empty m and give it like's field names and order, kb_mask, smaps and
+ * keep, so that records decoded from like can be added to it.
+ */
+void	tri_maps_init_as(struct tri_maps *m, const struct tri_maps *like);
 /*
  * Parse the complete lines of maps/smaps/smaps_rollup text in buf,
  * appending to m; a partial last line is left.  Returns the bytes
- * consumed, or -1 with errno (EINVAL: malformed line, ENOMEM).
+ * consumed, or -1 with errno (EINVAL: malformed line, ENOMEM).  The last
+ * record is added by the next header line or by tri_maps_end.
  */
 ssize_t	tri_maps_parse(struct tri_maps *m, const char *buf, size_t len);
+/* The input is over: add the record still open.  0, or -1 ENOMEM. */
+int	tri_maps_end(struct tri_maps *m);
+/*
+ * Add v (its fields of m's order; path and flags given as bytes, not as
+ * pool offsets) to m.  0, or -1 ENOMEM.
+ */
+int	tri_maps_append(struct tri_maps *m, const struct tri_vma *v,
+	    const char *path, size_t path_len, const char *flags,
+	    size_t flags_len);
+/*
+ * Record i, decoded (fields not in keep are 0), or NULL when i >= n.  The
+ * record is m's to keep: valid until TRI_MAPS_RING - 1 more calls on m,
+ * or until m changes.  Walking i up is cheap; any i costs at most 15
+ * records' decoding.
+ */
+const struct tri_vma *tri_maps_at(const struct tri_maps *m, size_t i);
 /*
  * Read "maps", "smaps" or "smaps_rollup" of p into m (emptied first), in
  * large chunks parsed as they come.  0, or -1 with errno (ESRCH gone,

@@ -13,7 +13,13 @@
  * to cost little more than the kernel's own generation of that text.
  */
 
-#define CHUNK	(1024 * 1024)	/* one read(2) of the seq_file */
+/*
+ * One read(2) of the seq_file.  64 KiB, not more: every byte of the
+ * buffer is written by the kernel, so its size is peak RSS, and a 1 MiB
+ * buffer was a third of pmap's whole footprint (issue 15); a line is at
+ * most a path (PATH_MAX) and some.
+ */
+#define CHUNK	(64 * 1024)
 
 static const char *const known[TRI_SM_NKNOWN] = {
 	"Size", "KernelPageSize", "MMUPageSize", "Rss", "Pss", "Pss_Dirty",
@@ -28,14 +34,54 @@ void
 tri_maps_init(struct tri_maps *m)
 {
 	memset(m, 0, sizeof(*m));
+	m->keep = UINT64_MAX;
 }
 
 void
 tri_maps_free(struct tri_maps *m)
 {
-	free(m->v);
+	uint64_t keep = m->keep;
+
+	free(m->enc);
+	free(m->mark);
 	free(m->pool);
+	free(m->hash);
+	free(m->text);
+	free(m->hot);
 	tri_maps_init(m);
+	m->keep = keep;
+}
+
+void
+tri_maps_init_as(struct tri_maps *m, const struct tri_maps *like)
+{
+	tri_maps_init(m);
+	m->keep = like->keep;
+	m->smaps = like->smaps;
+	memcpy(m->order, like->order, sizeof(m->order));
+	memcpy(m->olen, like->olen, sizeof(m->olen));
+	m->norder = like->norder;
+	memcpy(m->extra, like->extra, sizeof(m->extra));
+	m->nextra = like->nextra;
+	m->kb_mask = like->kb_mask;
+}
+
+/* Empty the records, keeping the buffers, the field names and the
+ * record still open. */
+static void
+maps_clear(struct tri_maps *m)
+{
+	m->enclen = 0;
+	m->n = 0;
+	m->poollen = 0;
+	if (m->hash)
+		memset(m->hash, 0, m->hashcap * sizeof(*m->hash));
+	m->nhash = 0;
+	m->last_end = 0;
+	m->nrecent = 0;
+	memset(m->sum, 0, sizeof(m->sum));
+	if (m->hot)
+		memset(m->hot, 0, sizeof(*m->hot));
 }
 
 const char *
@@ -79,49 +125,362 @@ tri_maps_vmflags(const struct tri_maps *m, const struct tri_vma *v)
 	return v->vmflags_len ? m->pool + v->vmflags : "";
 }
 
-/* Copy len bytes into the string pool, NUL-ended; returns the offset. */
 static int
-pool_add(struct tri_maps *m, const char *s, size_t len, uint32_t *off)
+grow(void *pp, size_t *cap, size_t need, size_t size, size_t first)
 {
-	size_t need = m->poollen + len + 1, cap;
-	char *np;
+	size_t c = *cap ? *cap : first;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	if ((np = realloc(*(void **)pp, c * size)) == NULL)
+		return -1;
+	*(void **)pp = np;
+	*cap = c;
+	return 0;
+}
+
+static uint32_t
+str_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static uint32_t
+pool_len(const struct tri_maps *m, uint32_t off)
+{
+	uint32_t len;
+
+	memcpy(&len, m->pool + off - 4, 4);
+	return len;
+}
+
+static int
+hash_grow(struct tri_maps *m)
+{
+	size_t cap = m->hashcap ? m->hashcap * 2 : 256, i, h;
+	uint32_t *nh, off;
+
+	if ((nh = calloc(cap, sizeof(*nh))) == NULL)
+		return -1;
+	for (i = 0; i < m->hashcap; i++) {
+		if ((off = m->hash[i]) == 0)
+			continue;
+		h = str_hash(m->pool + off, pool_len(m, off)) & (cap - 1);
+		while (nh[h])
+			h = (h + 1) & (cap - 1);
+		nh[h] = off;
+	}
+	free(m->hash);
+	m->hash = nh;
+	m->hashcap = cap;
+	return 0;
+}
+
+/*
+ * The pool offset of s (len bytes, NUL-ended in the pool, its length in
+ * the 4 bytes before it), added once: a process's 50,000 mappings name a
+ * few dozen files and VmFlags sets.
+ */
+static int
+intern(struct tri_maps *m, const char *s, size_t len, uint32_t *off)
+{
+	size_t h, need = m->poollen + 4 + len + 1;
+	uint32_t o, l = (uint32_t)len;
 
 	if (need > UINT32_MAX) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (need > m->poolcap) {
-		cap = m->poolcap ? m->poolcap : 4096;
-		while (cap < need)
-			cap *= 2;
-		if ((np = realloc(m->pool, cap)) == NULL)
-			return -1;
-		m->pool = np;
-		m->poolcap = cap;
-	}
-	memcpy(m->pool + m->poollen, s, len);
-	m->pool[m->poollen + len] = '\0';
-	*off = (uint32_t)m->poollen;
+	if (2 * (m->nhash + 1) > m->hashcap && hash_grow(m) < 0)
+		return -1;
+	h = str_hash(s, len) & (m->hashcap - 1);
+	for (; (o = m->hash[h]) != 0; h = (h + 1) & (m->hashcap - 1))
+		if (pool_len(m, o) == len && memcmp(m->pool + o, s, len) == 0) {
+			*off = o;
+			return 0;
+		}
+	if (grow(&m->pool, &m->poolcap, need, 1, 4096) < 0)
+		return -1;
+	memcpy(m->pool + m->poollen, &l, 4);
+	memcpy(m->pool + m->poollen + 4, s, len);
+	m->pool[m->poollen + 4 + len] = '\0';
+	*off = m->hash[h] = (uint32_t)(m->poollen + 4);
+	m->nhash++;
 	m->poollen = need;
 	return 0;
 }
 
-static struct tri_vma *
-vma_new(struct tri_maps *m)
-{
-	struct tri_vma *nv;
-	size_t cap;
+/* == the packed records == */
 
-	if (m->n == m->cap) {
-		cap = m->cap ? m->cap * 2 : 256;
-		if ((nv = realloc(m->v, cap * sizeof(*nv))) == NULL)
-			return NULL;
-		m->v = nv;
-		m->cap = cap;
+static unsigned char *
+put_u(unsigned char *p, unsigned long long x)
+{
+	while (x >= 0x80) {
+		*p++ = (unsigned char)(x | 0x80);
+		x >>= 7;
 	}
-	nv = &m->v[m->n++];
-	memset(nv, 0, sizeof(*nv));
-	return nv;
+	*p++ = (unsigned char)x;
+	return p;
+}
+
+static const unsigned char *
+get_u(const unsigned char *p, unsigned long long *x)
+{
+	unsigned long long v = 0;
+	unsigned int sh = 0;
+
+	while (*p & 0x80) {
+		if (sh < 64)
+			v |= (unsigned long long)(*p & 0x7f) << sh;
+		sh += 7;
+		p++;
+	}
+	if (sh < 64)
+		v |= (unsigned long long)*p << sh;
+	*x = v;
+	return p + 1;
+}
+
+/* zigzag: a step that may go backwards (only in malformed input) */
+static unsigned long long
+zz(unsigned long long d)
+{
+	return d >> 63 ? ~(d << 1) : d << 1;
+}
+
+static unsigned long long
+unzz(unsigned long long z)
+{
+	return z & 1 ? ~(z >> 1) : z >> 1;
+}
+
+enum {
+	R_PERMS = 0x0f,		/* r, w, x, s bits */
+	R_RAWPERMS = 0x10,	/* perms not of [r-][w-][x-][ps]: 4 bytes follow */
+	R_PAGES = 0x20,		/* the size in 4 KiB pages */
+	R_PATH = 0x40,
+	R_FLAGS = 0x80,
+};
+
+static unsigned int
+perm_bits(const char *p)
+{
+	if ((p[0] != 'r' && p[0] != '-') || (p[1] != 'w' && p[1] != '-') ||
+	    (p[2] != 'x' && p[2] != '-') || (p[3] != 's' && p[3] != 'p'))
+		return R_RAWPERMS;
+	return (p[0] == 'r') | (p[1] == 'w') << 1 | (p[2] == 'x') << 2 |
+	    (p[3] == 's') << 3;
+}
+
+/* The longest a record can pack to: a header and every field. */
+#define REC_MAX	(16 + 4 + 7 * 10 + (TRI_SM_MAX + 2) * 10)
+
+/*
+ * The values of v in m's order, packed at p: a tag 0, the count, then
+ * each kept field.  When the same bytes were packed for one of the last
+ * few records, the tag is instead the distance back to them: a map of
+ * one-page mappings repeats a handful of value runs.
+ */
+static unsigned char *
+put_values(struct tri_maps *m, const struct tri_vma *v, unsigned char *p)
+{
+	unsigned char run[(TRI_SM_MAX + 1) * 10], *q = run;
+	size_t here = (size_t)(p - m->enc), len;
+	unsigned int k;
+	int j;
+
+	q = put_u(q, (unsigned long long)m->norder);
+	for (j = 0; j < m->norder; j++)
+		if (m->keep >> m->order[j] & 1)
+			q = put_u(q, v->f[m->order[j]]);
+	len = (size_t)(q - run);
+	for (k = 0; k < m->nrecent; k++)
+		if (m->recentlen[k] == len &&
+		    memcmp(m->enc + m->recent[k] + 1, run, len) == 0)
+			return put_u(p, here - m->recent[k]);
+	memmove(m->recent + 1, m->recent, 3 * sizeof(m->recent[0]));
+	memmove(m->recentlen + 1, m->recentlen, 3 * sizeof(m->recentlen[0]));
+	m->recent[0] = here;
+	m->recentlen[0] = (uint16_t)len;
+	if (m->nrecent < 4)
+		m->nrecent++;
+	*p++ = 0;
+	memcpy(p, run, len);
+	return p + len;
+}
+
+int
+tri_maps_append(struct tri_maps *m, const struct tri_vma *v,
+    const char *path, size_t path_len, const char *flags, size_t flags_len)
+{
+	unsigned long size = v->end - v->start;
+	unsigned int bits = perm_bits(v->perms);
+	uint32_t po = 0, fo = 0;
+	unsigned char *p;
+	int j;
+
+	if ((path_len && intern(m, path, path_len, &po) < 0) ||
+	    (flags_len && intern(m, flags, flags_len, &fo) < 0))
+		return -1;
+	if (grow(&m->enc, &m->enccap, m->enclen + REC_MAX, 1, 1 << 16) < 0)
+		return -1;
+	if (m->n % 16 == 0) {
+		if (grow(&m->mark, &m->markcap, m->n / 16 + 1,
+		    sizeof(*m->mark), 64) < 0)
+			return -1;
+		m->mark[m->n / 16].off = m->enclen;
+		m->mark[m->n / 16].last_end = m->last_end;
+	}
+	if (m->hot == NULL && (m->hot = calloc(1, sizeof(*m->hot))) == NULL)
+		return -1;
+	p = m->enc + m->enclen;
+	bits |= (size % 4096 == 0 ? R_PAGES : 0) | (path_len ? R_PATH : 0) |
+	    (flags_len ? R_FLAGS : 0);
+	*p++ = (unsigned char)bits;
+	if (bits & R_RAWPERMS) {
+		memcpy(p, v->perms, 4);
+		p += 4;
+	}
+	p = put_u(p, zz(v->start - m->last_end));
+	p = put_u(p, bits & R_PAGES ? size / 4096 : size);
+	p = put_u(p, v->offset);
+	p = put_u(p, v->dev_major);
+	p = put_u(p, v->dev_minor);
+	p = put_u(p, v->inode);
+	if (path_len)
+		p = put_u(p, po);
+	if (flags_len)
+		p = put_u(p, fo);
+	p = put_values(m, v, p);
+	m->enclen = (size_t)(p - m->enc);
+	m->last_end = v->end;
+	for (j = 0; j < m->norder; j++)
+		m->sum[m->order[j]] += v->f[m->order[j]];
+	m->n++;
+	return 0;
+}
+
+/* The values at p (a run, or a reference back to one) into v. */
+static const unsigned char *
+get_values(const struct tri_maps *m, const unsigned char *p,
+    struct tri_vma *v)
+{
+	const unsigned char *q;
+	unsigned long long x, nv;
+	int j, f;
+
+	q = get_u(p, &x);
+	if (x != 0)
+		p = m->enc + ((size_t)(p - m->enc) - x) + 1;
+	else
+		p = q;
+	p = get_u(p, &nv);
+	for (j = 0; j < m->norder; j++) {
+		f = m->order[j];
+		if (!(m->keep >> f & 1))
+			continue;
+		if ((unsigned long long)j < nv)
+			p = get_u(p, &v->f[f]);
+		else
+			v->f[f] = 0;
+	}
+	return x != 0 ? q : p;
+}
+
+/* Decode the record at off (after a record that ended at last_end). */
+static size_t
+decode(const struct tri_maps *m, size_t off, unsigned long last_end,
+    struct tri_vma *v)
+{
+	const unsigned char *p = m->enc + off;
+	unsigned long long x;
+	unsigned int bits = *p++;
+
+	if (bits & R_RAWPERMS) {
+		memcpy(v->perms, p, 4);
+		p += 4;
+	} else {
+		v->perms[0] = bits & 1 ? 'r' : '-';
+		v->perms[1] = bits & 2 ? 'w' : '-';
+		v->perms[2] = bits & 4 ? 'x' : '-';
+		v->perms[3] = bits & 8 ? 's' : 'p';
+	}
+	v->perms[4] = '\0';
+	p = get_u(p, &x);
+	v->start = last_end + (unsigned long)unzz(x);
+	p = get_u(p, &x);
+	v->end = v->start + (unsigned long)(bits & R_PAGES ? x * 4096 : x);
+	p = get_u(p, &v->offset);
+	p = get_u(p, &x);
+	v->dev_major = (unsigned int)x;
+	p = get_u(p, &x);
+	v->dev_minor = (unsigned int)x;
+	p = get_u(p, &x);
+	v->inode = (unsigned long)x;
+	v->path = v->path_len = v->vmflags = v->vmflags_len = 0;
+	if (bits & R_PATH) {
+		p = get_u(p, &x);
+		v->path = (uint32_t)x;
+		v->path_len = pool_len(m, v->path);
+	}
+	if (bits & R_FLAGS) {
+		p = get_u(p, &x);
+		v->vmflags = (uint32_t)x;
+		v->vmflags_len = pool_len(m, v->vmflags);
+	}
+	p = get_values(m, p, v);
+	return (size_t)(p - m->enc);
+}
+
+/*
+ * The ring is least-recently-returned first out, so a record returned
+ * stays valid for TRI_MAPS_RING - 1 more calls whatever they ask.
+ */
+const struct tri_vma *
+tri_maps_at(const struct tri_maps *m, size_t i)
+{
+	struct tri_maps_hot *h = m->hot;
+	size_t k, off, from;
+	unsigned long last_end;
+	unsigned int s, near = TRI_MAPS_RING, old = 0;
+
+	if (i >= m->n || h == NULL)
+		return NULL;
+	for (s = 0; s < TRI_MAPS_RING; s++) {
+		if (h->slot[s].stamp && h->slot[s].i == i) {
+			h->slot[s].stamp = ++h->clock;
+			return &h->slot[s].v;
+		}
+		if (h->slot[s].stamp && h->slot[s].i + 1 == i)
+			near = s;
+		if (h->slot[s].stamp < h->slot[old].stamp)
+			old = s;
+	}
+	if (near < TRI_MAPS_RING) {
+		off = h->slot[near].next;
+		last_end = h->slot[near].v.end;
+		from = i;
+	} else {
+		off = m->mark[i / 16].off;
+		last_end = m->mark[i / 16].last_end;
+		from = i / 16 * 16;
+	}
+	for (k = from; k <= i; k++) {
+		off = decode(m, off, last_end, &h->slot[old].v);
+		last_end = h->slot[old].v.end;
+	}
+	h->slot[old].i = i;
+	h->slot[old].next = off;
+	h->slot[old].stamp = ++h->clock;
+	return &h->slot[old].v;
 }
 
 static const char *
@@ -192,12 +551,35 @@ unescape(char *s, size_t len)
 	return o;
 }
 
+/* Keep len bytes at off of the open record's text (path, VmFlags). */
+static int
+text_put(struct tri_maps *m, size_t off, const char *s, size_t len)
+{
+	if (grow(&m->text, &m->textcap, off + len + 1, 1, 4096) < 0)
+		return -1;
+	memcpy(m->text + off, s, len);
+	m->text[off + len] = '\0';
+	return 0;
+}
+
+int
+tri_maps_end(struct tri_maps *m)
+{
+	struct tri_vma *v = &m->cur;
+
+	if (!m->open)
+		return 0;
+	m->open = false;
+	return tri_maps_append(m, v, m->text + v->path, v->path_len,
+	    m->text + v->vmflags, v->vmflags_len);
+}
+
 /* "start-end perms offset major:minor inode   path" */
 static int
 parse_header(struct tri_maps *m, const char *s, const char *end)
 {
 	unsigned long long a, b, off, maj, min, ino;
-	struct tri_vma *v;
+	struct tri_vma *v = &m->cur;
 	const char *p;
 
 	p = expect(hex(s, end, &a), end, '-');
@@ -211,8 +593,10 @@ parse_header(struct tri_maps *m, const char *s, const char *end)
 	s = s ? dec(s, end, &ino) : NULL;
 	if (s == NULL || (s < end && *s != ' '))
 		return -1;
-	if ((v = vma_new(m)) == NULL)
+	if (tri_maps_end(m) < 0)
 		return -2;
+	memset(v, 0, sizeof(*v));
+	m->open = true;
 	v->start = a;
 	v->end = b;
 	memcpy(v->perms, p, 4);
@@ -223,10 +607,10 @@ parse_header(struct tri_maps *m, const char *s, const char *end)
 	while (s < end && *s == ' ')
 		s++;
 	v->path_len = (uint32_t)(end - s);
-	if (v->path_len && pool_add(m, s, (size_t)(end - s), &v->path) < 0)
+	if (v->path_len && text_put(m, 0, s, (size_t)(end - s)) < 0)
 		return -2;
 	if (v->path_len && memchr(s, '\\', v->path_len) != NULL)
-		v->path_len = (uint32_t)unescape(m->pool + v->path, v->path_len);
+		v->path_len = (uint32_t)unescape(m->text, v->path_len);
 	return 0;
 }
 
@@ -270,7 +654,7 @@ static int
 parse_field(struct tri_maps *m, const char *s, const char *colon,
     const char *end)
 {
-	struct tri_vma *v = &m->v[m->n - 1];
+	struct tri_vma *v = &m->cur;
 	unsigned long long x;
 	const char *p, *nm;
 	size_t len = (size_t)(colon - s);
@@ -281,9 +665,9 @@ parse_field(struct tri_maps *m, const char *s, const char *colon,
 			;
 		while (end > p && end[-1] == ' ')
 			end--;
+		v->vmflags = v->path_len + 1;
 		v->vmflags_len = (uint32_t)(end - p);
-		return v->vmflags_len ? pool_add(m, p, (size_t)(end - p),
-		    &v->vmflags) : 0;
+		return text_put(m, v->vmflags, p, (size_t)(end - p));
 	}
 	if ((p = dec(colon + 1, end, &x)) == NULL)
 		return 0;		/* a non-numeric field: not ours */
@@ -313,7 +697,7 @@ parse_line(struct tri_maps *m, const char *s, const char *end)
 	for (c = s; c < end && *c != ':' && *c != ' ' && *c != '-'; c++)
 		;
 	if (c < end && *c == ':' && c > s) {
-		if (m->n == 0)
+		if (!m->open)
 			return -1;
 		return parse_field(m, s, c, end) < 0 ? -2 : 0;
 	}
@@ -334,7 +718,7 @@ expected_field(struct tri_maps *m, const char *s, const char *end)
 	size_t len;
 	int f;
 
-	if (m->n == 0 || m->pos >= m->norder)
+	if (!m->open || m->pos >= m->norder)
 		return NULL;
 	f = m->order[m->pos];
 	len = m->olen[m->pos];
@@ -350,7 +734,7 @@ expected_field(struct tri_maps *m, const char *s, const char *end)
 		x = x * 10 + (unsigned long long)(*p - '0');
 	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 		return NULL;
-	m->v[m->n - 1].f[f] = x;
+	m->cur.f[f] = x;
 	m->pos++;
 	return nl + 1;
 }
@@ -405,7 +789,7 @@ read_fd(int fd, struct tri_maps *m)
 		have += (size_t)r;
 		if ((used = tri_maps_parse(m, buf, have)) < 0)
 			goto fail;
-		if (used == 0 && have == CHUNK) {	/* a 1 MiB line */
+		if (used == 0 && have == CHUNK) {	/* a 64 KiB line */
 			errno = EINVAL;
 			goto fail;
 		}
@@ -417,7 +801,7 @@ read_fd(int fd, struct tri_maps *m)
 		errno = EINVAL;
 		return -1;
 	}
-	return 0;
+	return tri_maps_end(m);
 fail:
 	free(buf);
 	return -1;
@@ -455,13 +839,14 @@ same_vma(const struct tri_vma *x, const struct tri_vma *y)
 static bool
 compare_part(const struct tri_maps *m, struct tri_maps *tmp, size_t *k)
 {
+	const struct tri_vma *x;
 	size_t i;
 	bool same = true;
 
 	for (i = 0; i < tmp->n && same; i++, (*k)++)
-		same = *k < m->n && same_vma(&m->v[*k], &tmp->v[i]);
-	tmp->n = 0;
-	tmp->poollen = 0;
+		same = (x = tri_maps_at(m, *k)) != NULL &&
+		    same_vma(x, tri_maps_at(tmp, i));
+	maps_clear(tmp);
 	return same;
 }
 
@@ -491,6 +876,10 @@ compare_fd(int fd, const struct tri_maps *m, struct tri_maps *tmp)
 		memmove(buf, buf + used, have - (size_t)used);
 		have -= (size_t)used;
 	}
+	if (tri_maps_end(tmp) < 0)
+		return -1;
+	if (!compare_part(m, tmp, &k))
+		return 0;
 	return k == m->n;
 }
 
@@ -522,7 +911,7 @@ tri_maps_same_layout(const struct tri_maps *a, const struct tri_maps *b)
 	if (a->n != b->n)
 		return false;
 	for (i = 0; i < a->n; i++)
-		if (!same_vma(&a->v[i], &b->v[i]))
+		if (!same_vma(tri_maps_at(a, i), tri_maps_at(b, i)))
 			return false;
 	return true;
 }

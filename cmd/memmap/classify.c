@@ -47,22 +47,34 @@ special_kind(const char *path, const struct tri_vma *v)
 	return K_SPECIAL;
 }
 
-/* The file mappings that are executable: their files are ELF objects. */
+/* The files of the executable mappings: ELF objects. */
 struct objects {
-	const struct tri_vma	**v;
-	size_t			  n;
+	struct obj {
+		unsigned long	 inode;
+		unsigned int	 major, minor;
+	}			*v;
+	size_t			 n;
 };
 
 static void
 objects_find(const struct tri_maps *m, struct objects *o)
 {
+	const struct tri_vma *v;
 	size_t i;
 
 	o->n = 0;
 	o->v = malloc((m->n ? m->n : 1) * sizeof(*o->v));
-	for (i = 0; o->v && i < m->n; i++)
-		if (m->v[i].perms[2] == 'x' && m->v[i].inode != 0)
-			o->v[o->n++] = &m->v[i];
+	for (i = 0; o->v && i < m->n; i++) {
+		v = tri_maps_at(m, i);
+		if (v->perms[2] != 'x' || v->inode == 0 || (o->n > 0 &&
+		    o->v[o->n - 1].inode == v->inode &&
+		    o->v[o->n - 1].major == v->dev_major &&
+		    o->v[o->n - 1].minor == v->dev_minor))
+			continue;
+		o->v[o->n].inode = v->inode;
+		o->v[o->n].major = v->dev_major;
+		o->v[o->n++].minor = v->dev_minor;
+	}
 }
 
 static bool
@@ -71,9 +83,9 @@ is_object(const struct objects *o, const struct tri_vma *v)
 	size_t i;
 
 	for (i = 0; i < o->n; i++)
-		if (o->v[i]->inode == v->inode &&
-		    o->v[i]->dev_major == v->dev_major &&
-		    o->v[i]->dev_minor == v->dev_minor)
+		if (o->v[i].inode == v->inode &&
+		    o->v[i].major == v->dev_major &&
+		    o->v[i].minor == v->dev_minor)
 			return true;
 	return false;
 }
@@ -136,10 +148,10 @@ mark_bss(const struct tri_maps *m, struct mapinfo *info)
 	size_t i;
 
 	for (i = 1; i < m->n; i++) {
-		const struct tri_vma *v = &m->v[i];
+		const struct tri_vma *v = tri_maps_at(m, i);
 
 		if (info[i].kind != K_ANON || v->path_len ||
-		    m->v[i - 1].end != v->start)
+		    tri_maps_at(m, i - 1)->end != v->start)
 			continue;
 		if (info[i - 1].kind == K_DATA)
 			info[i].kind = K_BSS;
@@ -154,11 +166,14 @@ find_addr(const struct tri_maps *m, unsigned long addr)
 {
 	size_t lo = 0, hi = m->n, mid;
 
+	const struct tri_vma *v;
+
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (addr < m->v[mid].start)
+		v = tri_maps_at(m, mid);
+		if (addr < v->start)
 			hi = mid;
-		else if (addr >= m->v[mid].end)
+		else if (addr >= v->end)
 			lo = mid + 1;
 		else
 			return (ssize_t)mid;
@@ -187,8 +202,9 @@ mark_stacks(const struct tri_maps *m, const struct classify_in *in,
 		info[i].kind = K_THREAD_STACK;
 		info[i].tid = in->sp_tid[k];
 		if (i > 0 && info[i - 1].kind == K_GUARD &&
-		    m->v[i - 1].end == m->v[i].start &&
-		    m->v[i - 1].path_len == 0)
+		    tri_maps_at(m, (size_t)i - 1)->end ==
+		    tri_maps_at(m, (size_t)i)->start &&
+		    tri_maps_at(m, (size_t)i - 1)->path_len == 0)
 			info[i - 1].tid = in->sp_tid[k];
 	}
 }
@@ -208,7 +224,8 @@ guess_stacks(const struct tri_maps *m, const struct classify_in *in,
 	if (in->nlost == 0)
 		return;
 	for (i = 1; i < m->n; i++) {
-		const struct tri_vma *v = &m->v[i], *g = v - 1;
+		const struct tri_vma *g = tri_maps_at(m, i - 1);
+		const struct tri_vma *v = tri_maps_at(m, i);
 
 		if (info[i].kind != K_ANON || memcmp(v->perms, "rw-p", 4) != 0 ||
 		    info[i - 1].kind != K_GUARD || g->path_len ||
@@ -219,9 +236,12 @@ guess_stacks(const struct tri_maps *m, const struct classify_in *in,
 		last = i;
 	}
 	for (i = 1; n > 0 && i < m->n; i++) {
-		if (info[i].kind != K_ANON || memcmp(m->v[i].perms, "rw-p", 4) ||
-		    info[i - 1].kind != K_GUARD || m->v[i - 1].path_len ||
-		    m->v[i - 1].end != m->v[i].start || info[i - 1].tid >= 0)
+		const struct tri_vma *g = tri_maps_at(m, i - 1);
+		const struct tri_vma *v = tri_maps_at(m, i);
+
+		if (info[i].kind != K_ANON || memcmp(v->perms, "rw-p", 4) ||
+		    info[i - 1].kind != K_GUARD || g->path_len ||
+		    g->end != v->start || info[i - 1].tid >= 0)
 			continue;
 		info[i].kind = K_THREAD_STACK;
 		if (n == 1 && in->nlost == 1 && i == last)
@@ -241,14 +261,17 @@ mark_arenas(const struct tri_maps *m, struct mapinfo *info)
 	size_t i;
 
 	for (i = 0; i < m->n; i++) {
-		const struct tri_vma *v = &m->v[i], *w = v + 1;
+		const struct tri_vma *v, *w;
 
-		if (info[i].kind != K_ANON || v->path_len ||
-		    v->start % ARENA_SIZE != 0)
+		if (info[i].kind != K_ANON)
+			continue;
+		v = tri_maps_at(m, i);
+		if (v->path_len || v->start % ARENA_SIZE != 0)
 			continue;
 		if (v->end - v->start == ARENA_SIZE) {
 			info[i].kind = K_ARENA;
 		} else if (i + 1 < m->n && info[i + 1].kind == K_GUARD &&
+		    (w = tri_maps_at(m, i + 1)) != NULL &&
 		    w->path_len == 0 && w->start == v->end &&
 		    w->end - v->start == ARENA_SIZE) {
 			info[i].kind = K_ARENA;
@@ -269,7 +292,7 @@ mark_go(const struct tri_maps *m, struct mapinfo *info)
 	size_t i;
 
 	for (i = 0; i < m->n; i++) {
-		const struct tri_vma *v = &m->v[i];
+		const struct tri_vma *v = tri_maps_at(m, i);
 
 		if (v->path_len || v->start < GO_ARENA_LO ||
 		    v->start >= GO_ARENA_HI)
@@ -290,7 +313,7 @@ classify_maps(const struct tri_maps *m, const struct classify_in *in,
 
 	objects_find(m, &o);
 	for (i = 0; i < m->n; i++) {
-		info[i].kind = base_kind(m, &m->v[i], in, &o);
+		info[i].kind = base_kind(m, tri_maps_at(m, i), in, &o);
 		info[i].note = N_NONE;
 		info[i].tid = -1;
 	}
@@ -350,11 +373,14 @@ check_deleted(const struct tri_proc *p, const struct tri_maps *m,
 	struct stat st;
 	size_t i;
 
+	const struct tri_vma *v;
+
 	for (i = 0; i < m->n; i++) {
 		if (info[i].kind != K_DELETED)
 			continue;
-		snprintf(name, sizeof(name), "map_files/%lx-%lx",
-		    m->v[i].start, m->v[i].end);
+		v = tri_maps_at(m, i);
+		snprintf(name, sizeof(name), "map_files/%lx-%lx", v->start,
+		    v->end);
 		if (fstatat(p->dirfd, name, &st, 0) == 0 && st.st_nlink > 0)
 			info[i].kind = K_FILE;
 	}

@@ -87,29 +87,50 @@ vma_key(const struct tri_vma *v, enum sortkey k)
 	}
 }
 
+/* Add mapping v, of kind k, to t. */
+void
+totals_add(struct totals *t, const struct tri_vma *v, enum kind k)
+{
+	t->n++;
+	t->size += (v->end - v->start) / 1024;
+	t->rss += v->f[TRI_SM_RSS];
+	t->pss += v->f[TRI_SM_PSS];
+	t->uss += vma_uss(v);
+	t->dirty += vma_dirty(v);
+	t->swap += v->f[TRI_SM_SWAP];
+	t->locked += v->f[TRI_SM_LOCKED];
+	if (k == K_STACK || k == K_THREAD_STACK)
+		t->stacks++;
+}
+
 void
 snap_totals(const struct snap *s, const size_t *idx, size_t n,
     struct totals *t)
 {
-	const struct tri_vma *v;
 	size_t k, i;
 
 	memset(t, 0, sizeof(*t));
 	for (k = 0; k < n; k++) {
 		i = idx ? idx[k] : k;
-		v = &s->maps.v[i];
-		t->n++;
-		t->size += (v->end - v->start) / 1024;
-		t->rss += v->f[TRI_SM_RSS];
-		t->pss += v->f[TRI_SM_PSS];
-		t->uss += vma_uss(v);
-		t->dirty += vma_dirty(v);
-		t->swap += v->f[TRI_SM_SWAP];
-		t->locked += v->f[TRI_SM_LOCKED];
-		if (s->info[i].kind == K_STACK ||
-		    s->info[i].kind == K_THREAD_STACK)
-			t->stacks++;
+		totals_add(t, tri_maps_at(&s->maps, i), s->info[i].kind);
 	}
+}
+
+/* The fields a record keeps for what ctl shows (the rest are summed). */
+uint64_t
+keep_fields(const struct ctl *ctl)
+{
+	static const int base[] = { TRI_SM_RSS, TRI_SM_PSS,
+	    TRI_SM_SHARED_DIRTY, TRI_SM_PRIVATE_DIRTY, TRI_SM_PRIVATE_CLEAN,
+	    TRI_SM_PRIVATE_HUGETLB, TRI_SM_SWAP, TRI_SM_LOCKED };
+	uint64_t keep = 0;
+	size_t i;
+
+	if (ctl->extended)
+		return UINT64_MAX;
+	for (i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		keep |= 1ULL << base[i];
+	return keep | columns_fields(ctl);	/* view.c: -o's fields */
 }
 
 /* A SysV shared memory segment: its inode number is the shmid. */
@@ -125,7 +146,7 @@ const char *
 vma_label(const struct snap *s, size_t i, char *buf, size_t size)
 {
 	const struct mapinfo *mi = &s->info[i];
-	const struct tri_vma *v = &s->maps.v[i];
+	const struct tri_vma *v = tri_maps_at(&s->maps, i), *w;
 
 	if (mi->tid >= 0 && mi->kind == K_THREAD_STACK)
 		snprintf(buf, size, "[stack tid %d]", (int)mi->tid);
@@ -143,9 +164,10 @@ vma_label(const struct snap *s, size_t i, char *buf, size_t size)
 		return "[arena]";
 	else if (mi->kind == K_GO_ARENA)
 		return "[go arena]";
-	else if ((mi->kind == K_BSS || mi->kind == K_LIB_BSS) && i > 0)
-		tri_out_escape(buf, size, tri_maps_path(&s->maps, v - 1),
-		    v[-1].path_len);
+	else if ((mi->kind == K_BSS || mi->kind == K_LIB_BSS) && i > 0 &&
+	    (w = tri_maps_at(&s->maps, i - 1)) != NULL)
+		tri_out_escape(buf, size, tri_maps_path(&s->maps, w),
+		    w->path_len);
 	else if (v->path_len)
 		tri_out_escape(buf, size, tri_maps_path(&s->maps, v),
 		    v->path_len);
@@ -167,6 +189,7 @@ read_settled(const struct ctl *ctl, const struct tri_proc *p, struct snap *s)
 	const char *file = ctl->maps_only ? "maps" : "smaps";
 	int r = 0;
 
+	s->maps.keep = keep_fields(ctl);
 	for (s->tries = 1; s->tries <= READ_TRIES; s->tries++) {
 		s->what = file;
 		if ((r = tri_proc_read_maps(p, file, &s->maps)) < 0)
@@ -196,7 +219,7 @@ read_rollup(const struct tri_proc *p, struct snap *s)
 
 	tri_maps_init(&r);
 	if (tri_proc_read_maps(p, "smaps_rollup", &r) == 0 && r.n == 1) {
-		v = &r.v[0];
+		v = tri_maps_at(&r, 0);
 		s->total.rss = v->f[TRI_SM_RSS];
 		s->total.pss = v->f[TRI_SM_PSS];
 		s->total.uss = vma_uss(v);
@@ -214,27 +237,39 @@ read_rollup(const struct tri_proc *p, struct snap *s)
  * neighbours (and the limits judged on the whole process); the totals are
  * those of the range.  A bss keeps the path of the file before it.
  */
-static void
+static int
 keep_range(const struct ctl *ctl, struct snap *s)
 {
-	struct tri_vma *v = s->maps.v;
-	size_t i, k;
+	struct tri_maps out;
+	const struct tri_vma *v, *w;
+	const char *path;
+	size_t i, k, plen;
 
-	for (i = s->maps.n; i-- > 1;)
-		if ((s->info[i].kind == K_BSS || s->info[i].kind == K_LIB_BSS) &&
-		    v[i].path_len == 0) {
-			v[i].path = v[i - 1].path;
-			v[i].path_len = v[i - 1].path_len;
-		}
+	tri_maps_init_as(&out, &s->maps);
 	for (i = k = 0; i < s->maps.n; i++) {
-		if (v[i].start > ctl->hi || v[i].end <= ctl->lo)
+		v = tri_maps_at(&s->maps, i);
+		if (v->start > ctl->hi || v->end <= ctl->lo)
 			continue;
-		v[k] = v[i];
+		path = tri_maps_path(&s->maps, v);
+		plen = v->path_len;
+		if ((s->info[i].kind == K_BSS || s->info[i].kind == K_LIB_BSS) &&
+		    plen == 0 && i > 0) {
+			w = tri_maps_at(&s->maps, i - 1);
+			path = tri_maps_path(&s->maps, w);
+			plen = w->path_len;
+		}
+		if (tri_maps_append(&out, v, path, plen,
+		    tri_maps_vmflags(&s->maps, v), v->vmflags_len) < 0) {
+			tri_maps_free(&out);
+			return -1;
+		}
 		s->info[k++] = s->info[i];
 	}
-	s->maps.n = k;
+	tri_maps_free(&s->maps);
+	s->maps = out;
 	snap_totals(s, NULL, s->maps.n, &s->total);
 	s->have_rollup = false;
+	return 0;
 }
 
 /* Seconds since the epoch at which the process started (stat field 22). */
@@ -308,8 +343,8 @@ snap_read(const struct ctl *ctl, const struct tri_proc *p, struct snap *s)
 	if (ctl->maps_only && ctl->summary)
 		read_rollup(p, s);
 	limits_read(p, s);
-	if (ctl->have_range)
-		keep_range(ctl, s);
+	if (ctl->have_range && keep_range(ctl, s) < 0)
+		return -1;
 	s->what = "stat";
 	return tri_proc_check(p);
 }

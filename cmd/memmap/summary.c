@@ -10,18 +10,13 @@
 void
 group_totals(const struct snap *s, struct totals g[G_NGROUPS])
 {
-	size_t *idx, n, i;
-	int k;
+	size_t i;
 
-	if ((idx = malloc((s->maps.n ? s->maps.n : 1) * sizeof(*idx))) == NULL)
-		return;
-	for (k = 0; k < G_NGROUPS; k++) {
-		for (n = 0, i = 0; i < s->maps.n; i++)
-			if (kind_group(s->info[i].kind) == (enum group)k)
-				idx[n++] = i;
-		snap_totals(s, idx, n, &g[k]);
-	}
-	free(idx);
+	/* one walk in the records' order, each to its group */
+	memset(g, 0, G_NGROUPS * sizeof(*g));
+	for (i = 0; i < s->maps.n; i++)
+		totals_add(&g[kind_group(s->info[i].kind)],
+		    tri_maps_at(&s->maps, i), s->info[i].kind);
 }
 
 static unsigned long long
@@ -248,7 +243,7 @@ static void
 json_mapping(const struct ctl *ctl, struct tri_json *j, const struct snap *s,
     size_t i)
 {
-	const struct tri_vma *v = &s->maps.v[i];
+	const struct tri_vma *v = tri_maps_at(&s->maps, i);
 	const struct mapinfo *mi = &s->info[i];
 	char buf[40], key[48];
 	int k, f;
@@ -353,9 +348,10 @@ json_snap(const struct ctl *ctl, struct tri_json *j, const struct snap *s)
 	} else {
 		tri_json_key(j, "mappings");
 		tri_json_arr_begin(j);
-		idx = view_rows(ctl, s, &n);
-		for (i = 0; idx && i < n; i++)
-			json_mapping(ctl, j, s, idx[i]);
+		if (view_rows(ctl, s, &idx, &n) < 0)
+			n = 0;
+		for (i = 0; i < n; i++)
+			json_mapping(ctl, j, s, idx ? idx[i] : i);
 		free(idx);
 		tri_json_arr_end(j);
 	}

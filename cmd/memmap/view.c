@@ -208,6 +208,29 @@ columns_check_or_exit(const struct ctl *ctl)
 	}
 }
 
+uint64_t
+columns_fields(const struct ctl *ctl)
+{
+	struct tri_maps m;
+	const char *p, *e;
+	uint64_t mask = 0;
+	int f, k;
+
+	if (ctl->columns == NULL || ctl->summary)
+		return 0;
+	tri_maps_init(&m);
+	for (p = ctl->columns; ; p = e + 1) {
+		e = strchrnul(p, ',');
+		f = -1;
+		k = col_lookup(&m, p, (size_t)(e - p), &f);
+		if (k < 0 && f >= 0)
+			mask |= 1ULL << f;
+		if (*e == '\0')
+			break;
+	}
+	return mask;
+}
+
 static int
 make_cols(const struct ctl *ctl, const struct snap *s, struct column *cols)
 {
@@ -277,40 +300,53 @@ col_value(const struct column *c, const struct tri_vma *v)
 	}
 }
 
-static const struct snap *sort_snap;
-static enum sortkey sort_key;
+static const unsigned long long *sort_keys;
 
 static int
 cmp_idx(const void *a, const void *b)
 {
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	unsigned long long x = vma_key(&sort_snap->maps.v[i], sort_key);
-	unsigned long long y = vma_key(&sort_snap->maps.v[j], sort_key);
+	unsigned long long x = sort_keys[i], y = sort_keys[j];
 
 	if (x != y)
 		return x < y ? 1 : -1;
 	return i < j ? -1 : i > j;
 }
 
-/* The rows to show, in order: sorted by --sort, cut at --top. */
-size_t *
-view_rows(const struct ctl *ctl, const struct snap *s, size_t *n)
+/*
+ * The rows to show, in order: sorted by --sort, cut at --top, into *idx
+ * (malloc'd), or *idx NULL for the records' own order, without an index
+ * of every mapping (peak RSS).  The keys are decoded once, in order, not
+ * at each comparison.  0, or -1 ENOMEM.
+ */
+int
+view_rows(const struct ctl *ctl, const struct snap *s, size_t **idx,
+    size_t *n)
 {
-	size_t *idx, i;
+	unsigned long long *keys;
+	size_t i;
 
-	if ((idx = malloc((s->maps.n ? s->maps.n : 1) * sizeof(*idx))) == NULL)
-		return NULL;
-	for (i = 0; i < s->maps.n; i++)
-		idx[i] = i;
+	*idx = NULL;
 	*n = s->maps.n;
 	if (ctl->sort != SORT_NONE) {
-		sort_snap = s;
-		sort_key = ctl->sort;
-		qsort(idx, *n, sizeof(*idx), cmp_idx);
+		*idx = malloc((*n ? *n : 1) * sizeof(**idx));
+		keys = malloc((*n ? *n : 1) * sizeof(*keys));
+		if (*idx == NULL || keys == NULL) {
+			free(*idx);
+			free(keys);
+			return -1;
+		}
+		for (i = 0; i < *n; i++) {
+			(*idx)[i] = i;
+			keys[i] = vma_key(tri_maps_at(&s->maps, i), ctl->sort);
+		}
+		sort_keys = keys;
+		qsort(*idx, *n, sizeof(**idx), cmp_idx);
+		free(keys);
 	}
 	if (ctl->top && ctl->top < *n)
 		*n = ctl->top;
-	return idx;
+	return 0;
 }
 
 /* The MAPPING cell of row i, for this table (escaped; --raw: spaces too). */
@@ -346,17 +382,18 @@ widths(const struct ctl *ctl, const struct snap *s, const size_t *idx,
 		else if (cols[c].c == C_KIND && cols[c].w < 4)
 			cols[c].w = 4;
 	for (k = 0; k < n; k++) {
-		const struct tri_vma *v = &s->maps.v[idx[k]];
+		size_t i = idx ? idx[k] : k;
+		const struct tri_vma *v = tri_maps_at(&s->maps, i);
 
 		for (c = 0; c < ncols; c++) {
 			if (is_num(cols[c].c))
 				d = tri_out_digits(col_value(&cols[c], v));
 			else if (cols[c].c == C_KIND)
-				d = strlen(kind_name(s->info[idx[k]].kind));
+				d = strlen(kind_name(s->info[i].kind));
 			else if (cols[c].c == C_DEV)
 				d = 5;
 			else if (cols[c].c == C_MAPPING && c < ncols - 1)
-				d = strlen(mapping_cell(ctl, s, idx[k], label,
+				d = strlen(mapping_cell(ctl, s, i, label,
 				    sizeof(label)));
 			else if (cols[c].c == C_VMFLAGS && c < ncols - 1)
 				d = v->vmflags_len ? v->vmflags_len : 1;
@@ -405,7 +442,7 @@ static void
 print_row(struct obuf *o, const struct ctl *ctl, const struct snap *s,
     size_t i, const struct column *cols, int ncols)
 {
-	const struct tri_vma *v = &s->maps.v[i];
+	const struct tri_vma *v = tri_maps_at(&s->maps, i);
 	char label[LABEL_MAX], dev[24], *p;
 	const char *l;
 	size_t w, len, pad;
@@ -503,17 +540,13 @@ print_total(struct obuf *o, const struct ctl *ctl, const struct snap *s,
 	char buf[64], num[32];
 	const char *cell;
 	bool named = false;
-	size_t i;
 	int c, f;
 
+	/* every field's sum, kept per record or not */
 	memset(&sum, 0, sizeof(sum));
-	for (i = 0; i < s->maps.n; i++) {
-		const struct tri_vma *v = &s->maps.v[i];
-
-		sum.end += v->end - v->start;
-		for (f = 0; f < TRI_SM_MAX; f++)
-			sum.f[f] += v->f[f];
-	}
+	for (f = 0; f < TRI_SM_MAX; f++)
+		sum.f[f] = s->maps.sum[f];
+	sum.end = s->total.size * 1024;
 	for (c = 0; c < ncols; c++)
 		named |= cols[c].c == C_ADDRESS;
 	snprintf(buf, sizeof(buf), named ? "%zu mappings" : "total, %zu mappings",
@@ -547,7 +580,7 @@ view_one(struct obuf *o, const struct ctl *ctl, const struct snap *s,
 	char buf[4200];
 	int ncols;
 
-	if ((idx = view_rows(ctl, s, &n)) == NULL)
+	if (view_rows(ctl, s, &idx, &n) < 0)
 		return -1;
 	ncols = make_cols(ctl, s, cols);
 	widths(ctl, s, idx, n, cols, ncols);
@@ -559,7 +592,7 @@ view_one(struct obuf *o, const struct ctl *ctl, const struct snap *s,
 	if (ctl->header)
 		print_head(o, ctl, cols, ncols);
 	for (k = 0; k < n; k++)
-		print_row(o, ctl, s, idx[k], cols, ncols);
+		print_row(o, ctl, s, idx ? idx[k] : k, cols, ncols);
 	if (ctl->header)
 		print_total(o, ctl, s, cols, ncols);
 	if (ctl->header && !ctl->raw) {

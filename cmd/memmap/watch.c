@@ -22,7 +22,7 @@ mset_from_snap(const struct snap *s, struct mset *m)
 	m->size = s->total.size;
 	m->rss = s->total.rss;
 	for (i = 0; i < s->maps.n; i++) {
-		const struct tri_vma *v = &s->maps.v[i];
+		const struct tri_vma *v = tri_maps_at(&s->maps, i);
 		struct mrec *r = &m->r[i];
 
 		r->start = v->start;

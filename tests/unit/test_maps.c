@@ -73,6 +73,7 @@ parse_all(struct tri_maps *m, const char *text)
 {
 	tri_maps_init(m);
 	CHECK(tri_maps_parse(m, text, strlen(text)) == (ssize_t)strlen(text));
+	CHECK(tri_maps_end(m) == 0);
 }
 
 static void
@@ -84,7 +85,7 @@ smaps_records(void)
 	parse_all(&m, smaps_text);
 	CHECK(m.n == 3);
 	CHECK(m.smaps);
-	v = &m.v[0];
+	v = tri_maps_at(&m, 0);
 	CHECK(v->start == 0x55d0c0a00000UL && v->end == 0x55d0c0a02000UL);
 	CHECK_STR(v->perms, "r--p");
 	CHECK(v->dev_major == 0xfe && v->dev_minor == 0 && v->inode == 247498);
@@ -92,12 +93,12 @@ smaps_records(void)
 	CHECK(v->f[TRI_SM_RSS] == 8 && v->f[TRI_SM_PSS] == 6);
 	CHECK(v->f[TRI_SM_SHARED_CLEAN] == 4 && v->f[TRI_SM_PRIVATE_CLEAN] == 4);
 	CHECK_STR(tri_maps_vmflags(&m, v), "rd mr mw me");
-	v = &m.v[1];
+	v = tri_maps_at(&m, 1);
 	CHECK(v->path_len == 0);
 	CHECK_STR(tri_maps_path(&m, v), "");
 	CHECK(v->f[TRI_SM_PRIVATE_DIRTY] == 400 && v->f[TRI_SM_SWAP] == 12);
 	CHECK(v->f[TRI_SM_THPELIGIBLE] == 1);
-	v = &m.v[2];
+	v = tri_maps_at(&m, 2);
 	CHECK_STR(tri_maps_path(&m, v), "/tmp/a b (deleted)");
 	CHECK(v->f[TRI_SM_RSS] == 32);
 	CHECK(v->f[TRI_SM_PSS] == 0);	/* absent in this record */
@@ -120,7 +121,7 @@ smaps_field_order_and_units(void)
 	f = tri_maps_field_index(&m, "NewFieldOf2030", 14);
 	CHECK(f == TRI_SM_NKNOWN);
 	CHECK_STR(tri_maps_field_name(&m, f), "NewFieldOf2030");
-	CHECK(m.v[2].f[f] == 7);
+	CHECK(tri_maps_at(&m, 2)->f[f] == 7);
 	CHECK(m.kb_mask & (1ULL << f));
 	CHECK(tri_maps_field_index(&m, "Nope", 4) == -1);
 	CHECK(tri_maps_field_index(&m, "Rs", 2) == -1);
@@ -154,14 +155,18 @@ smaps_chunked(void)
 			have -= (size_t)used;
 		}
 		CHECK(have == 0);
+		CHECK(tri_maps_end(&part) == 0);
 		same = part.n == whole.n;
-		for (i = 0; same && i < part.n; i++)
-			same = memcmp(part.v[i].f, whole.v[i].f,
-			    sizeof(part.v[i].f)) == 0 &&
-			    strcmp(tri_maps_path(&part, &part.v[i]),
-			    tri_maps_path(&whole, &whole.v[i])) == 0 &&
-			    strcmp(tri_maps_vmflags(&part, &part.v[i]),
-			    tri_maps_vmflags(&whole, &whole.v[i])) == 0;
+		for (i = 0; same && i < part.n; i++) {
+			const struct tri_vma *a = tri_maps_at(&part, i);
+			const struct tri_vma *b = tri_maps_at(&whole, i);
+
+			same = memcmp(a->f, b->f, sizeof(a->f)) == 0 &&
+			    strcmp(tri_maps_path(&part, a),
+			    tri_maps_path(&whole, b)) == 0 &&
+			    strcmp(tri_maps_vmflags(&part, a),
+			    tri_maps_vmflags(&whole, b)) == 0;
+		}
 		CHECK(same);
 		tri_maps_free(&part);
 	}
@@ -182,13 +187,15 @@ maps_lines(void)
 	parse_all(&m, text);
 	CHECK(m.n == 5);
 	CHECK(!m.smaps);
-	CHECK(m.v[0].start == 0x400000 && m.v[0].end == 0x452000);
-	CHECK(m.v[0].dev_major == 8 && m.v[0].dev_minor == 2);
-	CHECK_STR(tri_maps_path(&m, &m.v[1]), "[heap]");
-	CHECK_STR(tri_maps_path(&m, &m.v[3]), "[vsyscall]");
-	CHECK(m.v[3].end == 0xffffffffff601000UL);
-	CHECK(m.v[4].path_len == 0);
-	CHECK(m.v[0].f[TRI_SM_RSS] == 0);
+	CHECK(tri_maps_at(&m, 0)->start == 0x400000 &&
+	    tri_maps_at(&m, 0)->end == 0x452000);
+	CHECK(tri_maps_at(&m, 0)->dev_major == 8 &&
+	    tri_maps_at(&m, 0)->dev_minor == 2);
+	CHECK_STR(tri_maps_path(&m, tri_maps_at(&m, 1)), "[heap]");
+	CHECK_STR(tri_maps_path(&m, tri_maps_at(&m, 3)), "[vsyscall]");
+	CHECK(tri_maps_at(&m, 3)->end == 0xffffffffff601000UL);
+	CHECK(tri_maps_at(&m, 4)->path_len == 0);
+	CHECK(tri_maps_at(&m, 0)->f[TRI_SM_RSS] == 0);
 	tri_maps_free(&m);
 }
 
@@ -203,6 +210,7 @@ maps_partial_line_left(void)
 	tri_maps_init(&m);
 	CHECK(tri_maps_parse(&m, text, strlen(text)) ==
 	    (ssize_t)(strchr(text, '\n') - text + 1));
+	CHECK(tri_maps_end(&m) == 0);	/* the record open till now */
 	CHECK(m.n == 1);
 	tri_maps_free(&m);
 }
@@ -250,10 +258,12 @@ rollup(void)
 
 	parse_all(&m, text);
 	CHECK(m.n == 1);
-	CHECK_STR(tri_maps_path(&m, &m.v[0]), "[rollup]");
-	CHECK(m.v[0].f[TRI_SM_RSS] == 1612 && m.v[0].f[TRI_SM_PSS] == 392);
-	CHECK(m.v[0].f[TRI_SM_PSS_FILE] == 280);
-	CHECK(m.v[0].f[TRI_SM_PRIVATE_DIRTY] == 112 && m.v[0].f[TRI_SM_SWAP] == 3);
+	CHECK_STR(tri_maps_path(&m, tri_maps_at(&m, 0)), "[rollup]");
+	CHECK(tri_maps_at(&m, 0)->f[TRI_SM_RSS] == 1612 &&
+	    tri_maps_at(&m, 0)->f[TRI_SM_PSS] == 392);
+	CHECK(tri_maps_at(&m, 0)->f[TRI_SM_PSS_FILE] == 280);
+	CHECK(tri_maps_at(&m, 0)->f[TRI_SM_PRIVATE_DIRTY] == 112 &&
+	    tri_maps_at(&m, 0)->f[TRI_SM_SWAP] == 3);
 	tri_maps_free(&m);
 }
 
@@ -289,10 +299,28 @@ layout(void)
  * own reads allocate, which changes our layout between two reads).
  */
 static void
+copy_but(const struct tri_maps *m, struct tri_maps *out, size_t k, bool drop)
+{
+	struct tri_vma v;
+	size_t i;
+
+	tri_maps_init_as(out, m);
+	for (i = 0; i < m->n; i++) {
+		v = *tri_maps_at(m, i);
+		if (i == k && drop)
+			continue;
+		if (i == k)
+			v.end += 4096;
+		CHECK(tri_maps_append(out, &v, tri_maps_path(m, &v),
+		    v.path_len, tri_maps_vmflags(m, &v), v.vmflags_len) == 0);
+	}
+}
+
+static void
 read_child(void)
 {
 	struct tri_proc p;
-	struct tri_maps m, r;
+	struct tri_maps m, r, moved;
 	int fds[2];
 	char c;
 	pid_t pid;
@@ -311,12 +339,14 @@ read_child(void)
 	CHECK(tri_proc_read_maps(&p, "smaps", &m) == 0);
 	CHECK(m.n > 5 && m.smaps);
 	CHECK(tri_proc_read_maps(&p, "smaps_rollup", &r) == 0);
-	CHECK(r.n == 1 && r.v[0].f[TRI_SM_RSS] > 0);
+	CHECK(r.n == 1 && tri_maps_at(&r, 0)->f[TRI_SM_RSS] > 0);
 	CHECK(tri_proc_maps_unchanged(&p, &m) == 1);
-	m.v[1].end += 4096;
-	CHECK(tri_proc_maps_unchanged(&p, &m) == 0);
-	m.n--;
-	CHECK(tri_proc_maps_unchanged(&p, &m) == 0);
+	copy_but(&m, &moved, 1, false);		/* mapping 1 a page longer */
+	CHECK(tri_proc_maps_unchanged(&p, &moved) == 0);
+	tri_maps_free(&moved);
+	copy_but(&m, &moved, m.n - 1, true);	/* the last one missing */
+	CHECK(tri_proc_maps_unchanged(&p, &moved) == 0);
+	tri_maps_free(&moved);
 	tri_maps_free(&m);
 	tri_maps_free(&r);
 	tri_proc_close(&p);
@@ -354,16 +384,103 @@ maps_newline_escape(void)
 
 	tri_maps_init(&m);
 	CHECK(tri_maps_parse(&m, text, sizeof(text) - 1) == (ssize_t)(sizeof(text) - 1));
+	CHECK(tri_maps_end(&m) == 0);
 	CHECK(m.n == 2);
-	CHECK_STR(tri_maps_path(&m, &m.v[0]), "/memfd:new\nline (deleted)");
-	CHECK(m.v[0].path_len == strlen("/memfd:new\nline (deleted)"));
-	CHECK_STR(tri_maps_path(&m, &m.v[1]), "/tmp/a\\101\\01\\");
+	CHECK_STR(tri_maps_path(&m, tri_maps_at(&m, 0)), "/memfd:new\nline (deleted)");
+	CHECK(tri_maps_at(&m, 0)->path_len == strlen("/memfd:new\nline (deleted)"));
+	CHECK_STR(tri_maps_path(&m, tri_maps_at(&m, 1)), "/tmp/a\\101\\01\\");
 	tri_maps_free(&m);
+}
+
+/*
+ * The packed store gives back what was added, in any order of access:
+ * steps back (malformed input), unaligned and huge sizes, odd perms,
+ * runs of equal values (stored as references) and unequal ones.
+ */
+static void
+packed_round_trip(void)
+{
+	static const char *const perms[] = { "rw-p", "---p", "r-xs", "r?x*" };
+	struct tri_maps m;
+	struct tri_vma v;
+	const struct tri_vma *g;
+	unsigned long long rss = 0;
+	size_t i, n = 1000;
+	bool same = true;
+	char path[32];
+
+	tri_maps_init(&m);
+	m.norder = 3;
+	m.order[0] = TRI_SM_SIZE;
+	m.order[1] = TRI_SM_RSS;
+	m.order[2] = TRI_SM_SWAP;
+	for (i = 0; i < n; i++) {
+		memset(&v, 0, sizeof(v));
+		v.start = i == 500 ? 0x1000 : 0x10000000UL + i * 0x100000UL;
+		v.end = v.start + (i % 7 == 0 ? 123 : i == 3 ? 1UL << 46 :
+		    4096 * (i % 5 + 1));
+		memcpy(v.perms, perms[i % 4], 5);
+		v.offset = i % 3 ? 0 : 1ULL << 40;
+		v.inode = i % 2 ? 0 : 1000000000UL + i;
+		v.dev_major = (unsigned)(i % 2 ? 0 : 259);
+		v.dev_minor = (unsigned)(i % 2 ? 0 : 3);
+		v.f[TRI_SM_SIZE] = (v.end - v.start) / 1024;
+		v.f[TRI_SM_RSS] = i % 10 < 8 ? 4 : i * 1000;
+		rss += v.f[TRI_SM_RSS];
+		snprintf(path, sizeof(path), "/lib/x%zu.so", i % 3);
+		CHECK(tri_maps_append(&m, &v, path, i % 2 ? 0 : strlen(path),
+		    "rd wr", i % 4 ? 5 : 0) == 0);
+	}
+	CHECK(m.n == n && m.sum[TRI_SM_RSS] == rss);
+	CHECK(m.enclen < n * 24);	/* packed, not 384 bytes a record */
+	for (i = n; i-- > 0 && same;) {	/* backwards: no reuse of a step */
+		size_t j = i * 7 % n;
+
+		g = tri_maps_at(&m, j);
+		snprintf(path, sizeof(path), "/lib/x%zu.so", j % 3);
+		same = g->start == (j == 500 ? 0x1000 : 0x10000000UL +
+		    j * 0x100000UL) && strcmp(g->perms, perms[j % 4]) == 0 &&
+		    g->end - g->start == (j % 7 == 0 ? 123 : j == 3 ?
+		    1UL << 46 : 4096 * (j % 5 + 1)) &&
+		    g->offset == (j % 3 ? 0 : 1ULL << 40) &&
+		    g->inode == (j % 2 ? 0 : 1000000000UL + j) &&
+		    g->dev_major == (j % 2 ? 0U : 259U) &&
+		    g->f[TRI_SM_RSS] == (j % 10 < 8 ? 4 : j * 1000) &&
+		    g->f[TRI_SM_SWAP] == 0 &&
+		    strcmp(tri_maps_path(&m, g), j % 2 ? "" : path) == 0 &&
+		    strcmp(tri_maps_vmflags(&m, g), j % 4 ? "rd wr" : "") == 0;
+	}
+	CHECK(same);
+	/* the same path is kept once */
+	CHECK(tri_maps_at(&m, 0)->path == tri_maps_at(&m, 6)->path);
+	tri_maps_free(&m);
+}
+
+/* Fields outside keep read 0 per record, and are summed all the same. */
+static void
+packed_keep(void)
+{
+	struct tri_maps m;
+	const struct tri_vma *v;
+
+	tri_maps_init(&m);
+	m.keep = 1ULL << TRI_SM_RSS;
+	CHECK(tri_maps_parse(&m, smaps_text, strlen(smaps_text)) ==
+	    (ssize_t)strlen(smaps_text));
+	CHECK(tri_maps_end(&m) == 0);
+	v = tri_maps_at(&m, 1);
+	CHECK(v->f[TRI_SM_RSS] == 400 && v->f[TRI_SM_PRIVATE_DIRTY] == 0);
+	CHECK(m.sum[TRI_SM_PRIVATE_DIRTY] == 400 && m.sum[TRI_SM_RSS] == 440);
+	CHECK(m.sum[TRI_SM_SWAP] == 12);
+	tri_maps_free(&m);
+	CHECK(m.keep == 1ULL << TRI_SM_RSS);	/* free keeps keep */
 }
 
 int
 main(void)
 {
+	RUN(packed_round_trip);
+	RUN(packed_keep);
 	RUN(smaps_records);
 	RUN(smaps_field_order_and_units);
 	RUN(smaps_chunked);
