@@ -197,8 +197,10 @@ add_type(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang,
 		struct tri_dwarf_type *t = &d->types[idx];
 
 		t->name = tri_dwarf_strdup(d, path);
-		if (is_enum)
+		if (is_enum) {
 			t->kind = TRI_DWARF_UNION;
+			inner->enum_built = (size_t)idx + 1;
+		}
 		else if (tri_dwarf_rust_sort(t) < 0)
 			return -1;
 	}
@@ -243,6 +245,9 @@ walk_scope(struct tri_dwarf *d, Dwarf_Die *scope, enum tri_dwarf_lang lang,
 			if (name && walk_scope(d, &c, lang, depth + 1,
 			    &inner) < 0)
 				return -1;
+			if (inner.enum_built)
+				tri_dwarf_rust_link_variants(d,
+				    inner.enum_built - 1);
 		} else if (tag == DW_TAG_namespace) {
 			if (name == NULL)
 				inner.path = rs->path;

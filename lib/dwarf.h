@@ -25,7 +25,8 @@ enum {
 	TRI_DWARF_VPTR	 = 1 << 3,	/* the vtable pointer */
 	TRI_DWARF_FLEX	 = 1 << 4,	/* a flexible array member */
 	TRI_DWARF_NESTED = 1 << 5,	/* an anonymous struct or union,
-					 * laid out in types[nested] */
+					 * or a Rust enum's variant, laid
+					 * out in types[nested] */
 	TRI_DWARF_ALIGNAS = 1 << 6,	/* DW_AT_alignment on the member */
 	TRI_DWARF_REF	 = 1 << 7,	/* a struct by value, whose layout
 					 * (seen before) is types[nested] */

@@ -73,14 +73,16 @@ long	 tri_dwarf_build(struct tri_dwarf *d, Dwarf_Die *die,
  * discriminant and one DW_TAG_variant per variant, each variant a struct
  * nested in the enum's DIE.  What structpad makes of it: a type is named
  * by its path, members come in the order of their offsets, an enum is a
- * union of its discriminant and its variants, and each variant
- * (layouts_rs::Shape::Circle) is a struct with the discriminant in it
- * where it does not share the variant's bytes (a niche).
+ * union of its discriminant and its variants (each shown inside it), and
+ * each variant (layouts_rs::Shape::Circle) is a struct with the
+ * discriminant in it where it does not share the variant's bytes (a
+ * niche).
  */
 struct tri_dwarf_rust_scope {
 	const char		*path;		/* "layouts_rs::" or "" */
 	bool			 have_discr;	/* inside an enum's DIE */
 	struct tri_dwarf_src	 discr;		/* its discriminant */
+	size_t			 enum_built;	/* index+1 of the enum, or 0 */
 };
 
 /* The DW_TAG_variant_part child of a Rust enum's DIE: true, in *vp. */
@@ -97,6 +99,11 @@ long	 tri_dwarf_rust_enum_members(struct tri_dwarf *d, Dwarf_Die *vp,
  */
 long	 tri_dwarf_rust_variant_members(struct tri_dwarf *d, Dwarf_Die *die,
 	    long n, const struct tri_dwarf_rust_scope *scope);
+/*
+ * The variant members of the enum types[e] laid out in the variants' own
+ * types, built after it from its DIE's children (TRI_DWARF_NESTED).
+ */
+void	 tri_dwarf_rust_link_variants(struct tri_dwarf *d, size_t e);
 /* t's members in the order of their offsets: 0, or -1 ENOMEM. */
 int	 tri_dwarf_rust_sort(struct tri_dwarf_type *t);
 /* The path of a type named name in scope into buf. */

@@ -117,6 +117,30 @@ tri_dwarf_rust_variant_members(struct tri_dwarf *d, Dwarf_Die *die, long n,
 	return n + 1;
 }
 
+void
+tri_dwarf_rust_link_variants(struct tri_dwarf *d, size_t e)
+{
+	struct tri_dwarf_member *m;
+	char path[1024];
+	size_t i, k;
+
+	for (i = 0; i < d->types[e].nmembers; i++) {
+		m = &d->types[e].members[i];
+		if (!*m->name || strcmp(m->name, RUST_DISCR_NAME) == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s::%s", d->types[e].name,
+		    m->name);
+		/* only the types built since the enum: its own variants */
+		for (k = e + 1; k < d->ntypes; k++)
+			if (!d->types[k].nested && d->types[k].size == m->size &&
+			    strcmp(d->types[k].name, path) == 0) {
+				m->flags |= TRI_DWARF_NESTED;
+				m->nested = (uint32_t)k;
+				break;
+			}
+	}
+}
+
 static int
 member_cmp(const void *a, const void *b)
 {

@@ -312,9 +312,15 @@ footer_lines() {
 	run -0 structpad -C Shape "$RS"
 	assert_line --index 0 "union layouts_rs::Shape {"
 	assert_line --regexp $'^\tu32 +<discriminant>; +/\\* +0 +4 \\*/$'
-	assert_line --regexp $'^\tCircle +Circle; +/\\* +0 +16 \\*/$'
-	assert_line --regexp $'^\tRect +Rect; +/\\* +0 +16 \\*/$'
-	assert_line --regexp $'^\tEmpty +Empty; +/\\* +0 +16 \\*/$'
+	# each variant inside it, with its fields
+	assert_line --regexp $'^\t\\} Circle; +/\\* +0 +16 \\*/$'
+	assert_line --regexp $'^\t\\} Rect; +/\\* +0 +16 \\*/$'
+	assert_line --regexp $'^\t\\} Empty; +/\\* +0 +16 \\*/$'
+	assert_line --regexp $'^\t\tf64 +__0; +/\\* +8 +8 \\*/$'
+	assert_line --regexp $'^\t\tu32 +h; +/\\* +8 +4 \\*/$'
+	assert_equal "$(grep -c $'^\tstruct {$' <<< "$output")" 3
+	run -0 bash -c "structpad --json -C Shape '$RS' | jq -c '[.types[0].members[] | [.name, ([.members[]?.name] | join(\",\"))]]'"
+	assert_output '[["<discriminant>",""],["Circle","<discriminant>,__0"],["Rect","<discriminant>,w,h"],["Empty","<discriminant>"]]'
 	run -0 structpad -C 'layouts_rs::Shape::Circle' "$RS"
 	assert_line --regexp $'^\tu32 +<discriminant>; +/\\* +0 +4 \\*/$'
 	assert_line $'\t/* XXX 4 bytes hole, try to pack */'
