@@ -554,3 +554,18 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 	run -0 grep -cE "^(openat\(AT_FDCWD, \"a\".* = $fd|write\($fd,|close\($fd\))" "$T/strace"
 	assert_output 3
 }
+
+@test "-v: every field of stat and statx as strace -v shows them" {
+	local T=$BATS_TEST_TMPDIR m
+	for m in sys file; do
+		strace -v -o "$T/strace" -- "$SEQ" $m "$T" > /dev/null
+		systrace -v -o "$T/systrace" -- "$SEQ" $m "$T" > /dev/null
+		# the helper's file is new each run: its times and inode
+		same() { grep -E '^(statx|fstat|newfstatat)\(' "$1" |
+			sed -E 's/0x[0-9a-f]+/ADDR/g; s/ +=/ =/;
+			s/(time=|tv_sec=|_ino=)[0-9]+/\1N/g; s/nsec=[0-9]+/nsec=N/g
+			s|/\* [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+[+-][0-9]{4} \*/|/* DATE */|g'; }
+		run -0 diff <(same "$T/strace") <(same "$T/systrace")
+		[ "$(same "$T/systrace" | grep -c 'st_ino=\|stx_ino=')" -ge 1 ]
+	done
+}

@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "systrace.h"
 
@@ -61,11 +62,65 @@ dw_sigmask(struct dw *w, unsigned long long m)
 	dw_end(w);
 }
 
-/* Text shows the essentials (all with -v); JSON has every field. */
+/* " /+ 2026-12-01T07:04:25.000000002+0000 +/" after a time, as strace. */
+void
+sb_timecomment(struct sbuf *b, long long sec, unsigned long nsec)
+{
+	char buf[64], z[8];
+	struct tm tm;
+	time_t t = (time_t)sec;
+
+	if ((sec == 0 && nsec == 0) || localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm) == 0 ||
+	    strftime(z, sizeof(z), "%z", &tm) == 0)
+		return;
+	if (nsec)
+		sb_printf(b, " /* %s.%09lu%s */", buf, nsec, z);
+	else
+		sb_printf(b, " /* %s%s */", buf, z);
+}
+
+static void
+dw_stat_size(struct dw *w, const struct stat *st)
+{
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
+		if (w->j) {
+			dw_key(w, NULL, "rdev_major");
+			dw_uint(w, major(st->st_rdev));
+			dw_key(w, NULL, "rdev_minor");
+			dw_uint(w, minor(st->st_rdev));
+		} else {
+			sb_printf(w->b, ", st_rdev=makedev(%#x, %#x)",
+			    major(st->st_rdev), minor(st->st_rdev));
+		}
+	} else {
+		dw_key(w, "st_size", "size_bytes");
+		dw_int(w, (long long)st->st_size);
+	}
+}
+
+static void
+dw_stat_time(struct dw *w, const char *name, const struct timespec *ts)
+{
+	char k[32];
+
+	if (w->j) {
+		snprintf(k, sizeof(k), "%s_unix", name);
+		tri_json_kfixed(w->j, k, (double)ts->tv_sec +
+		    (double)ts->tv_nsec / 1e9, 9);
+		return;
+	}
+	sb_printf(w->b, ", st_%s=%lld", name, (long long)ts->tv_sec);
+	sb_timecomment(w->b, (long long)ts->tv_sec,
+	    (unsigned long)ts->tv_nsec);
+	sb_printf(w->b, ", st_%s_nsec=%ld", name, ts->tv_nsec);
+}
+
+/* Text shows the essentials (all in strace -v's order with -v); JSON
+ * has every field. */
 static void
 dw_stat(struct dw *w, unsigned long addr)
 {
-	bool all = w->ctl->verbose || w->j;
 	struct stat st;
 
 	if (peek(w->t->tid, addr, &st, sizeof(st)) < 0) {
@@ -73,23 +128,10 @@ dw_stat(struct dw *w, unsigned long addr)
 		return;
 	}
 	dw_obj(w);
-	dw_key(w, "st_mode", "mode");
-	dw_mode(w, st.st_mode);
-	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-		if (w->j) {
-			dw_key(w, NULL, "rdev_major");
-			dw_uint(w, major(st.st_rdev));
-			dw_key(w, NULL, "rdev_minor");
-			dw_uint(w, minor(st.st_rdev));
-		} else {
-			sb_printf(w->b, ", st_rdev=makedev(%#x, %#x)",
-			    major(st.st_rdev), minor(st.st_rdev));
-		}
-	} else {
-		dw_key(w, "st_size", "size_bytes");
-		dw_int(w, (long long)st.st_size);
-	}
-	if (!all) {
+	if (!w->ctl->verbose && !w->j) {
+		dw_key(w, "st_mode", "mode");
+		dw_mode(w, st.st_mode);
+		dw_stat_size(w, &st);
 		dw_more(w);
 		dw_end(w);
 		return;
@@ -100,11 +142,14 @@ dw_stat(struct dw *w, unsigned long addr)
 		dw_key(w, NULL, "dev_minor");
 		dw_uint(w, minor(st.st_dev));
 	} else {
-		sb_printf(w->b, ", st_dev=makedev(%#x, %#x)", major(st.st_dev),
+		sb_printf(w->b, "st_dev=makedev(%#x, %#x)", major(st.st_dev),
 		    minor(st.st_dev));
+		w->first[w->depth] = false;
 	}
 	dw_key(w, "st_ino", "ino");
 	dw_uint(w, (unsigned long long)st.st_ino);
+	dw_key(w, "st_mode", "mode");
+	dw_mode(w, st.st_mode);
 	dw_key(w, "st_nlink", "nlink");
 	dw_uint(w, (unsigned long long)st.st_nlink);
 	dw_key(w, "st_uid", "uid");
@@ -115,14 +160,10 @@ dw_stat(struct dw *w, unsigned long addr)
 	dw_int(w, (long long)st.st_blksize);
 	dw_key(w, "st_blocks", "blocks");
 	dw_int(w, (long long)st.st_blocks);
-	if (w->j) {
-		tri_json_kfixed(w->j, "atime_unix", (double)st.st_atim.tv_sec +
-		    (double)st.st_atim.tv_nsec / 1e9, 9);
-		tri_json_kfixed(w->j, "mtime_unix", (double)st.st_mtim.tv_sec +
-		    (double)st.st_mtim.tv_nsec / 1e9, 9);
-		tri_json_kfixed(w->j, "ctime_unix", (double)st.st_ctim.tv_sec +
-		    (double)st.st_ctim.tv_nsec / 1e9, 9);
-	}
+	dw_stat_size(w, &st);
+	dw_stat_time(w, "atime", &st.st_atim);
+	dw_stat_time(w, "mtime", &st.st_mtim);
+	dw_stat_time(w, "ctime", &st.st_ctim);
 	dw_end(w);
 }
 

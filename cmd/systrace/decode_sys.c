@@ -5,7 +5,6 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
-#include <time.h>
 
 #include "systrace.h"
 
@@ -14,10 +13,6 @@ static void
 dw_sxtime(struct dw *w, const char *tkey, const char *jkey,
     const struct statx_timestamp *ts)
 {
-	char buf[64], z[8];
-	struct tm tm;
-	time_t s = (time_t)ts->tv_sec;
-
 	if (w->j) {
 		tri_json_kfixed(w->j, jkey, (double)ts->tv_sec +
 		    (double)ts->tv_nsec / 1e9, 9);
@@ -26,13 +21,7 @@ dw_sxtime(struct dw *w, const char *tkey, const char *jkey,
 	dw_key(w, tkey, NULL);
 	sb_printf(w->b, "{tv_sec=%lld, tv_nsec=%u}", (long long)ts->tv_sec,
 	    (unsigned)ts->tv_nsec);
-	if (ts->tv_sec == 0 && ts->tv_nsec == 0)
-		return;
-	if (localtime_r(&s, &tm) == NULL || strftime(buf, sizeof(buf),
-	    "%Y-%m-%dT%H:%M:%S", &tm) == 0 || strftime(z, sizeof(z), "%z",
-	    &tm) == 0)
-		return;
-	sb_printf(w->b, " /* %s.%09u%s */", buf, (unsigned)ts->tv_nsec, z);
+	sb_timecomment(w->b, (long long)ts->tv_sec, ts->tv_nsec);
 }
 
 static void

@@ -162,6 +162,7 @@ void	sb_signal(struct sbuf *b, int sig);
 /* n bytes at addr of pid into buf: 0, or -1 when not all are readable. */
 int	peek(pid_t pid, unsigned long addr, void *buf, size_t n);
 void	dw_sigmask(struct dw *w, unsigned long long m);
+void	sb_timecomment(struct sbuf *b, long long sec, unsigned long nsec);
 void	dw_timespec(struct dw *w, unsigned long addr);
 /* A pointer to an int: [5] ([SIGKILL] when sig); the value in JSON. */
 void	dw_intptr(struct dw *w, unsigned long addr, bool sig);
