@@ -26,10 +26,13 @@ measure() {
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-oc=() ow=() om=() tc=() tw=() tm=()
+oc=() ow=() om=() tc=() tw=() tm=() sc=()
 for i in 1 2 3; do
 	read -r c w m < <(measure "$cs" -t -p "$pid" 1 10)
 	oc+=("$c") ow+=("$w") om+=("$m")
+	# -o: pidstat -w -t's own columns, in its order
+	read -r c w m < <(measure "$cs" -t -o time,pid,tid,vol,invol,comm -p "$pid" 1 10)
+	sc+=("$c")
 	read -r c w m < <(measure pidstat -w -t -p "$pid" 1 10)
 	tc+=("$c") tw+=("$w") tm+=("$m")
 done
@@ -40,6 +43,9 @@ awk -v o="$o" -v t="$t" -v om="$(median "${om[@]}")" -v tm="$(median "${tm[@]}")
 	printf "ctxswitch -t -p PID 1 10: %.3f s CPU  pidstat -w -t -p PID 1 10: %.3f s CPU  ratio %.3f (target <= 0.50), 2000 threads, median of 3\n", o, t, o / t
 	printf "  wall %.2f s against %.2f s (10 intervals of 1 s); peak RSS %d KiB against %d KiB, ratio %.2f\n", ow, tw, om, tm, om / tm
 	printf "  CPU per thread and sample: %.1f us against %.1f us\n", o / 2000 / 11 * 1e6, t / 2000 / 11 * 1e6
+}'
+awk -v s="$(median "${sc[@]}")" -v o="$o" -v t="$t" 'BEGIN {
+	printf "ctxswitch -t -o time,pid,tid,vol,invol,comm (pidstat -w -t columns): %.3f s CPU  ratio %.3f of pidstat, %.3f of the default columns\n", s, s / t, s / o
 }'
 
 # Each tool's fastest of three alternating runs: this machine's virtual
