@@ -1,8 +1,9 @@
 #!/bin/bash
 # bench/structpad.sh - structpad against pahole, in the same run, on every
 # type of glibc's debug info (libc6-dbg) and on a generated file of 5,000
-# structs built with -g: wall time and peak RSS (/usr/bin/time -f '%e %M'),
-# median of the runs, as ratios.
+# structs built with -g, and on the Rust helper when rustc built it: wall
+# time and peak RSS (/usr/bin/time -f '%e %M'), median of the runs, as
+# ratios.
 set -u
 cd "$(dirname "$0")/.."
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
@@ -66,17 +67,28 @@ report() {	# report NAME TARGET-FILE
 		    n, (pt > 0 ? st / pt : 0), (pc > 0 ? sc / pc : 0), sm / pm }'
 }
 
+# a Rust program with the DWARF of the std it links (rustc -g)
+RUST=$TRIAGE_BUILD/helpers/layouts-rs
+[ -x "$RUST" ] || RUST=
+
 types=$("$STRUCTPAD" -s --no-header "$LIBC" | wc -l)
 gtypes=$("$STRUCTPAD" -s --no-header "$tmp/gen" | wc -l)
+[ -z "$RUST" ] || rtypes=$("$STRUCTPAD" -s --no-header "$RUST" | wc -l)
 # interleaved, so that machine noise hits both alike
 for ((i = 0; i < RUNS; i++)); do
 	one "$LIBC" "$STRUCTPAD" >> "$tmp/glibc.sp"
 	one "$LIBC" pahole >> "$tmp/glibc.pa"
 	one "$tmp/gen" "$STRUCTPAD" >> "$tmp/generated.sp"
 	one "$tmp/gen" pahole >> "$tmp/generated.pa"
+	[ -z "$RUST" ] || one "$RUST" "$STRUCTPAD" >> "$tmp/rust.sp"
+	[ -z "$RUST" ] || one "$RUST" pahole >> "$tmp/rust.pa"
 done
 echo "structpad bench: median of $RUNS runs, every type printed"
 echo "glibc debug info: $LIBC ($types types)"
 report glibc
 echo "generated: $N structs compiled with -g ($gtypes types)"
 report "generated"
+if [ -n "$RUST" ]; then
+	echo "rust: $RUST ($rtypes types; pahole 1.24 skips what it cannot read)"
+	report rust
+fi
