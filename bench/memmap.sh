@@ -6,7 +6,11 @@
 # sized once): smaps for -p and -X, maps for --maps-only, and the other
 # reads issue 15 names (smaps_rollup, PROCMAP_QUERY, pagemap's present
 # bits) for the record.  Wall and CPU time (medians), peak RSS, ratios,
-# time per mapping.  CPU is the number to read on a busy machine.
+# time per mapping.  CPU is the number to read on a busy machine.  Peak
+# RSS (GNU time's %M, the child's ru_maxrss) of memmap -p, -X and -s
+# beside pmap's on one line: issue 15's target is at most pmap's.
+# MEMMAP_BENCH_OLD=path/to/an/older/memmap adds its rows, for a before
+# and after in one run.
 set -u
 cd "${TRIAGE_ROOT:-$(dirname "$0")/..}"
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
@@ -75,6 +79,20 @@ row() {
 	}'
 }
 
+# The peak RSS of each mode beside pmap's, KiB, and the ratios (<= 1).
+rss_line() {
+	local m mx ms px pX
+	m=$(awk '{ print $3 }' "$tmp/m")
+	mx=$(awk '{ print $3 }' "$tmp/mx")
+	ms=$(awk '{ print $3 }' "$tmp/ms")
+	px=$(awk '{ print $3 }' "$tmp/pmap_x")
+	pX=$(awk '{ print $3 }' "$tmp/pmap_X")
+	awk -v m="$m" -v mx="$mx" -v ms="$ms" -v px="$px" -v pX="$pX" 'BEGIN {
+		printf "  peak RSS KiB: memmap -p %d, -X %d, -s %d; pmap -x %d, pmap -X %d\n", m, mx, ms, px, pX
+		printf "  peak RSS ratio (target <= 1): -p/pmap -x %.2f, -X/pmap -X %.2f, -s/pmap -x %.2f\n", m / px, mx / pX, ms / px
+	}'
+}
+
 point() {
 	start "$1"
 	maps=$(wc -l < "/proc/$pid/maps")
@@ -83,6 +101,12 @@ point() {
 	measure mx "$M" -X -p "$pid"
 	measure pmap_X pmap -X "$pid"
 	measure mq "$M" --maps-only -p "$pid"
+	measure ms "$M" -s -p "$pid"
+	if [ -n "${MEMMAP_BENCH_OLD:-}" ]; then
+		measure om "$MEMMAP_BENCH_OLD" -p "$pid"
+		measure omx "$MEMMAP_BENCH_OLD" -X -p "$pid"
+		measure oms "$MEMMAP_BENCH_OLD" -s -p "$pid"
+	fi
 	measure smaps "$F" smaps "$pid"
 	measure maps "$F" maps "$pid"
 	measure rollup "$F" rollup "$pid"
@@ -94,6 +118,13 @@ point() {
 	row "memmap -X" mx pmap_X smaps 0.18
 	row "pmap -X" pmap_X
 	row "memmap --maps-only" mq pmap_x maps -
+	row "memmap -s" ms pmap_x smaps -
+	if [ -n "${MEMMAP_BENCH_OLD:-}" ]; then
+		row "old memmap -p" om pmap_x smaps 0.40
+		row "old memmap -X" omx pmap_X smaps 0.18
+		row "old memmap -s" oms pmap_x smaps -
+	fi
+	rss_line
 	row "floor: smaps" smaps
 	row "floor: maps" maps
 	row "floor: smaps_rollup" rollup
