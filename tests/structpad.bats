@@ -303,6 +303,9 @@ footer_lines() {
 	assert_line --index 0 "union core::option::Option<u32> {"
 	run -0 bash -c "structpad -s --no-header -C '*::Shape::*' '$RS' | awk '{ print \$7 }' | sort | tr '\n' ' '"
 	assert_output "layouts_rs::Shape::Circle layouts_rs::Shape::Empty layouts_rs::Shape::Rect "
+	# a name with brackets is taken as it is too, not only as a glob
+	run -0 structpad -C '&[layouts_rs::Shape]' "$RS"
+	assert_line --index 0 "struct &[layouts_rs::Shape] {"
 	run -2 --separate-stderr structpad -C layouts_rs::NoSuch "$RS"
 	assert_equal "$stderr" "structpad: $RS: no type matches layouts_rs::NoSuch"
 }

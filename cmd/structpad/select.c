@@ -26,8 +26,9 @@ path_last(const char *name)
 }
 
 /*
- * -C matches the bare name or "struct name", as a glob; a Rust type's
- * path (layouts_rs::Foo) or its last part (Foo).
+ * -C matches the bare name or "struct name", as a glob or as it is (Rust
+ * names hold brackets: &[u8]); a Rust type's path (layouts_rs::Foo) or
+ * its last part (Foo).
  */
 bool
 select_name_matches(const struct ctl *ctl, const struct tri_dwarf_type *t)
@@ -41,7 +42,9 @@ select_name_matches(const struct ctl *ctl, const struct tri_dwarf_type *t)
 		return true;
 	type_title(t, title, sizeof(title));
 	for (i = 0; i < ctl->nnames; i++)
-		if (fnmatch(ctl->names[i], t->name, 0) == 0 ||
+		if (strcmp(ctl->names[i], t->name) == 0 ||
+		    strcmp(ctl->names[i], last) == 0 ||
+		    fnmatch(ctl->names[i], t->name, 0) == 0 ||
 		    fnmatch(ctl->names[i], title, 0) == 0 ||
 		    fnmatch(ctl->names[i], last, 0) == 0)
 			return true;
