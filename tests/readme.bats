@@ -98,40 +98,47 @@ extract_examples() {
 }
 
 # example_spec COMMAND: how to run and compare one example.
-#   MODE  exact  the output's lines and the README's have the same shapes
-#         known  every output line has a shape the README shows
+#   MODE  the checks, any of:
+#         first  the first line has the README's shape
+#         known  every other output line has a shape the README shows
 #         table  known, or a row of the same fields as a README row
-#         cover  every README line's shape is in the output (the README
-#                shows a part of it)
-#         labels every line of the output starts with a word a README line
-#                starts with, and the other way round (a report whose
-#                lines vary after their label)
+#         cover  every README line's shape is in the output
+#         labels every output line starts with a word a README line starts
+#                with, and the other way round (a report whose lines vary
+#                after their label)
+#         A README output with a "..." line shows a part: cover only.
 #   RC    the exit status of the first command of the pipeline; reaped:
 #         0 when "reaped N of N", 1 when a zombie is left (man zombies: a
 #         zombie younger than --min-age is refused, which depends on when
 #         the service last forked)
 #   WRAP  interrupt: Ctrl-C after 2 s; fence: inside a 300-task cgroup
+#   DIR   a directory the example works in, made for it when missing
 # A line's shape is the line with numbers, hex addresses and quoted
 # values replaced, blanks squeezed and trimmed (columns widen with the
-# pids); the first line's must always match.
+# pids).
 example_spec() {
-	MODE=exact RC=0 WRAP=
+	local exact="first known cover"
+	MODE=$exact RC=0 WRAP= DIR=
 	case $1 in
 	"triage -p "*--json*) ;;
-	"triage "*) MODE=known ;;		# findings vary with the window
+	"triage "*) MODE="first known" ;;	# findings vary with the window
 	"proctree -t "*) ;;
-	"proctree "*) MODE=known ;;		# a row per zombie
+	"proctree "*) MODE="first known" ;;	# a row per zombie
 	"zombies --reap "*) RC=reaped ;;
-	"zombies "*) MODE=known ;;		# machine-wide; a row per zombie
-	"ctxswitch -t "*) MODE=cover ;;		# the README shows a part
-	"ctxswitch "*) MODE=table ;;
-	"structpad -s "*) MODE=table ;;		# the worst types may change
+	# machine-wide: other parents' blocks (PID 1's, of killed services)
+	"zombies -p "*) MODE="first labels cover" ;;
+	"zombies "*) MODE="first known" ;;
+	"ctxswitch -t -p "*) MODE="first cover" ;;	# the README shows a part
+	"ctxswitch -O "*) MODE="first table" ;;
+	"structpad -s "*) MODE="first table" ;;	# the worst types may change
 	"structpad --check "*) RC=1 ;;		# a finding
-	"systrace -c "*) MODE=table WRAP=interrupt ;;
-	"systrace "*) MODE=known WRAP=interrupt ;;
+	"systrace "*" paths "*) MODE="first table" DIR=${1##* } ;;
+	"systrace "*" -- "*) ;;
+	"systrace -c "*) MODE="first table" WRAP=interrupt ;;
+	"systrace "*) MODE="first known" WRAP=interrupt ;;
 	"forkguard -m "* | "forkguard --max-procs "*)
-		MODE=labels RC=1 WRAP=fence ;;	# 1: a bomb contained
-	"forkguard --limits"*) MODE=known WRAP=fence ;;
+		MODE="first labels" RC=1 WRAP=fence ;;	# 1: a bomb contained
+	"forkguard --limits"*) MODE="first known" WRAP=fence ;;
 	esac
 }
 
@@ -158,7 +165,7 @@ bound() {
 compare() {
 	perl -e '
 	use strict; use warnings;
-	my ($mode, $bound, $rfile, $ofile) = @ARGV;
+	my ($modes, $bound, $rfile, $ofile) = @ARGV;
 	sub lines { open(my $f, "<", $_[0]) or die "$_[0]: $!"; my @l = <$f>; chomp @l; @l }
 	sub shape {
 		local $_ = shift;
@@ -172,6 +179,9 @@ compare() {
 	}
 	sub fields { join " ", map { m{^[-+]?#[#%:./A-Za-z]*$} ? "#" : "w" } split " ", $_[0] }
 	my @r = lines($rfile); my @o = lines($ofile);
+	my %m = map { $_ => 1 } split " ", $modes;
+	%m = (cover => 1) if grep { $_ eq "..." } @r;
+	@r = grep { $_ ne "..." } @r;
 	my @rs = map { shape($_) } @r; my @os = map { shape($_) } @o;
 	my (%rset, %oset, %rrow, @p);
 	$rset{$_} = 1 for @rs; $oset{$_} = 1 for @os;
@@ -181,28 +191,29 @@ compare() {
 	push @p, "the README shows no output" unless @r;
 	push @p, "no output" unless @o;
 	push @p, "first line is \"$o[0]\", the README has \"$r[0]\""
-	    if @o && @r && $os[0] ne $rs[0];
+	    if $m{first} && @o && @r && $os[0] ne $rs[0];
 	if ($bound ne "") {
 		push @p, sprintf("the README shows %d lines where the command keeps %d",
 		    scalar @r, $bound) if @r != $bound;
 		push @p, sprintf("%d lines, the README shows %d", scalar @o, scalar @r)
 		    if @o != @r;
 	}
-	if ($mode eq "labels") {
+	if ($m{labels}) {
 		for my $l (sort keys %olab) {
 			push @p, "a line starts with \"$l\", no README line does" unless $rlab{$l};
 		}
 		for my $l (sort keys %rlab) {
 			push @p, "no line starts with \"$l\" as in the README" unless $olab{$l};
 		}
-	} elsif ($mode ne "cover") {
+	}
+	if ($m{known} || $m{table}) {
 		for my $i (1 .. $#os) {
 			next if $rset{$os[$i]};
-			next if $mode eq "table" && $rrow{fields($os[$i])};
+			next if $m{table} && $rrow{fields($os[$i])};
 			push @p, "line " . ($i + 1) . " has a shape the README does not show: $o[$i]";
 		}
 	}
-	if ($mode eq "exact" || $mode eq "cover") {
+	if ($m{cover}) {
 		for my $s (@rs) {
 			push @p, "a line of the README is missing: $s" unless $oset{$s};
 		}
@@ -256,14 +267,21 @@ examples_of() {
 # check_examples NAME: run every README example of command NAME; fail
 # listing each one that differs.
 check_examples() {
-	local ex cmd b problems n=0 bad=0
+	local ex cmd b problems made n=0 bad=0
 	cd "$TRIAGE_ROOT"
 	for ex in $(examples_of "$1"); do
 		n=$((n + 1))
 		cmd=$(with_pids "$(cat "$ex.cmd")")
 		example_spec "$cmd"
 		b=$(bound "$cmd")
+		made=
+		if [ -n "$DIR" ] && [ ! -e "$DIR" ]; then
+			made=$DIR
+			while [ ! -e "$(dirname "$made")" ]; do made=$(dirname "$made"); done
+			mkdir -p "$DIR"
+		fi
 		run_example "$cmd"
+		[ -z "$made" ] || rm -rf "$made"
 		if [ "$RC" = reaped ]; then
 			RC=1
 			[[ $output =~ reaped\ ([0-9]+)\ of\ ([0-9]+)\  ]] &&
@@ -303,25 +321,25 @@ check_examples() {
 	f=$(examples_of fdleak | head -1)
 	cp "$f.out" "$ex.out"
 	sed '1s/$/ broken/' "$ex.out" > "$ex.got"
-	run compare exact "" "$ex.out" "$ex.got"
+	run compare "first known cover" "" "$ex.out" "$ex.got"
 	assert_output --partial 'first line is'
 	# a line more than head -3 keeps, and a line of an unknown shape
 	printf 'A B C\n1 x\n2 x\n' > "$ex.out"
 	printf 'A B C\n1 x\n2 x\nnew line 3\n' > "$ex.got"
-	run compare known 3 "$ex.out" "$ex.got"
+	run compare "first known" 3 "$ex.out" "$ex.got"
 	assert_line '4 lines, the README shows 3'
 	assert_line --partial 'line 4 has a shape the README does not show'
 	# a README line the output lacks, a header that changed
 	printf 'A B C\n1 x\n' > "$ex.got"
 	printf 'A B C\n1 x\nverdict: leaking\n' > "$ex.out"
-	run compare exact "" "$ex.out" "$ex.got"
+	run compare "first known cover" "" "$ex.out" "$ex.got"
 	assert_line 'a line of the README is missing: verdict: leaking'
 	printf 'A B D\n1 x\n' > "$ex.got"
-	run compare table "" "$ex.out" "$ex.got"
+	run compare "first table" "" "$ex.out" "$ex.got"
 	assert_line --partial 'first line is "A B D"'
 	# the same shape with other numbers and pids passes
 	printf 'A B C\n17 x\nverdict: leaking\n' > "$ex.got"
-	run -0 compare exact "" "$ex.out" "$ex.got"
+	run -0 compare "first known cover" "" "$ex.out" "$ex.got"
 	assert_output ''
 }
 
