@@ -291,7 +291,7 @@ struct tri_maps_mark {
  * A record is kept packed (variable-length integers, the address as a
  * step from the previous mapping's end, paths and VmFlags interned once
  * in the pool, a run of values equal to a recent record's as a
- * reference to it): about 10 bytes for a one-page anonymous mapping,
+ * reference to it): about 7 bytes for a one-page anonymous mapping,
  * where the decoded struct tri_vma is 384.  Only the fields in keep are
  * stored per record (all by default); sum[] has every field's total
  * over the records all the same.  Read records with tri_maps_at.

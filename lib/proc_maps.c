@@ -266,8 +266,8 @@ enum {
 	R_PERMS = 0x0f,		/* r, w, x, s bits */
 	R_RAWPERMS = 0x10,	/* perms not of [r-][w-][x-][ps]: 4 bytes follow */
 	R_PAGES = 0x20,		/* the size in 4 KiB pages */
-	R_PATH = 0x40,
-	R_FLAGS = 0x80,
+	R_FILE = 0x40,		/* offset, major, minor, inode follow (else 0) */
+	R_PATH = 0x80,		/* path and VmFlags pool offsets follow (else none) */
 };
 
 static unsigned int
@@ -342,8 +342,11 @@ tri_maps_append(struct tri_maps *m, const struct tri_vma *v,
 	if (m->hot == NULL && (m->hot = calloc(1, sizeof(*m->hot))) == NULL)
 		return -1;
 	p = m->enc + m->enclen;
+	/* an anonymous mapping packs to 6 or 7 bytes: no file fields, a
+	 * VmFlags offset, the values as a reference */
 	bits |= (size % 4096 == 0 ? R_PAGES : 0) | (path_len ? R_PATH : 0) |
-	    (flags_len ? R_FLAGS : 0);
+	    (v->offset || v->dev_major || v->dev_minor || v->inode ? R_FILE :
+	    0);
 	*p++ = (unsigned char)bits;
 	if (bits & R_RAWPERMS) {
 		memcpy(p, v->perms, 4);
@@ -351,14 +354,15 @@ tri_maps_append(struct tri_maps *m, const struct tri_vma *v,
 	}
 	p = put_u(p, zz(v->start - m->last_end));
 	p = put_u(p, bits & R_PAGES ? size / 4096 : size);
-	p = put_u(p, v->offset);
-	p = put_u(p, v->dev_major);
-	p = put_u(p, v->dev_minor);
-	p = put_u(p, v->inode);
+	if (bits & R_FILE) {
+		p = put_u(p, v->offset);
+		p = put_u(p, v->dev_major);
+		p = put_u(p, v->dev_minor);
+		p = put_u(p, v->inode);
+	}
 	if (path_len)
 		p = put_u(p, po);
-	if (flags_len)
-		p = put_u(p, fo);
+	p = put_u(p, fo);	/* 0: none (an offset is at least 4) */
 	p = put_values(m, v, p);
 	m->enclen = (size_t)(p - m->enc);
 	m->last_end = v->end;
@@ -418,21 +422,26 @@ decode(const struct tri_maps *m, size_t off, unsigned long last_end,
 	v->start = last_end + (unsigned long)unzz(x);
 	p = get_u(p, &x);
 	v->end = v->start + (unsigned long)(bits & R_PAGES ? x * 4096 : x);
-	p = get_u(p, &v->offset);
-	p = get_u(p, &x);
-	v->dev_major = (unsigned int)x;
-	p = get_u(p, &x);
-	v->dev_minor = (unsigned int)x;
-	p = get_u(p, &x);
-	v->inode = (unsigned long)x;
+	v->offset = 0;
+	v->dev_major = v->dev_minor = 0;
+	v->inode = 0;
+	if (bits & R_FILE) {
+		p = get_u(p, &v->offset);
+		p = get_u(p, &x);
+		v->dev_major = (unsigned int)x;
+		p = get_u(p, &x);
+		v->dev_minor = (unsigned int)x;
+		p = get_u(p, &x);
+		v->inode = (unsigned long)x;
+	}
 	v->path = v->path_len = v->vmflags = v->vmflags_len = 0;
 	if (bits & R_PATH) {
 		p = get_u(p, &x);
 		v->path = (uint32_t)x;
 		v->path_len = pool_len(m, v->path);
 	}
-	if (bits & R_FLAGS) {
-		p = get_u(p, &x);
+	p = get_u(p, &x);
+	if (x != 0) {
 		v->vmflags = (uint32_t)x;
 		v->vmflags_len = pool_len(m, v->vmflags);
 	}
