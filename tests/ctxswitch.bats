@@ -13,14 +13,14 @@ teardown() {
 	[ -z "${CG:-}" ] || wait_until rmdir "$CG" 2>/dev/null || true
 }
 
-# top_in_tmux COLS ROWS: ctxswitch --top on the helper, in a tmux terminal
-# of that size whose shell prompt is "prompt$ "
+# top_in_tmux COLS ROWS [OPTION...]: ctxswitch --top on the helper, in a
+# tmux terminal of that size whose shell prompt is "prompt$ "
 top_in_tmux() {
 	sock=ctxswitch-$$-$BATS_TEST_NUMBER
 	TMUX_SOCK=$sock
 	tmux -L "$sock" new-session -d -x "$1" -y "$2" "bash --norc --noprofile"
 	tmux -L "$sock" send-keys "PS1='prompt\$ ' exec bash --norc" Enter
-	tmux -L "$sock" send-keys "$TRIAGE_BIN/ctxswitch --top -t -p $HELPER_PID -i 0.3" Enter
+	tmux -L "$sock" send-keys "$TRIAGE_BIN/ctxswitch --top -t -p $HELPER_PID -i 0.3 ${*:3}" Enter
 }
 
 tid_of() { # tid_of ROLE: from the helper's ready line
@@ -223,6 +223,21 @@ tid_of() { # tid_of ROLE: from the helper's ready line
 	kill -TERM "$top"
 	wait_until bash -c "[ \"\$(tmux -L $sock display -p '#{alternate_on}')\" = 0 ]"
 	wait_until bash -c "tmux -L $sock capture-pane -p | grep -v '^\$' | tail -1 | grep -qx 'prompt\\$'"
+}
+
+@test "--top -o: the columns asked for, sorted on the first count without SW/s" {
+	start_helper ctxswitch-idle 2
+	local w
+	read -ra w <<< "$HELPER_READY"
+	top_in_tmux 100 12 -o comm,tid,nvcsw
+	# NVCSW is the column sorted on (its header marked v, descending)
+	wait_until bash -c "tmux -L $sock capture-pane -p | grep -q '^COMM  *TID  *NVCSWv'"
+	wait_until bash -c "tmux -L $sock capture-pane -p | grep -q '^idle 1  *${w[2]}  *[0-9]'"
+	local nv
+	nv=$(awk '$1 == "voluntary_ctxt_switches:" { print $2 }' "/proc/$HELPER_PID/task/${w[1]}/status")
+	wait_until bash -c "tmux -L $sock capture-pane -p | grep -q '^idle 0  *${w[1]}  *$nv\$'"
+	tmux -L "$sock" send-keys q
+	wait_until bash -c "[ \"\$(tmux -L $sock display -p '#{alternate_on}')\" = 0 ]"
 }
 
 @test "a pid that does not exist is one line and exit 2" {

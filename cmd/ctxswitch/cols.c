@@ -128,8 +128,8 @@ cs_cols_parse(struct cs_cols *c, const char *arg)
 	}
 }
 
-static const char *
-col_head(const struct ctl *ctl, int k)
+const char *
+cs_col_head(const struct ctl *ctl, int k)
 {
 	if (k == CS_TIME && ctl->one_line)
 		return "TIME_UNIX";
@@ -138,8 +138,8 @@ col_head(const struct ctl *ctl, int k)
 	return coldefs[k].head;
 }
 
-static int
-col_width(const struct ctl *ctl, int k)
+int
+cs_col_width(const struct ctl *ctl, int k)
 {
 	return k == CS_TIME && ctl->one_line ? -14 : coldefs[k].width;
 }
@@ -148,7 +148,7 @@ col_width(const struct ctl *ctl, int k)
 static void
 put_cell(const struct ctl *ctl, int k, const char *s, bool last)
 {
-	int w = col_width(ctl, k);
+	int w = cs_col_width(ctl, k);
 
 	if (ctl->raw || (last && w < 0))
 		fputs(s, stdout);
@@ -171,7 +171,7 @@ cs_print_header(const struct ctl *ctl)
 	for (i = 0; i < ctl->cols.n; i++) {
 		if (i > 0)
 			putchar(' ');
-		put_cell(ctl, ctl->cols.v[i], col_head(ctl, ctl->cols.v[i]),
+		put_cell(ctl, ctl->cols.v[i], cs_col_head(ctl, ctl->cols.v[i]),
 		    i + 1 == ctl->cols.n);
 	}
 	putchar('\n');
@@ -240,8 +240,8 @@ fmt_rate(char *buf, size_t size, bool known, double v)
 	return buf;
 }
 
-static const char *
-cell_text(int k, const char *clock, const struct cs_row *row, char *b,
+const char *
+cs_cell_text(int k, const char *clock, const struct cs_row *row, char *b,
     size_t size)
 {
 	const struct cs_rates *r = &row->r;
@@ -281,7 +281,7 @@ cs_text_row(const struct ctl *ctl, const char *clock, const struct cs_row *row)
 		if (k == CS_COMM)
 			name_cell(ctl, row, i + 1 == ctl->cols.n);
 		else
-			put_cell(ctl, k, cell_text(k, clock, row, buf,
+			put_cell(ctl, k, cs_cell_text(k, clock, row, buf,
 			    sizeof(buf)), i + 1 == ctl->cols.n);
 	}
 	putchar('\n');

@@ -172,6 +172,11 @@ void	cs_print_lifetime(const struct ctl *, struct cs_proc *);
  * on stderr and -1.  "help" lists the columns on stdout and exits 0. */
 int	cs_cols_parse(struct cs_cols *c, const char *arg);
 void	cs_cols_default(struct cs_cols *c);
+/* A column's header, width (negative: left-aligned) and a row's cell. */
+const char *cs_col_head(const struct ctl *, int col);
+int	cs_col_width(const struct ctl *, int col);
+const char *cs_cell_text(int col, const char *clock, const struct cs_row *,
+	    char *buf, size_t size);
 void	cs_print_header(const struct ctl *);
 void	cs_text_row(const struct ctl *, const char *clock,
 	    const struct cs_row *);

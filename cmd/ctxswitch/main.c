@@ -32,7 +32,8 @@ usage(int status)
 	    "                 [--json | --prom] [--raw] [--no-header]"
 	    " [--color[=WHEN]]\n"
 	    "                 [INTERVAL [COUNT]]\n"
-	    "       ctxswitch --top [-t] [-p PID[,PID...]] [-i SECONDS]\n"
+	    "       ctxswitch --top [-t] [-p PID[,PID...]] [-i SECONDS]"
+	    " [-o COLUMNS]\n"
 	    "       ctxswitch [-i SECONDS] [-w FILE] [--json] -- COMMAND"
 	    " [ARG...]\n"
 	    "       ctxswitch --bench [-n REPS] [-p PID] [--json]\n", f);
@@ -156,10 +157,9 @@ check_modes(const struct ctl *ctl)
 		errx(TRI_EXIT_FAIL, "-p does not go with a command");
 	if (ctl->report != NULL && ctl->argv == NULL)
 		errx(TRI_EXIT_FAIL, "-w is for run mode (-- COMMAND)");
-	if (ctl->cols_set && (ctl->top || ctl->bench || ctl->prom ||
-	    ctl->argv != NULL))
-		errx(TRI_EXIT_FAIL, "-o selects the columns of the tables: not"
-		    " with --top, --bench, --prom or a command");
+	if (ctl->cols_set && (ctl->bench || ctl->prom || ctl->argv != NULL))
+		errx(TRI_EXIT_FAIL, "-o selects the columns of the tables and"
+		    " --top: not with --bench, --prom or a command");
 	if ((ctl->users.n > 0 || ctl->comm_set) && (ctl->targets.n > 0 ||
 	    ctl->top || ctl->bench || ctl->argv != NULL))
 		errx(TRI_EXIT_FAIL, "-u and -C select the processes of the"

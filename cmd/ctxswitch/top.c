@@ -8,19 +8,23 @@
 #include "ctxswitch.h"
 #include "tui.h"
 
-enum { TC_PID, TC_TID, TC_SW, TC_VOL, TC_INVOL, TC_CPU, TC_RUNQ, TC_COMM,
-    TC_N };
+/* Without -o: pidstat -w's columns, rates first, no time or MIGR. */
+static const unsigned char top_default[] = { CS_PID, CS_TID, CS_SW, CS_VOL,
+    CS_INVOL, CS_CPU, CS_RUNQ, CS_COMM };
 
-static const struct tri_tui_col top_cols[TC_N] = {
-	{ "PID", 7, true, 0 },
-	{ "TID", 7, true, 0 },
-	{ "SW/s", 9, true, 's' },
-	{ "VOL/s", 9, true, 'v' },
-	{ "INVOL/s", 9, true, 'i' },
-	{ "CPU%", 6, true, 'c' },
-	{ "RUNQms/s", 9, true, 'd' },
-	{ "COMM", 0, false, 0 },
-};
+/* The keys that sort on a column (the title names s v i c d). */
+static int
+col_key(int k)
+{
+	switch (k) {
+	case CS_SW:	return 's';
+	case CS_VOL:	return 'v';
+	case CS_INVOL:	return 'i';
+	case CS_CPU:	return 'c';
+	case CS_RUNQ:	return 'd';
+	}
+	return 0;
+}
 
 /* What --top watches: every process, or the -p targets. */
 struct top {
@@ -28,51 +32,86 @@ struct top {
 	struct cs_proc		*procs;		/* -p */
 	size_t			 n;
 	bool			 threads;
+	unsigned char		 col[CS_COLS_MAX];	/* enum cs_col */
+	int			 ncol;
+	struct tri_tui_col	 tc[CS_COLS_MAX];
 };
 
-static void
-top_row(struct tri_tui *t, pid_t pid, pid_t tid, const struct cs_rates *r,
-    const char *name)
+/* The screen's columns: -o's, or top_default; the one sorted on first. */
+static int
+top_columns(const struct ctl *ctl, struct top *tp)
 {
-	char c[TC_N][32];
-	const char *cells[TC_N];
-	double k[TC_N] = { pid, tid, r->vol + r->invol, r->vol, r->invol,
-	    r->cpu, r->runq_ms, 0 };
+	const unsigned char *v = ctl->cols_set ? ctl->cols.v : top_default;
+	int i, w, sort = -1;
+
+	tp->ncol = ctl->cols_set ? (int)ctl->cols.n : (int)sizeof(top_default);
+	for (i = 0; i < tp->ncol; i++) {
+		tp->col[i] = v[i];
+		w = cs_col_width(ctl, v[i]);
+		tp->tc[i] = (struct tri_tui_col){ cs_col_head(ctl, v[i]),
+		    w < 0 ? -w : w, w > 0, col_key(v[i]) };
+		if (v[i] == CS_SW && sort < 0)
+			sort = i;
+	}
+	/* without SW/s: the first rate or count */
+	for (i = 0; sort < 0 && i < tp->ncol; i++)
+		if (tp->tc[i].right && v[i] != CS_PID && v[i] != CS_TID)
+			sort = i;
+	return sort < 0 ? 0 : sort;
+}
+
+static void
+top_row(struct tri_tui *t, const struct top *tp, const struct cs_row *row,
+    const char *name, const char *clock)
+{
+	char c[CS_COLS_MAX][32];
+	const char *cells[CS_COLS_MAX];
+	double k[CS_COLS_MAX];
+	const struct cs_rates *r = &row->r;
 	int i;
 
-	snprintf(c[TC_PID], sizeof(c[0]), "%d", (int)pid);
-	snprintf(c[TC_TID], sizeof(c[0]), tid ? "%d" : "-", (int)tid);
-	snprintf(c[TC_SW], sizeof(c[0]), "%.1f", r->vol + r->invol);
-	snprintf(c[TC_VOL], sizeof(c[0]), "%.1f", r->vol);
-	snprintf(c[TC_INVOL], sizeof(c[0]), "%.1f", r->invol);
-	snprintf(c[TC_CPU], sizeof(c[0]), "%.1f", r->cpu);
-	snprintf(c[TC_RUNQ], sizeof(c[0]), "%.1f", r->runq_ms);
-	for (i = 0; i < TC_N - 1; i++)
-		cells[i] = c[i];
-	cells[TC_COMM] = name;
+	for (i = 0; i < tp->ncol; i++) {
+		cells[i] = tp->col[i] == CS_COMM ? name : cs_cell_text(tp->col[i],
+		    clock, row, c[i], sizeof(c[i]));
+		switch (tp->col[i]) {
+		case CS_PID:	k[i] = row->pid; break;
+		case CS_TID:	k[i] = row->tid; break;
+		case CS_SW:	k[i] = r->vol + r->invol; break;
+		case CS_VOL:	k[i] = r->vol; break;
+		case CS_INVOL:	k[i] = r->invol; break;
+		case CS_CPU:	k[i] = r->cpu; break;
+		case CS_RUNQ:	k[i] = r->runq_ms; break;
+		case CS_MIGR:	k[i] = r->migr; break;
+		case CS_NVCSW:	k[i] = (double)row->nvcsw; break;
+		case CS_NIVCSW:	k[i] = (double)row->nivcsw; break;
+		case CS_THREADS: k[i] = (double)row->proc->nthr; break;
+		default:	k[i] = 0;
+		}
+	}
 	tri_tui_row(t, cells, k);
 }
 
 static void
 top_rows(struct tri_tui *t, const struct top *tp)
 {
-	const struct cs_proc *v = tp->n ? tp->procs : tp->sys.procs;
+	struct cs_proc *v = tp->n ? tp->procs : tp->sys.procs;
 	size_t n = tp->n ? tp->n : tp->sys.n, i, j;
-	struct cs_rates r;
+	struct cs_row row;
+	char clock[16];
 
+	cs_clock(NULL, clock, sizeof(clock));
 	tri_tui_clear(t);
 	for (i = 0; i < n; i++) {
 		if (v[i].gone || v[i].nsamples < 2)
 			continue;
 		if (!tp->threads) {
-			cs_rates_proc(&v[i], &r);
-			top_row(t, v[i].pid, 0, &r, v[i].comm);
+			cs_row_proc(&row, &v[i]);
+			top_row(t, tp, &row, v[i].comm, clock);
 			continue;
 		}
 		for (j = 0; j < v[i].nthr; j++) {
-			cs_rates_thread(&v[i], &v[i].thr[j], &r);
-			top_row(t, v[i].pid, v[i].thr[j].tid, &r,
-			    v[i].thr[j].name);
+			cs_row_thread(&row, &v[i], &v[i].thr[j]);
+			top_row(t, tp, &row, v[i].thr[j].name, clock);
 		}
 	}
 }
@@ -143,7 +182,7 @@ cs_top(const struct ctl *ctl)
 	struct tri_tui t;
 	struct top tp;
 	double last = 0;
-	int sig;
+	int sig, sort;
 
 	memset(&tp, 0, sizeof(tp));
 	memset(&prev, 0, sizeof(prev));
@@ -152,7 +191,8 @@ cs_top(const struct ctl *ctl)
 		tp.procs = cs_open_targets(ctl);
 		tp.n = ctl->targets.n;
 	}
-	if (tri_tui_start(&t, top_cols, TC_N, TC_SW) < 0)
+	sort = top_columns(ctl, &tp);
+	if (tri_tui_start(&t, tp.tc, tp.ncol, sort) < 0)
 		errx(TRI_EXIT_FAIL, "--top needs a terminal");
 	top_sample(&t, &tp, &prev, &last);
 	tri_tui_draw(&t);
