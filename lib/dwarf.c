@@ -197,6 +197,7 @@ add_type(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang,
 		struct tri_dwarf_type *t = &d->types[idx];
 
 		t->name = tri_dwarf_strdup(d, path);
+		t->variant = !is_enum && scope->in_enum;
 		if (is_enum) {
 			t->kind = TRI_DWARF_UNION;
 			inner->enum_built = (size_t)idx + 1;

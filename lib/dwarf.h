@@ -54,6 +54,9 @@ struct tri_dwarf_type {
 	enum tri_dwarf_lang	 lang;
 	bool			 nested;	/* anonymous, inside another */
 	bool			 alignas;	/* DW_AT_alignment on the type */
+	bool			 variant;	/* a Rust enum's variant: its
+						 * tail is the room of larger
+						 * variants */
 	uint64_t		 size;
 	uint32_t		 align;		/* natural alignment, bytes */
 	struct tri_dwarf_member	*members;

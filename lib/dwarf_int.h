@@ -80,7 +80,8 @@ long	 tri_dwarf_build(struct tri_dwarf *d, Dwarf_Die *die,
  */
 struct tri_dwarf_rust_scope {
 	const char		*path;		/* "layouts_rs::" or "" */
-	bool			 have_discr;	/* inside an enum's DIE */
+	bool			 in_enum;	/* inside an enum's DIE */
+	bool			 have_discr;	/* which has a discriminant */
 	struct tri_dwarf_src	 discr;		/* its discriminant */
 	size_t			 enum_built;	/* index+1 of the enum, or 0 */
 };

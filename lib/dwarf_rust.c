@@ -51,6 +51,7 @@ tri_dwarf_rust_enum_members(struct tri_dwarf *d, Dwarf_Die *vp,
 	size_t n = 0;
 	int k = 0, tag;
 
+	inner->in_enum = true;
 	if (dwarf_child(vp, &c) != 0)
 		return 0;
 	do {

@@ -694,9 +694,13 @@ build_member(struct tri_dwarf *d, int tag, const struct tri_dwarf_mattr *a,
 	}
 	explicit_align(a, &align);
 	m->align = (uint16_t)(align > 32768 ? 32768 : align);
-	if (tri_dwarf_mattr_udata(a, TRI_MA_BIT_SIZE, &bits) == 0 && bits > 0 &&
-	    bits <= 128)
+	if (tri_dwarf_mattr_udata(a, TRI_MA_BIT_SIZE, &bits) != 0)
+		bits = UINT64_MAX;
+	if (bits > 0 && bits <= 128)
 		bitfield(a, m, bits);
+	else if (lang == TRI_DWARF_RUST && bits == 0)
+		/* rustc's zero-sized fn item, described as a pointer */
+		m->size = 0;
 	set_name(d, m, a->name, dims);
 	if (nested && depth < MAXDEPTH / 2 && d->nested_left-- > 0) {
 		struct tri_dwarf_src *src = NULL;

@@ -267,6 +267,12 @@ footer_lines() {
 	assert_line $'\t/* padding: 4 */'
 	run pahole -C Reordered "$RS"
 	assert_output --partial "BRAIN FART"
+	# zero-sized fields at another field's offset end nothing early
+	run -0 structpad --json -C Marked "$RS"
+	assert_equal "$(jq -r '.types[0] | "\(.size) \(.nr_holes) \(.padding) \(.waste) \(.members | length)"' <<< "$output")" "16 0 4 4 4"
+	# a fn item: zero-sized, though its DWARF type is a pointer
+	run -0 structpad --json -C 'Mapper*' "$RS"
+	assert_equal "$(jq -c '.types[0] | [.size, .waste, [.members[] | [.name, .size]]]' <<< "$output")" '[8,0,[["count",8],["f",0]]]'
 	# the same for a field of enum type
 	run -0 structpad --json -C Drawing "$RS"
 	assert_equal "$(jq -r '[.types[0].members[].name] | join(" ")' <<< "$output")" "shape layer visible"
@@ -328,6 +334,13 @@ footer_lines() {
 	assert_line --regexp $'^\tu32 +<discriminant>; +/\\* +0 +4 \\*/$'
 	assert_line $'\t/* XXX 4 bytes hole, try to pack */'
 	assert_line --regexp $'^\tf64 +__0; +/\\* +8 +8 \\*/$'
+	# a variant's holes and tail are its siblings' room, not waste
+	run -0 structpad -s --no-header -C '*::Shape::*' "$RS"
+	assert_equal "$(awk '{ print $2 }' <<< "$output" | sort -u)" 0
+	run -0 structpad -R -C 'layouts_rs::Shape::Circle' "$RS"
+	assert_output "/* struct layouts_rs::Shape::Circle: a variant of an enum: rustc lays it out */"
+	run -0 structpad --check --max-waste 0 -C '*::Shape::*' -C Shape "$RS"
+	assert_output ""
 	# a niche: None is a null reference, or a bool's value 2
 	run -0 structpad -C 'core::option::Option<&u64>::Some' -C 'core::option::Option<bool>::Some' "$RS"
 	refute_output --partial "<discriminant>"

@@ -78,6 +78,10 @@ find_holes(struct layout *l)
 	for (i = 0; i < t->nmembers; i++) {
 		const struct tri_dwarf_member *m = &t->members[i];
 
+		/* a zero-sized Rust field (PhantomData) takes no room: at
+		 * the offset of another field, it would end it early */
+		if (t->lang == TRI_DWARF_RUST && m->size == 0 && !m->bit_size)
+			continue;
 		bit_start = m->offset * 8 + m->bit_offset;
 		bit_end = bit_start + (m->bit_size ? m->bit_size : m->size * 8);
 		bit_holes = 0;
@@ -198,11 +202,17 @@ layout_compute(const struct ctl *ctl, const struct tri_dwarf_type *t,
 	bits = l->sum_bit_holes + l->bit_padding;
 	l->waste = l->sum_holes + bits / 8 + (l->padding > 0 ?
 	    (uint64_t)l->padding : 0);
+	/*
+	 * A Rust variant's holes and tail are the room of its siblings:
+	 * shown, but no order of its fields makes the enum smaller.
+	 */
+	if (t->variant)
+		l->waste = 0;
 	find_sharing(ctl, l);
 	l->best = t->size;
 	/* the size after reordering is shown by -s, --check and --json */
 	if (!(ctl->summary || ctl->check || ctl->json || ctl->baseline) ||
-	    t->nested)
+	    t->nested || t->variant)
 		return 0;
 	if (t->kind != TRI_DWARF_UNION && plan_make(ctl, t, l, false, &p) == 0) {
 		if (p.reproducible)

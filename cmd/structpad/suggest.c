@@ -299,6 +299,11 @@ view_suggest(const struct ctl *ctl, const struct tri_dwarf *d,
 		    esc);
 		return;
 	}
+	if (l->t->variant) {
+		printf("/* %s: a variant of an enum: rustc lays it out */\n",
+		    esc);
+		return;
+	}
 	if (plan_make(ctl, l->t, l, ctl->nhot || ctl->false_sharing, &p) < 0)
 		err(TRI_EXIT_FAIL, "plan");
 	if (!p.reproducible)

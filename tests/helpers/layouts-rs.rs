@@ -3,6 +3,7 @@
 // Each line is "struct NAME SIZE" or "struct NAME MEMBER OFFSET SIZE", the
 // form of tests/helpers/layouts.c, with NAME the type's Rust path and the
 // offsets taken from raw pointers (rustc 1.63 has no offset_of!).
+use std::marker::PhantomData;
 use std::mem::size_of_val;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -32,6 +33,25 @@ pub struct Holed {
     pair: (u8, u16),
     total: u64,
     tail: u8,
+}
+
+// A zero-sized field beside others (rustc puts it at some field's offset).
+pub struct Marked {
+    n: u32,
+    _unit: PhantomData<u64>,
+    big: u64,
+    tail: (),
+}
+
+// A fn item is zero-sized: rustc's DWARF has it as a pointer with a
+// bit size of 0.
+pub struct Mapper<F> {
+    count: u64,
+    f: F,
+}
+
+fn double(x: u64) -> u64 {
+    x * 2
 }
 
 // An enum with data: a DW_TAG_variant_part in the DWARF.
@@ -84,6 +104,18 @@ macro_rules! show {
     }};
 }
 
+// Its DWARF names F as the pointer type, fn(u64) -> u64, where type_name
+// says layouts_rs::double: the name is given, the numbers are measured.
+fn show_mapper<F: Fn(u64) -> u64>(m: &Mapper<F>) {
+    let name = "layouts_rs::Mapper<fn(u64) -> u64>";
+    let base = m as *const Mapper<F> as usize;
+    println!("struct {} {}", name, size_of_val(m));
+    println!("struct {} count {} {}", name,
+        &m.count as *const u64 as usize - base, size_of_val(&m.count));
+    println!("struct {} f {} {}", name,
+        &m.f as *const F as usize - base, size_of_val(&m.f));
+}
+
 fn main() {
     let seed = CSeed { a: true, b: 1, c: false };
     let re = Reordered { a: true, b: 2, c: false, d: 3 };
@@ -91,6 +123,8 @@ fn main() {
     let drawing = Drawing { visible: true, shape: Shape::Rect { w: 1, h: 2 }, layer: 7 };
     let counters = Counters { reads: AtomicU64::new(0), tag: 0,
         writes: AtomicU64::new(0), lock: Mutex::new(0) };
+    let marked = Marked { n: 1, _unit: PhantomData, big: 2, tail: () };
+    let mapper = Mapper { count: 3, f: double };
     let pair: Pair<u8, u64> = Pair { first: 1, second: 2 };
     let shapes = [Shape::Circle(1.0), Shape::Empty];
     let niche = Niche { r: Some(&FIVE), b: Some(true) };
@@ -102,6 +136,8 @@ fn main() {
     show!(drawing, Drawing, visible, shape, layer);
     show!(counters, Counters, reads, tag, writes, lock);
     show!(pair, Pair<u8, u64>, first, second);
+    show!(marked, Marked, n, _unit, big, tail);
+    show_mapper(&mapper);
     show!(niche, Niche, r, b);
     // an enum with data is a union of its variants to structpad, each
     // variant a struct of the enum's size; a field's offset in it is its
@@ -142,7 +178,8 @@ fn main() {
         drawing.visible as u64 + drawing.layer as u64 + counters.tag as u64 +
         *counters.lock.lock().unwrap() as u64 + pair.first as u64 + pair.second +
         counters.writes.load(Ordering::Relaxed) + **niche.r.as_ref().unwrap() +
-        niche.b.unwrap() as u64 +
+        niche.b.unwrap() as u64 + marked.n as u64 + marked.big +
+        (mapper.f)(mapper.count) +
         shapes.iter().chain(std::iter::once(&drawing.shape)).map(|s| match s {
             Shape::Circle(r) => *r as u64,
             Shape::Rect { w, h } => (*w + *h) as u64,
