@@ -279,6 +279,22 @@ footer_lines() {
 	assert_equal "$(jq -r '.types[0].nr_holes' <<< "$output")" 0
 }
 
+@test "structpad: every Rust struct of the helper and its std adds up: members, holes and padding make its size, in the order of offsets" {
+	rs_helper
+	structpad --json "$RS" > "$BATS_TEST_TMPDIR/rs.json"
+	run -0 jq '[.types[] | select(.kind == "struct" and .lang == "rust")] | length' "$BATS_TEST_TMPDIR/rs.json"
+	echo "# Rust: $output structs checked" >&3
+	[ "$output" -ge 1000 ]
+	# pahole's own check ("BRAIN FART ALERT"), which its 1.24 fails here
+	run -0 jq -r '.types[] | select(.kind == "struct" and .lang == "rust") |
+		select(([.members[].size] | add // 0) + .sum_holes + .padding != .size or
+		    ([.members[].offset] | . != sort)) |
+		"\(.name): size \(.size), holes \(.sum_holes), padding \(.padding)"' "$BATS_TEST_TMPDIR/rs.json"
+	assert_output ""
+	run -0 jq '[.types[] | select(.lang == "rust") | .members[] | select(.bit_size)] | length' "$BATS_TEST_TMPDIR/rs.json"
+	assert_output 0
+}
+
 @test "structpad: Rust layouts equal pahole's where pahole reads them (repr(C), no enum)" {
 	rs_helper
 	local t n=0
