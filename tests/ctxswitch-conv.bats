@@ -425,3 +425,27 @@ idle_status() {
 	no_raw_escapes
 	assert_line --regexp '^\\e\]0;pwned\\x07 '"$evil"'$'
 }
+
+@test "bash completion: -o completes column names after a comma, -w files" {
+	complete_words() {
+		bash -c "source /usr/share/bash-completion/bash_completion
+			source '$TRIAGE_ROOT/completions/bash/ctxswitch'
+			COMP_WORDS=(ctxswitch $1 '$2'); COMP_CWORD=2
+			COMP_LINE='ctxswitch $1 $2'; COMP_POINT=\${#COMP_LINE}
+			_comp_cmd_ctxswitch ctxswitch '$2' $1
+			printf '%s\n' \"\${COMPREPLY[@]}\"" | sort | tr '\n' ' '
+	}
+	run -0 complete_words -o 'pid,n'
+	assert_output "pid,nivcsw pid,nvcsw "
+	run -0 complete_words --output '+thr'
+	assert_output "+threads "
+	# every name it offers is one -o takes
+	run -0 complete_words -o ''
+	for c in $output; do
+		[ "$c" = help ] && continue
+		ctxswitch -o "$c" -p 1 0.01 1 > /dev/null || fail "-o $c"
+	done
+	touch "$BATS_TEST_TMPDIR/report.txt"
+	run -0 complete_words -w "$BATS_TEST_TMPDIR/rep"
+	assert_output "$BATS_TEST_TMPDIR/report.txt "
+}
