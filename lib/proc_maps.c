@@ -579,6 +579,8 @@ tri_maps_end(struct tri_maps *m)
 	if (!m->open)
 		return 0;
 	m->open = false;
+	if (m->text == NULL)		/* neither a path nor VmFlags */
+		return tri_maps_append(m, v, NULL, 0, NULL, 0);
 	return tri_maps_append(m, v, m->text + v->path, v->path_len,
 	    m->text + v->vmflags, v->vmflags_len);
 }
