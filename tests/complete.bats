@@ -49,12 +49,13 @@ teardown() {
 	kill_helpers
 }
 
-# settle: wait (5 s at most) until the pane shows a prompt and has not
-# changed for 50 ms; PANE is what it shows.
+# settle: wait (10 s at most) until the pane shows a prompt and has not
+# changed for 50 ms; PANE is what it shows.  A pane still empty (a shell
+# slow to start on a loaded machine) is waited for, not an error.
 settle() {
 	local before= i
-	for ((i = 0; i < 100; i++)); do
-		PANE=$(tmux capture-pane -t "$SESSION" -p | grep -v '^$')
+	for ((i = 0; i < 200; i++)); do
+		PANE=$(tmux capture-pane -t "$SESSION" -p | grep -v '^$' || true)
 		# a prompt on a line of its own, not the PS1= line being typed
 		if printf '%s\n' "$PANE" | grep -qE '^READY[#$%]( |$)' &&
 		    [ "$PANE" = "$before" ]; then
@@ -80,7 +81,7 @@ type_tab() {
 	# the completion may take a while on a loaded machine (it runs ps):
 	# wait for the screen to change, then to settle
 	for ((i = 0; i < 100; i++)); do
-		[ "$(tmux capture-pane -t "$SESSION" -p | grep -v '^$')" != "$typed" ] && break
+		[ "$(tmux capture-pane -t "$SESSION" -p | grep -v '^$' || true)" != "$typed" ] && break
 		sleep 0.05
 	done
 	settle
