@@ -2,7 +2,7 @@
 # tests/memmap-parity.bats - memmap beside pmap on the same helper (-A,
 # shmid, the command line, -q), its tables (-o, --raw), --prom, JSON
 # vocabulary, hostile names, a watched process that exits, -u, churn and
-# the argument table (issues 14 and 16).
+# the argument table (issues 14 and 16), and peak RSS beside pmap's (issue 15).
 
 bats_require_minimum_version 1.5.0
 load common
@@ -331,4 +331,36 @@ memmap_addrs() {
 	assert_line --regexp "^$svc misbehave stack +4 "
 	run -0 bash -c "memmap -q -A 7f0000000000, -o address,kbytes,rss,kind,mapping -p $svc | grep -m2 lib-text"
 	assert_line --index 0 --regexp '^00007f[0-9a-f]{10} +[0-9]+ +[0-9]+ lib-text +/.*/libc\.so\.6$'
+}
+
+# peak_kb CMD...: the peak RSS of CMD in KiB (GNU time's %M, the child's
+# ru_maxrss); its output in $BATS_TEST_TMPDIR/out
+peak_kb() {
+	/usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/time" "$@" \
+		> "$BATS_TEST_TMPDIR/out" 2>/dev/null || return 1
+	tail -n 1 "$BATS_TEST_TMPDIR/time"
+}
+
+@test "memmap: peak RSS on 50,000 mappings at most pmap's, in -p, -X and -s (issue 15)" {
+	# ASan's shadow memory and quarantine are not memmap's own
+	[[ $TRIAGE_BUILD != */san ]] || skip "peak RSS is measured on the plain build"
+	HELPERS=$PLAIN_HELPERS start_helper memmap-many 50000
+	local px pX mine
+	px=$(peak_kb pmap -x "$HELPER_PID")
+	[ "$(grep -c '^[0-9a-f]\{16\} ' "$BATS_TEST_TMPDIR/out")" -ge 50000 ]
+	pX=$(peak_kb pmap -X "$HELPER_PID")
+	mine=$(peak_kb memmap -p "$HELPER_PID")
+	# every mapping shown, not a short run
+	[ "$(grep -c '^[0-9a-f]\{16\} ' "$BATS_TEST_TMPDIR/out")" -ge 50000 ]
+	echo "memmap -p $mine KiB, pmap -x $px KiB"
+	[ "$mine" -le "$px" ]
+	mine=$(peak_kb memmap -X -p "$HELPER_PID")
+	[ "$(grep -c '^[0-9a-f]\{16\} ' "$BATS_TEST_TMPDIR/out")" -ge 50000 ]
+	echo "memmap -X $mine KiB, pmap -X $pX KiB"
+	[ "$mine" -le "$pX" ]
+	mine=$(peak_kb memmap -s -p "$HELPER_PID")
+	# the summary counted every mapping
+	[ "$(awk '$3 == "total" { print $4 }' "$BATS_TEST_TMPDIR/out")" -ge 50000 ]
+	echo "memmap -s $mine KiB, pmap -x $px KiB"
+	[ "$mine" -le "$px" ]
 }
