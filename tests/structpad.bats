@@ -364,6 +364,18 @@ footer_lines() {
 	assert_line --regexp $'^\tbool +__0; +/\\* +0 +1 \\*/$'
 }
 
+@test "structpad: --baseline of every Rust type (megabytes of JSON, read in pieces) finds the one that grew" {
+	rs_helper
+	local d=$BATS_TEST_TMPDIR
+	structpad --json "$RS" > "$d/all.json"
+	[ "$(stat -c %s "$d/all.json")" -gt 1000000 ]
+	run -0 structpad --baseline "$d/all.json" "$RS"
+	assert_output ""
+	jq -c '(.types[] | select(.name == "layouts_rs::Holed") | .size) |= 24' "$d/all.json" > "$d/smaller.json"
+	run -1 structpad --baseline "$d/smaller.json" "$RS"
+	assert_output "struct layouts_rs::Holed: grew from 24 to 32 bytes"
+}
+
 @test "structpad: Rust atomics and Mutex are found from their types" {
 	rs_helper
 	run -1 structpad --check --false-sharing -C Counters "$RS"

@@ -241,12 +241,51 @@ compare(const struct ctl *ctl, json_object *old, const struct layout *l)
 	return bad;
 }
 
+/* Layouts by name, then kind, then place: the first of a name is found. */
+static int
+by_name(const void *a, const void *b)
+{
+	const struct layout *x = *(const struct layout *const *)a;
+	const struct layout *y = *(const struct layout *const *)b;
+	int c = strcmp(x->t->name, y->t->name);
+
+	if (c == 0)
+		c = strcmp(tri_dwarf_kind_name(x->t->kind),
+		    tri_dwarf_kind_name(y->t->kind));
+	return c ? c : (x > y) - (x < y);
+}
+
+/* The first layout named name of kind kind in sorted v, or NULL. */
+static const struct layout *
+find_layout(struct layout **v, size_t n, const char *name, const char *kind)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(v[mid]->t->name, name);
+		if (c == 0)
+			c = strcmp(tri_dwarf_kind_name(v[mid]->t->kind), kind);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && strcmp(v[lo]->t->name, name) == 0 &&
+	    strcmp(tri_dwarf_kind_name(v[lo]->t->kind), kind) == 0)
+		return v[lo];
+	return NULL;
+}
+
 int
 baseline_run(const struct ctl *ctl, const char *file, struct layout *l,
     size_t n)
 {
+	const struct layout *now;
 	json_object *doc, *types, *o;
-	size_t i, k, bad = 0;
+	struct layout **v;
+	size_t i, bad = 0;
 	char esc[4200];
 	int fd;
 
@@ -256,16 +295,19 @@ baseline_run(const struct ctl *ctl, const char *file, struct layout *l,
 	doc = parse(fd, esc);
 	close(fd);
 	types = saved_types(doc, esc);
+	/* a name looked up in sorted layouts: glibc has thousands of each */
+	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL)
+		err(TRI_EXIT_FAIL, "calloc");
+	for (i = 0; i < n; i++)
+		v[i] = &l[i];
+	qsort(v, n, sizeof(*v), by_name);
 	for (i = 0; i < json_object_array_length(types); i++) {
 		o = json_object_array_get_idx(types, i);
-		for (k = 0; k < n; k++)
-			if (strcmp(l[k].t->name, jstr(o, "name")) == 0 &&
-			    strcmp(tri_dwarf_kind_name(l[k].t->kind),
-			    jstr(o, "kind")) == 0)
-				break;
-		if (k < n)
-			bad += compare(ctl, o, &l[k]);
+		if ((now = find_layout(v, n, jstr(o, "name"),
+		    jstr(o, "kind"))) != NULL)
+			bad += compare(ctl, o, now);
 	}
+	free(v);
 	json_object_put(doc);
 	(void)file;
 	return bad ? TRI_EXIT_FOUND : TRI_EXIT_OK;
