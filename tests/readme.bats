@@ -188,8 +188,8 @@ compare() {
 		s{\s+}{ }g; s{^ | $}{}g;
 		$_
 	}
-	# a row's fields: numbers and words, a run of numbers as one (a
-	# blank cell, as systrace -c's errors, shifts the columns)
+	# the fields of a row: numbers and words, a run of numbers as one (a
+	# blank cell, as the errors of systrace -c, shifts the columns)
 	sub fields {
 		my $f = join " ", map { m{^[-+]?#[#%:./A-Za-z]*$} ? "#" : "w" } split " ", $_[0];
 		$f =~ s/# (?:# )*/# /g;
