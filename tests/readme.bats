@@ -173,7 +173,8 @@ bound() {
 # compare MODE BOUND README_OUT OUTPUT: print each way OUTPUT differs
 # from the README's pasted output in shape.
 compare() {
-	perl -e '
+	# the script on stdin: a quote in it cannot end a shell string
+	perl - "$@" <<'PERL'
 	use strict; use warnings;
 	my ($modes, $bound, $rfile, $ofile) = @ARGV;
 	sub lines { open(my $f, "<", $_[0]) or die "$_[0]: $!"; my @l = <$f>; chomp @l; @l }
@@ -247,7 +248,7 @@ compare() {
 		}
 	}
 	print "$_\n" for @p[0 .. ($#p < 11 ? $#p : 11)];
-	' "$@"
+PERL
 }
 
 # run_example COMMAND: run it as the README shows it, from the top of the
