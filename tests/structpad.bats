@@ -251,6 +251,14 @@ footer_lines() {
 	rs_helper
 	compiler_matches "$RS" "$RS"
 	[ "$("$RS" | grep -c '^struct layouts_rs::')" -ge 25 ]
+	# optimised, and with the DWARF in a separate file (.gnu_debuglink)
+	local rustc f=$BATS_TEST_TMPDIR/layouts-rs-O
+	rustc=$(command -v /usr/bin/rustc rustc | head -1)
+	"$rustc" -g -C opt-level=3 -o "$f" "$TRIAGE_ROOT/tests/helpers/layouts-rs.rs"
+	objcopy --only-keep-debug "$f" "$f.debug"
+	objcopy --strip-debug --add-gnu-debuglink="$f.debug" "$f"
+	compiler_matches "$f" "$f"
+	assert_equal "$(structpad --json -C CSeed "$f" | jq -r .debug_file)" "$f.debug"
 	run -0 structpad --json -C CSeed "$RS"
 	assert_equal "$(jq -r '.types[0] | "\(.name) \(.lang) \(.size) \(.nr_holes) \(.sum_holes) \(.padding)"' <<< "$output")" \
 		"layouts_rs::CSeed rust 24 1 7 7"
