@@ -118,27 +118,36 @@ tri_dwarf_rust_variant_members(struct tri_dwarf *d, Dwarf_Die *die, long n,
 	return n + 1;
 }
 
+/*
+ * The variants come in the order of the members that name them: each is
+ * looked for from where the last was found on, with a bound on the
+ * comparisons for DWARF that is not in that order.
+ */
 void
 tri_dwarf_rust_link_variants(struct tri_dwarf *d, size_t e)
 {
 	struct tri_dwarf_member *m;
+	size_t i, k, next = e + 1, span = d->ntypes - (e + 1), j;
+	long budget = 1 << 16;
 	char path[1024];
-	size_t i, k;
 
-	for (i = 0; i < d->types[e].nmembers; i++) {
+	for (i = 0; i < d->types[e].nmembers && span > 0; i++) {
 		m = &d->types[e].members[i];
 		if (!*m->name || strcmp(m->name, RUST_DISCR_NAME) == 0)
 			continue;
 		snprintf(path, sizeof(path), "%s::%s", d->types[e].name,
 		    m->name);
 		/* only the types built since the enum: its own variants */
-		for (k = e + 1; k < d->ntypes; k++)
+		for (j = 0; j < span && --budget > 0; j++) {
+			k = e + 1 + (next - (e + 1) + j) % span;
 			if (!d->types[k].nested && d->types[k].size == m->size &&
 			    strcmp(d->types[k].name, path) == 0) {
 				m->flags |= TRI_DWARF_NESTED;
 				m->nested = (uint32_t)k;
+				next = k + 1 < d->ntypes ? k + 1 : e + 1;
 				break;
 			}
+		}
 	}
 }
 
