@@ -201,8 +201,7 @@ add_type(struct tri_dwarf *d, Dwarf_Die *die, enum tri_dwarf_lang lang,
 		if (is_enum) {
 			t->kind = TRI_DWARF_UNION;
 			inner->enum_built = (size_t)idx + 1;
-		}
-		else if (tri_dwarf_rust_sort(t) < 0)
+		} else if (tri_dwarf_rust_sort(t) < 0)
 			return -1;
 	}
 	/* building may have added nested types, which do not move slots */
