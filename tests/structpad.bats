@@ -259,8 +259,9 @@ footer_lines() {
 	objcopy --strip-debug --add-gnu-debuglink="$f.debug" "$f"
 	compiler_matches "$f" "$f"
 	assert_equal "$(structpad --json -C CSeed "$f" | jq -r .debug_file)" "$f.debug"
-	run -0 structpad --json -C CSeed "$RS"
-	assert_equal "$(jq -r '.types[0] | "\(.name) \(.lang) \(.size) \(.nr_holes) \(.sum_holes) \(.padding)"' <<< "$output")" \
+	run -0 structpad --json -C CSeed -C Shape "$RS"
+	json_vocab structpad
+	assert_equal "$(jq -r '.types[] | select(.name == "layouts_rs::CSeed") | "\(.name) \(.lang) \(.size) \(.nr_holes) \(.sum_holes) \(.padding)"' <<< "$output")" \
 		"layouts_rs::CSeed rust 24 1 7 7"
 	# rustc reorders a plain struct's fields; the DWARF lists them in the
 	# order of the source: structpad shows them in the order of offsets,
