@@ -243,8 +243,10 @@ compare() {
 		}
 	}
 	if ($m{cover}) {
+		my %told;
 		for my $s (@rs) {
-			push @p, "a line of the README is missing: $s" unless $oset{$s};
+			push @p, "a line of the README is missing: $s"
+			    unless $oset{$s} || $told{$s}++;
 		}
 	}
 	print "$_\n" for @p[0 .. ($#p < 11 ? $#p : 11)];
