@@ -122,7 +122,10 @@ trace_seq() {
 		strace -f -c -o "$T/strace" "$SEQ" $m > /dev/null
 		# shellcheck disable=SC2086
 		systrace -f -c -o "$T/systrace" "$SEQ" $m > /dev/null
-		counts() { awk '/^---/ { n++; next } n == 1 { print $NF, $4 }' "$1" | sort; }
+		# pthread_join waits on a futex only when the thread has not
+		# ended yet: a matter of scheduling, not of the tracer
+		counts() { awk -v m="$m" '/^---/ { n++; next }
+			n == 1 && !(m == "threads" && $NF == "futex") { print $NF, $4 }' "$1" | sort; }
 		diff <(counts "$T/strace") <(counts "$T/systrace") ||
 			fail "$m: counts differ from strace -c"
 		[ "$(counts "$T/systrace" | wc -l)" -gt 5 ]
@@ -498,7 +501,11 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 	read -r rfd wfd < <(sed -nE 's/^poll\(\[\{fd=([0-9]+), .*\{fd=([0-9]+), events.*/\1 \2/p' "$T/expected")
 	run -0 jq -c 'select(.name == "poll") | [.args, .return]' "$T/poll"
 	assert_output '[[[{"fd":'"$rfd"',"events":["POLLIN"],"revents":["POLLIN"]},{"fd":'"$wfd"',"events":["POLLOUT"],"revents":["POLLOUT"]}],2,0],2]'
-	run -0 jq -n -r --arg cmd systrace --arg stream 1 -f "$TRIAGE_ROOT/tests/jsonvocab.jq" "$T/file" "$T/sock" "$T/poll"
+	systrace --json -o "$T/sig" -- "$SEQ" signal > /dev/null
+	run -0 jq -c 'select(.type == "signal") | [.siginfo, .pid]' "$T/sig"
+	assert_output "$(jq -c -n --argjson uid "$(id -u)" --argjson p "$(jq 'select(.type == "signal") | .pid' "$T/sig")" \
+		'[{"signo":"SIGUSR1","code":"SI_USER","pid":$p,"uid":$uid},$p]')"
+	run -0 jq -n -r --arg cmd systrace --arg stream 1 -f "$TRIAGE_ROOT/tests/jsonvocab.jq" "$T/file" "$T/sock" "$T/poll" "$T/sig"
 	assert_output ''
 }
 

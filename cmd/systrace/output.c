@@ -258,7 +258,7 @@ json_event(struct ctl *ctl, struct tri_ptrace_task *t, const char *type,
 }
 
 static void
-sb_si_code(struct sbuf *b, const siginfo_t *si)
+dw_si_code(struct dw *w, const siginfo_t *si)
 {
 	const char *n = NULL;
 
@@ -272,52 +272,56 @@ sb_si_code(struct sbuf *b, const siginfo_t *si)
 		n = tri_syscalls_xlat(tri_syscalls_set_id("si_codes"),
 		    (unsigned long long)(long long)si->si_code);
 	if (n)
-		sb_puts(b, n);
+		dw_sym(w, n);
 	else
-		sb_int(b, si->si_code);
+		dw_int(w, si->si_code);
 }
 
-/* strace's {si_signo=..., si_code=..., ...} */
 static void
-sb_siginfo(struct sbuf *b, const siginfo_t *si)
+dw_ikey(struct dw *w, const char *tkey, const char *jkey, long long v)
 {
-	sb_puts(b, "{si_signo=");
-	sb_signal(b, si->si_signo);
-	sb_puts(b, ", si_code=");
-	sb_si_code(b, si);
+	dw_key(w, tkey, jkey);
+	dw_int(w, v);
+}
+
+/* strace's {si_signo=..., si_code=..., ...}; a JSON object of the same. */
+static void
+dw_siginfo(struct dw *w, const siginfo_t *si)
+{
+	dw_obj(w);
+	dw_key(w, "si_signo", "signo");
+	dw_signal(w, si->si_signo);
+	dw_key(w, "si_code", "code");
+	dw_si_code(w, si);
 	if (si->si_signo == SIGCHLD && si->si_code > 0) {
-		sb_printf(b, ", si_pid=%d, si_uid=%u, si_status=", (int)si->si_pid,
-		    (unsigned)si->si_uid);
+		dw_ikey(w, "si_pid", "pid", si->si_pid);
+		dw_ikey(w, "si_uid", "uid", si->si_uid);
+		dw_key(w, "si_status", "status");
 		if (si->si_code == CLD_EXITED)
-			sb_int(b, si->si_status);
+			dw_int(w, si->si_status);
 		else
-			sb_signal(b, si->si_status);
-		sb_printf(b, ", si_utime=%ld, si_stime=%ld}", (long)si->si_utime,
-		    (long)si->si_stime);
+			dw_signal(w, si->si_status);
+		dw_ikey(w, "si_utime", "utime_ticks", (long long)si->si_utime);
+		dw_ikey(w, "si_stime", "stime_ticks", (long long)si->si_stime);
 	} else if (si->si_code <= 0 && si->si_code != SI_KERNEL) {
-		sb_printf(b, ", si_pid=%d, si_uid=%u}", (int)si->si_pid,
-		    (unsigned)si->si_uid);
+		dw_ikey(w, "si_pid", "pid", si->si_pid);
+		dw_ikey(w, "si_uid", "uid", si->si_uid);
 	} else if (si->si_signo == SIGSEGV || si->si_signo == SIGBUS ||
 	    si->si_signo == SIGILL || si->si_signo == SIGFPE) {
-		sb_puts(b, ", si_addr=");
-		if (si->si_addr)
-			sb_hex(b, (unsigned long)si->si_addr);
-		else
-			sb_puts(b, "NULL");
-		sb_puts(b, "}");
-	} else {
-		sb_puts(b, "}");
+		dw_key(w, "si_addr", "addr");
+		dw_ptr(w, (unsigned long)si->si_addr);
 	}
+	dw_end(w);
 }
 
 void
 out_signal(struct ctl *ctl, struct tri_ptrace_task *t, const siginfo_t *si)
 {
-	struct sbuf b = { 0 };
+	struct sbuf l = { 0 };
 	struct tri_json j;
 	struct timespec rt;
+	struct dw w = { .ctl = ctl, .t = t, .b = &l };
 
-	sb_siginfo(&b, si);
 	if (ctl->json) {
 		json_event(ctl, t, "signal", &j);
 		tri_json_kstr(&j, "signal", tri_syscalls_signal_name(
@@ -325,24 +329,22 @@ out_signal(struct ctl *ctl, struct tri_ptrace_task *t, const siginfo_t *si)
 		tri_json_kint(&j, "signo", si->si_signo);
 		tri_json_kint(&j, "si_code", si->si_code);
 		tri_json_kint(&j, "si_pid", si->si_pid);
-		tri_json_kstr(&j, "siginfo", b.p);
+		tri_json_key(&j, "siginfo");
+		w.j = &j;
+		dw_siginfo(&w, si);
 		tri_json_obj_end(&j);
 		tri_json_end(&j);
-		free(b.p);
 		return;
 	}
-	struct sbuf l = { 0 };
-
 	clock_gettime(CLOCK_REALTIME, &rt);
 	out_prefix(ctl, &l, t->tid, &rt);
 	sb_puts(&l, "--- ");
 	sb_signal(&l, si->si_signo);
 	sb_puts(&l, " ");
-	sb_add(&l, b.p, b.len);
+	dw_siginfo(&w, si);
 	sb_puts(&l, " ---\n");
 	out_line(ctl, &l);
 	free(l.p);
-	free(b.p);
 }
 
 void
