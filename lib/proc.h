@@ -327,8 +327,11 @@ struct tri_maps {
 	struct tri_maps_hot *hot;		/* tri_maps_at's decoded records */
 };
 
-/* Empty, keeping every field. */
+/* Empty, keeping every field (lib/proc_maps_pack.c: the store). */
 void	tri_maps_init(struct tri_maps *m);
+/* Drop the records, keeping the buffers, the field names and the record
+ * the parser has open. */
+void	tri_maps_clear(struct tri_maps *m);
 /* Free everything and leave m empty (reusable); keep stays as it was. */
 void	tri_maps_free(struct tri_maps *m);
 /*
