@@ -117,13 +117,13 @@ start_nobody() {
 	local big
 	# one argument may hold 128 KiB less its NUL: two of 64 KiB
 	big=$(head -c 65536 /dev/zero | tr '\0' x)
-	start_helper ctxswitch-busysleep "$big" "$big" $'nl\nx' $'\e]52;c;eA==\a' $'\xff' $'\u202eevil'
+	start_helper ctxswitch-busysleep "$big" "$big" $'nl\nx' $'\e]52;c;eA==\a' $'\xff' $'\u202eevil' 'ünï'
 	run -0 ctxswitch -l -p "$HELPER_PID" 0.2 1
 	no_raw_escapes
 	local row
 	row=$(grep -E "^[0-9:]+ +$HELPER_PID +- " <<< "$output")
 	[ "$(wc -l <<< "$row")" -eq 1 ]
-	[[ $row == *" nl\\nx \\e]52;c;eA==\\x07 \\xff \\xe2\\x80\\xaeevil" ]] || fail "${row: -80}"
+	[[ $row == *" nl\\nx \\e]52;c;eA==\\x07 \\xff \\xe2\\x80\\xaeevil ünï" ]] || fail "${row: -80}"
 	[ "${#row}" -gt 131072 ]
 	run -0 ctxswitch -l --json -p "$HELPER_PID" 0.2 1
 	no_raw_escapes

@@ -80,7 +80,7 @@ read_args(struct cs_proc *cp)
 void
 cs_fprint_name(const struct ctl *ctl, FILE *f, struct cs_proc *cp)
 {
-	size_t i;
+	size_t i, n;
 
 	if (ctl->cmdline)
 		read_args(cp);
@@ -88,12 +88,14 @@ cs_fprint_name(const struct ctl *ctl, FILE *f, struct cs_proc *cp)
 		cs_print_str(ctl, f, cp->comm, strlen(cp->comm));
 		return;
 	}
-	/* pidstat -l: the arguments joined by spaces, each escaped */
-	for (i = 0; i < cp->args_len; i++)
-		if (cp->args[i] == '\0')
+	/* pidstat -l: the arguments joined by spaces, each escaped whole
+	 * (byte by byte, a UTF-8 character would come out as \x escapes) */
+	for (i = 0; i < cp->args_len; i += n + 1) {
+		if (i > 0)
 			fputs(ctl->raw ? "\\x20" : " ", f);
-		else
-			cs_print_str(ctl, f, &cp->args[i], 1);
+		n = strnlen(&cp->args[i], cp->args_len - i);
+		cs_print_str(ctl, f, &cp->args[i], n);
+	}
 }
 
 void
