@@ -97,7 +97,11 @@ struct task {
 	bool			 socks_loaded;
 };
 
-/* dwrite.c: decoded values written as strace's text or as JSON. */
+/*
+ * dwrite.c: decoded values written as strace's text or as JSON.  A
+ * decoder calls these once; the writer's j says which output it makes.
+ * dw_key takes the text's key and the JSON one (man 7 triage's words).
+ */
 #define DW_DEPTH	16
 struct dw {
 	struct ctl		*ctl;
@@ -150,6 +154,10 @@ void	fd_label(struct ctl *ctl, struct tri_ptrace_task *t, const char *target,
 /* The target of fd in pid ("/etc/hosts", "socket:[123]"); static or NULL. */
 const char *fd_target(pid_t pid, long fd);
 void	dw_fd(struct dw *w, long fd);
+/* The string at addr (cut at -s unless path), or its address. */
+void	dw_cstr(struct dw *w, unsigned long addr, bool path);
+/* len bytes at addr, cut at -s; hex: every byte as \xHH in text. */
+void	dw_buf(struct dw *w, unsigned long addr, long len, bool hex);
 /* The NUL-terminated string at addr of pid, at most max bytes, into buf
  * (not terminated): its length, or -1; *more when it was longer. */
 ssize_t	read_cstr(pid_t pid, unsigned long addr, char *buf, size_t max,
@@ -166,10 +174,6 @@ void	sb_timecomment(struct sbuf *b, long long sec, unsigned long nsec);
 void	dw_timespec(struct dw *w, unsigned long addr);
 /* A pointer to an int: [5] ([SIGKILL] when sig); the value in JSON. */
 void	dw_intptr(struct dw *w, unsigned long addr, bool sig);
-/* The string at addr (cut at -s unless path), or its address. */
-void	dw_cstr(struct dw *w, unsigned long addr, bool path);
-/* len bytes at addr, cut at -s; hex: every byte as \xHH in text. */
-void	dw_buf(struct dw *w, unsigned long addr, long len, bool hex);
 
 /* decode_io.c: structures of descriptors and sockets. */
 void	dw_sockaddr(struct dw *w, unsigned long addr, size_t len);
