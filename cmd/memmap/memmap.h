@@ -140,11 +140,12 @@ void	limits_read(const struct tri_proc *, struct snap *);
 /* The "limit ..." lines and the verdict line of s, into buf. */
 void	limits_print(const struct snap *, char *buf, size_t size);
 
-/* view.c */
+/* rows.c */
 /* The mappings to show, sorted and cut: *n rows, *idx a malloc'd index
  * array or NULL for the records' own order.  0, or -1 ENOMEM. */
 int	view_rows(const struct ctl *, const struct snap *, size_t **idx,
 	    size_t *n);
+/* view.c */
 int	view_maps(const struct ctl *, struct snap *, size_t nsnap);
 int	view_summary(const struct ctl *, struct snap *, size_t nsnap);
 void	json_snap(const struct ctl *, struct tri_json *, const struct snap *);
