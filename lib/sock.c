@@ -91,6 +91,58 @@ push(struct tri_socktab *t)
 	return &t->v[t->n++];
 }
 
+/*
+ * Whether the socket of inode ino is kept: always, unless the load is
+ * tri_sock_load_want's, which keeps each wanted inode the first time it
+ * is seen (a text table read while it changes may list one twice).
+ */
+static bool
+keep(struct tri_socktab *t, unsigned long long ino)
+{
+	size_t lo = 0, hi = t->nwant, mid;
+
+	if (t->want == NULL)
+		return true;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->want[mid] < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == t->nwant || t->want[lo] != ino || t->found[lo])
+		return false;
+	t->found[lo] = 1;
+	t->nfound++;
+	return true;
+}
+
+/* Undo keep's mark of ino (a dump that failed is read again as text). */
+static void
+unmark(struct tri_socktab *t, unsigned long long ino)
+{
+	size_t lo = 0, hi = t->nwant, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->want[mid] < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < t->nwant && t->want[lo] == ino && t->found[lo]) {
+		t->found[lo] = 0;
+		t->nfound--;
+	}
+}
+
+/* Every wanted socket was found: the other tables need not be read. */
+static bool
+all_found(const struct tri_socktab *t)
+{
+	return t->want != NULL && t->nfound == t->nwant;
+}
+
 /* Hex digits into v; returns the end or NULL. */
 static const char *
 hex(const char *s, unsigned long long *v)
@@ -247,7 +299,8 @@ load_inet(struct tri_socktab *t, const struct tri_proc *p,
 			*eol = '\0';
 		if ((s = push(t)) == NULL)
 			goto fail;
-		if (tri_sock_parse_inet(line, it->family, s) < 0 || s->ino == 0) {
+		if (tri_sock_parse_inet(line, it->family, s) < 0 || s->ino == 0 ||
+		    !keep(t, s->ino)) {
 			t->n--;		/* a TIME_WAIT entry has no inode */
 			if (!eol)
 				break;
@@ -283,7 +336,7 @@ unix_proto(int type)
 static int
 unix_line(struct tri_socktab *t, const char *line)
 {
-	unsigned long long flags, type, st;
+	unsigned long long flags, type, st, ino;
 	struct tri_sock *s;
 	const char *p;
 	char *end;
@@ -292,6 +345,9 @@ unix_line(struct tri_socktab *t, const char *line)
 	if ((p = hex(p, &flags)) == NULL || (p = hex(field(p), &type)) == NULL ||
 	    (p = hex(field(p), &st)) == NULL)
 		return 0;
+	ino = strtoull(field(p), &end, 10);
+	if (!keep(t, ino))
+		return 0;
 	if ((s = push(t)) == NULL)
 		return -1;
 	s->family = AF_UNIX;
@@ -299,7 +355,7 @@ unix_line(struct tri_socktab *t, const char *line)
 	s->state = flags & 0x10000 /* __SO_ACCEPTCON */ ?
 	    TRI_SOCK_UNIX_LISTEN : (int)st;
 	s->proto = unix_proto(s->type);
-	s->ino = strtoull(field(p), &end, 10);
+	s->ino = ino;
 	p = end;
 	if (*p == ' ' && p[1]) {
 		s->path_len = strlen(p + 1);
@@ -343,7 +399,7 @@ static const char *const netlink_protos[] = {
 static int
 netlink_line(struct tri_socktab *t, const char *line)
 {
-	unsigned long long proto, port;
+	unsigned long long proto, port, ino;
 	struct tri_sock *s;
 	const char *p;
 	char *end;
@@ -354,12 +410,15 @@ netlink_line(struct tri_socktab *t, const char *line)
 	p = skip(end, 6);		/* Groups .. Drops */
 	if (p == NULL || *field(p) == '\0')
 		return 0;
+	ino = strtoull(field(p), NULL, 10);
+	if (!keep(t, ino))
+		return 0;
 	if ((s = push(t)) == NULL)
 		return -1;
 	s->family = AF_NETLINK;
 	s->type = SOCK_RAW;
 	s->proto = "NETLINK";
-	s->ino = strtoull(field(p), NULL, 10);
+	s->ino = ino;
 	if (proto < sizeof(netlink_protos) / sizeof(netlink_protos[0]) &&
 	    netlink_protos[proto] != NULL)
 		snprintf(s->local, sizeof(s->local), "%s port %llu",
@@ -373,7 +432,7 @@ netlink_line(struct tri_socktab *t, const char *line)
 static int
 packet_line(struct tri_socktab *t, const char *line)
 {
-	unsigned long long type, ethertype, iface;
+	unsigned long long type, ethertype, iface, ino;
 	struct tri_sock *s;
 	const char *p;
 	char *end;
@@ -386,12 +445,15 @@ packet_line(struct tri_socktab *t, const char *line)
 	p = skip(end, 3);		/* R, Rmem, User */
 	if (p == NULL || *field(p) == '\0')
 		return 0;
+	ino = strtoull(field(p), NULL, 10);
+	if (!keep(t, ino))
+		return 0;
 	if ((s = push(t)) == NULL)
 		return -1;
 	s->family = AF_PACKET;
 	s->type = (int)type;
 	s->proto = "PACKET";
-	s->ino = strtoull(field(p), NULL, 10);
+	s->ino = ino;
 	snprintf(s->local, sizeof(s->local), "ethertype 0x%04llx iface %llu",
 	    ethertype, iface);
 	return 0;
@@ -582,6 +644,72 @@ unix_one(struct tri_socktab *t, const struct nlmsghdr *h, const void *arg)
 	return 0;
 }
 
+/* A unix socket's name as /proc/net/unix prints it: an abstract name
+ * starts with '@', a NUL inside it is '@' too, a path loses the NUL
+ * the kernel counts in its length. */
+static int
+unix_name(struct tri_sock *s, const char *name, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return 0;
+	if (name[0] != '\0')
+		len--;
+	if ((s->path = malloc(len + 1)) == NULL)
+		return -1;
+	for (i = 0; i < len; i++)
+		s->path[i] = name[i] ? name[i] : '@';
+	s->path[len] = '\0';
+	s->path_len = len;
+	return 0;
+}
+
+/*
+ * One unix_diag_msg of a dump asking for names and peers: the socket as
+ * /proc/net/unix shows it, without formatting and parsing that text.
+ * The St column is the socket's SS_ state, which follows sk_state: a
+ * connected socket is ESTABLISHED, any other CLOSE; a listener is
+ * LISTEN (the text's __SO_ACCEPTCON flag).
+ */
+static int
+unix_full_one(struct tri_socktab *t, const struct nlmsghdr *h,
+    const void *arg)
+{
+	const struct unix_diag_msg *d = NLMSG_DATA(h);
+	const struct rtattr *a;
+	const char *name = NULL;
+	struct tri_sock *s;
+	size_t nlen = 0;
+	uint32_t peer = 0;
+	int len;
+
+	(void)arg;
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*d)) || !keep(t, d->udiag_ino))
+		return 0;
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*d)));
+	for (a = (const struct rtattr *)(d + 1); RTA_OK(a, len);
+	    a = RTA_NEXT(a, len))
+		if (a->rta_type == UNIX_DIAG_PEER &&
+		    RTA_PAYLOAD(a) >= sizeof(peer))
+			memcpy(&peer, RTA_DATA(a), sizeof(peer));
+		else if (a->rta_type == UNIX_DIAG_NAME) {
+			name = RTA_DATA(a);
+			nlen = RTA_PAYLOAD(a);
+		}
+	if ((s = push(t)) == NULL)
+		return -1;
+	s->family = AF_UNIX;
+	s->type = d->udiag_type;
+	s->proto = unix_proto(s->type);
+	s->state = d->udiag_state == 10 /* TCP_LISTEN */ ?
+	    TRI_SOCK_UNIX_LISTEN : d->udiag_state == 1 /* TCP_ESTABLISHED */ ?
+	    3 /* SS_CONNECTED */ : 1 /* SS_UNCONNECTED */;
+	s->ino = d->udiag_ino;
+	s->peer = peer;
+	return unix_name(s, name, nlen);
+}
+
 /*
  * One inet_diag_msg of a TCP dump: the socket as /proc/net/tcp shows it.
  * TIME_WAIT and request sockets have no inode and are left out, as the
@@ -595,7 +723,7 @@ inet_one(struct tri_socktab *t, const struct nlmsghdr *h, const void *arg)
 	struct tri_sock *s;
 
 	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*d)) || d->idiag_inode == 0 ||
-	    d->idiag_family != it->family)
+	    d->idiag_family != it->family || !keep(t, d->idiag_inode))
 		return 0;
 	if ((s = push(t)) == NULL)
 		return -1;
@@ -669,7 +797,7 @@ static int
 load_inet_diag(struct tri_socktab *t, int fd, const struct inet_table *it)
 {
 	struct inet_diag_req_v2 req;
-	size_t n0 = t->n;
+	size_t n0 = t->n, i;
 
 	memset(&req, 0, sizeof(req));
 	req.sdiag_family = (uint8_t)it->family;
@@ -678,7 +806,37 @@ load_inet_diag(struct tri_socktab *t, int fd, const struct inet_table *it)
 	if (diag_send(fd, &req, sizeof(req)) == 0 &&
 	    diag_dump(t, fd, inet_one, it) == 0)
 		return 0;
+	for (i = n0; t->want && i < t->n; i++)
+		unmark(t, t->v[i].ino);
 	t->n = n0;
+	return -1;
+}
+
+/*
+ * The unix sockets with their names and peers from one unix_diag dump.
+ * -1 to fall back to the text table (whatever it added is dropped, and
+ * its marks of wanted inodes with it).
+ */
+static int
+load_unix_diag(struct tri_socktab *t, int fd)
+{
+	struct unix_diag_req req;
+	size_t n0 = t->n, nf0 = t->nfound, i;
+
+	memset(&req, 0, sizeof(req));
+	req.sdiag_family = AF_UNIX;
+	req.udiag_states = ~0U;
+	req.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER;
+	if (diag_send(fd, &req, sizeof(req)) == 0 &&
+	    diag_dump(t, fd, unix_full_one, NULL) == 0)
+		return 0;
+	for (i = n0; i < t->n; i++) {
+		free(t->v[i].path);
+		if (t->want)
+			unmark(t, t->v[i].ino);
+	}
+	t->n = n0;
+	t->nfound = nf0;
 	return -1;
 }
 
@@ -695,6 +853,65 @@ load_peers(struct tri_socktab *t, int fd)
 	    diag_dump(t, fd, unix_one, NULL) == 0;
 }
 
+/*
+ * The tables in the order of how likely a process holds their sockets,
+ * so that a load that wants a few stops early: TCP and unix from
+ * netlink when it may, then the rest.  Unix from text when netlink is
+ * refused; its peers then come from a second dump if one works.
+ */
+static int
+load(struct tri_socktab *t, const struct tri_proc *p, int fd)
+{
+	const struct inet_table *it;
+	bool unix_done = false;
+	size_t i;
+
+	for (i = 0; i < sizeof(inet_tables) / sizeof(inet_tables[0]) &&
+	    !all_found(t); i++) {
+		it = &inet_tables[i];
+		if (fd >= 0 && it->type == SOCK_STREAM &&
+		    load_inet_diag(t, fd, it) == 0)
+			;
+		else if (load_inet(t, p, it) < 0)
+			return -1;
+		if (i == 0 && fd >= 0 && load_unix_diag(t, fd) == 0)
+			unix_done = t->peers = true;
+	}
+	if ((!unix_done && !all_found(t) &&
+	    load_lines(t, p, "net/unix", unix_line) < 0) ||
+	    (!all_found(t) && load_lines(t, p, "net/netlink",
+	    netlink_line) < 0) ||
+	    (!all_found(t) && load_lines(t, p, "net/packet",
+	    packet_line) < 0) ||
+	    build_hash(t) < 0)
+		return -1;
+	if (fd >= 0 && !unix_done)
+		load_peers(t, fd);
+	return 0;
+}
+
+static int
+load_with(struct tri_socktab *t, const struct tri_proc *p, bool netlink)
+{
+	int fd, r, e;
+
+	t->netns = tri_sock_netns(p);
+	fd = netlink ? diag_open(t, p) : -1;
+	r = load(t, p, fd);
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	free(t->found);
+	t->found = NULL;
+	t->want = NULL;
+	t->nwant = t->nfound = 0;
+	if (r < 0) {
+		tri_sock_free(t);
+		errno = e;
+	}
+	return r;
+}
+
 int
 tri_sock_load(struct tri_socktab *t, const struct tri_proc *p)
 {
@@ -705,38 +922,24 @@ int
 tri_sock_load_from(struct tri_socktab *t, const struct tri_proc *p,
     bool netlink)
 {
-	const struct inet_table *it;
-	size_t i;
-	int fd, e;
-
 	memset(t, 0, sizeof(*t));
-	t->netns = tri_sock_netns(p);
-	fd = netlink ? diag_open(t, p) : -1;
-	for (i = 0; i < sizeof(inet_tables) / sizeof(inet_tables[0]); i++) {
-		it = &inet_tables[i];
-		if (fd >= 0 && it->type == SOCK_STREAM &&
-		    load_inet_diag(t, fd, it) == 0)
-			continue;
-		if (load_inet(t, p, it) < 0)
-			goto fail;
+	return load_with(t, p, netlink);
+}
+
+int
+tri_sock_load_want(struct tri_socktab *t, const struct tri_proc *p,
+    const unsigned long long *want, size_t n)
+{
+	memset(t, 0, sizeof(*t));
+	if (n == 0) {
+		t->netns = tri_sock_netns(p);
+		return build_hash(t) < 0 ? -1 : 0;
 	}
-	if (load_lines(t, p, "net/unix", unix_line) < 0 ||
-	    load_lines(t, p, "net/netlink", netlink_line) < 0 ||
-	    load_lines(t, p, "net/packet", packet_line) < 0 ||
-	    build_hash(t) < 0)
-		goto fail;
-	if (fd >= 0)
-		load_peers(t, fd);
-	if (fd >= 0)
-		close(fd);
-	return 0;
-fail:
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	tri_sock_free(t);
-	errno = e;
-	return -1;
+	if ((t->found = calloc(n, 1)) == NULL)
+		return -1;
+	t->want = want;
+	t->nwant = n;
+	return load_with(t, p, true);
 }
 
 void

@@ -31,7 +31,8 @@ struct tri_sock {
  * netlink is refused, from the target's own /proc/PID/net/ tables (tcp,
  * tcp6, udp, udp6, udplite, raw, raw6, unix, netlink, packet) read
  * through its dirfd.  Either way a containerised process shows its own
- * sockets.
+ * sockets.  Unix sockets, their names and peers come from unix_diag
+ * too (UDIAG_SHOW_NAME, UDIAG_SHOW_PEER), from the text when refused.
  */
 struct tri_socktab {
 	struct tri_sock		*v;
@@ -40,6 +41,10 @@ struct tri_socktab {
 	size_t			 hcap;
 	unsigned long long	 netns;		/* ns/net inode the table is of */
 	bool			 peers;		/* unix peers were resolved */
+	/* tri_sock_load_want, during the load: the inodes kept */
+	const unsigned long long *want;		/* sorted; NULL: all */
+	size_t			 nwant, nfound;
+	unsigned char		*found;		/* want[i] was seen */
 };
 
 /*
@@ -53,6 +58,15 @@ int	tri_sock_load(struct tri_socktab *t, const struct tri_proc *p);
 /* The same, from the text tables alone when netlink is false. */
 int	tri_sock_load_from(struct tri_socktab *t, const struct tri_proc *p,
 	    bool netlink);
+/*
+ * The same, keeping only the sockets whose inode is in want (n inodes,
+ * sorted ascending, no repeats), and reading no more tables once
+ * each is found: for a lister that knows the sockets it will look up.
+ * The order is TCP, unix, TCP6, then the other text tables.  n == 0
+ * reads nothing.
+ */
+int	tri_sock_load_want(struct tri_socktab *t, const struct tri_proc *p,
+	    const unsigned long long *want, size_t n);
 void	tri_sock_free(struct tri_socktab *t);
 /* The inode of p's network namespace (ns/net), or 0 with errno. */
 unsigned long long tri_sock_netns(const struct tri_proc *p);

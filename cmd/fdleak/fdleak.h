@@ -106,6 +106,10 @@ struct sockcache {
 	struct tri_socktab	**v;
 	size_t			  n;
 	pthread_mutex_t		  lock;
+	/* set: only these sockets are loaded (tri_sock_load_want) */
+	unsigned long long	 *want;
+	size_t			  nwant;
+	bool			  wanted;
 };
 
 /* fdtab.c: read and classify a process's fd table. */
@@ -119,6 +123,10 @@ void	fdtab_sockproto(struct fdtab *t, const struct tri_proc *p);
 struct tri_socktab *sockcache_get(struct sockcache *sc,
 	    const struct tri_proc *p);
 void	sockcache_free(struct sockcache *sc);
+/* Load only the sockets the n tables hold (a listing's), not every one
+ * of their namespaces. */
+int	sockcache_want(struct sockcache *sc, const struct fdtab *tabs,
+	    size_t n);
 int	limits_read(const struct tri_proc *p, unsigned long long *soft,
 	    unsigned long long *hard);
 double	pct_of(unsigned long count, unsigned long long soft);

@@ -127,35 +127,24 @@ list_json_fd(struct tri_json *j, const struct fdent *e)
 /*
  * Several targets may be read in parallel (FDLEAK_THREADS), one thread
  * per target up to the CPUs we may run on: each /proc/PID/fd directory is
- * its own (splitting one process's fds between threads was slower).  Job 0 loads
- * the socket table of the first target's namespace meanwhile; sockets
- * are looked up once everything is read.  Results and errors stay in the
- * order of the targets.
+ * its own (splitting one process's fds between threads was slower).
+ * Sockets are looked up once everything is read, in tables that hold
+ * only the targets' sockets (sockcache_want).  Results and errors stay
+ * in the order of the targets.
  */
 struct listjob {
 	pid_t			*pids;
 	struct tri_proc		*procs;		/* open while errs[i] is 0 */
 	struct fdtab		*tabs;
 	int			*errs;
-	size_t			 n, next;	/* jobs: n targets, and 1 */
+	size_t			 n, next;	/* jobs: n targets */
 	pthread_mutex_t		 lock;
-	struct sockcache	*sc;
 	bool			 extra;		/* -x */
 };
 
 static void
-list_job(struct listjob *j, size_t k)
+list_job(struct listjob *j, size_t i)
 {
-	struct tri_proc p;
-	size_t i = k - 1;
-
-	if (k == 0) {
-		if (tri_proc_open(&p, j->pids[0]) == 0) {
-			sockcache_get(j->sc, &p);
-			tri_proc_close(&p);
-		}
-		return;
-	}
 	if (tri_proc_open(&j->procs[i], j->pids[i]) < 0) {
 		j->errs[i] = errno;
 		return;
@@ -178,7 +167,7 @@ list_worker(void *arg)
 		pthread_mutex_lock(&j->lock);
 		k = j->next++;
 		pthread_mutex_unlock(&j->lock);
-		if (k > j->n)
+		if (k >= j->n)
 			return NULL;
 		list_job(j, k);
 	}
@@ -227,8 +216,8 @@ list_read(struct listjob *j)
 	if (env && tri_cli_parse_int(env, 1, 8, &v) == 0)
 		nth = (size_t)v < cpus_usable() ? (size_t)v : cpus_usable();
 
-	if (nth > j->n + 1)
-		nth = j->n + 1;
+	if (nth > j->n)
+		nth = j->n;
 	if (nth > sizeof(th) / sizeof(th[0]))
 		nth = sizeof(th) / sizeof(th[0]);
 	for (i = 1; i < nth; i++)
@@ -244,7 +233,7 @@ int
 list_run(const struct ctl *c)
 {
 	struct sockcache sc = { .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct listjob j = { .lock = PTHREAD_MUTEX_INITIALIZER, .sc = &sc };
+	struct listjob j = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	size_t i, n = 0;
 	int failed = 0, rc = TRI_EXIT_OK;
 
@@ -258,6 +247,9 @@ list_run(const struct ctl *c)
 	if (j.tabs == NULL || j.procs == NULL || j.errs == NULL)
 		err(TRI_EXIT_FAIL, "memory");
 	list_read(&j);
+	/* a target that failed has an empty table */
+	if (sockcache_want(&sc, j.tabs, j.n) < 0)
+		err(TRI_EXIT_FAIL, "memory");
 	for (i = 0; i < j.n; i++) {
 		if (j.errs[i] != 0) {
 			warn_target(j.pids[i], j.errs[i]);
