@@ -370,6 +370,17 @@ const struct tri_vma *tri_maps_at(const struct tri_maps *m, size_t i);
 int	tri_proc_read_maps(const struct tri_proc *p, const char *file,
 	    struct tri_maps *m);
 /*
+ * Read p's mappings with RSS alone (lib/proc_mapq.c): PROCMAP_QUERY
+ * (Linux 6.11+; the maps text where the ioctl is missing or
+ * TRI_NO_PROCMAP_QUERY is set, for tests) and pagemap's present bits,
+ * counted as smaps counts Rss (not the zero pages, not hugetlb).  m's
+ * only field is TRI_SM_RSS, kB.  0, or -1 with errno: ENOTSUP when
+ * pagemap cannot tell the RSS smaps would give (PFNs hidden and a page
+ * that may be the zero page; a mapping past 64 MiB of pagemap in all),
+ * ESRCH gone, EACCES/EPERM refused; the caller then reads smaps.
+ */
+int	tri_proc_read_maps_rss(const struct tri_proc *p, struct tri_maps *m);
+/*
  * Read p's maps again and compare it with m as it goes, without keeping
  * it: 1 when the layout is the same, 0 when it changed, -1 with errno.
  */

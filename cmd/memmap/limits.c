@@ -18,7 +18,9 @@ limits_read(const struct tri_proc *p, struct snap *s)
 	if (tri_memverdict_read(p, 0, l) < 0)
 		l->pid = p->pid;	/* gone: judge what was read */
 	l->map_count = s->maps.n;
-	if (s->smaps || s->have_rollup) {
+	if (s->rss_only) {
+		l->rss_kb = s->total.rss;	/* swap, locked: as read */
+	} else if (s->smaps || s->have_rollup) {
 		l->rss_kb = s->total.rss;
 		l->swap_kb = s->total.swap;
 		l->locked_kb = s->total.locked;

@@ -85,6 +85,7 @@ struct snap {
 	double			 when;		/* tri_cli_now() at the read */
 	double			 wall;		/* seconds since the epoch */
 	bool			 smaps;		/* values come from smaps */
+	bool			 rss_only;	/* RSS alone, from pagemap */
 	bool			 settled;
 	int			 tries;
 	const char		*what;		/* the file a failure was on */
@@ -162,6 +163,8 @@ void	fmt_kb(char *buf, size_t size, unsigned long long kb);
 void	range_parse_or_exit(struct ctl *, const char *);
 /* -o's columns exist (or -o help: list them and exit 0), else exit 2. */
 void	columns_check_or_exit(const struct ctl *);
+/* Whether -o's columns are all what maps and pagemap give (no smaps). */
+bool	columns_rss_only(const struct ctl *);
 /* The smaps fields -o's columns show, as a mask of (1 << field). */
 uint64_t columns_fields(const struct ctl *);
 /* The title line, "PID:   command line" as pmap prints it, into buf. */

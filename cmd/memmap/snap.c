@@ -179,6 +179,41 @@ vma_label(const struct snap *s, size_t i, char *buf, size_t size)
 }
 
 /*
+ * Whether what ctl shows is all in maps and pagemap (address, size,
+ * RSS, mode, offset, device, inode, kind, mapping): -o with those
+ * columns, as a table.  The default -p shows Dirty, -s PSS and swap,
+ * --json PSS: those read smaps.
+ */
+static bool
+rss_only(const struct ctl *ctl)
+{
+	return !ctl->extended && !ctl->maps_only && !ctl->summary &&
+	    !ctl->json && !ctl->watch && !ctl->diff &&
+	    (ctl->sort == SORT_NONE || ctl->sort == SORT_RSS ||
+	    ctl->sort == SORT_SIZE) && columns_rss_only(ctl);	/* view.c */
+}
+
+/*
+ * The RSS-only read, else smaps: pagemap can be refused or unable to
+ * tell what smaps would count (lib/proc_mapq.c), and a refusal is then
+ * smaps' to report.  Never RSS 0 for want of pagemap.
+ */
+static int
+read_once(const struct ctl *ctl, const struct tri_proc *p, struct snap *s)
+{
+	if (s->rss_only) {
+		s->what = "pagemap";
+		if (tri_proc_read_maps_rss(p, &s->maps) == 0)
+			return 0;
+		if (errno == ESRCH)
+			return -1;
+		s->rss_only = false;
+	}
+	s->what = ctl->maps_only ? "maps" : "smaps";
+	return tri_proc_read_maps(p, s->what, &s->maps);
+}
+
+/*
  * The kernel drops the mmap lock between chunks of a read, so one read
  * may mix two states.  A second, cheap read of maps that shows the same
  * layout means nothing moved in between; else read again, a few times.
@@ -186,13 +221,12 @@ vma_label(const struct snap *s, size_t i, char *buf, size_t size)
 static int
 read_settled(const struct ctl *ctl, const struct tri_proc *p, struct snap *s)
 {
-	const char *file = ctl->maps_only ? "maps" : "smaps";
 	int r = 0;
 
 	s->maps.keep = keep_fields(ctl);
+	s->rss_only = rss_only(ctl);
 	for (s->tries = 1; s->tries <= READ_TRIES; s->tries++) {
-		s->what = file;
-		if ((r = tri_proc_read_maps(p, file, &s->maps)) < 0)
+		if ((r = read_once(ctl, p, s)) < 0)
 			break;
 		s->what = "maps";
 		/* our own reads allocate: only their layout changes */

@@ -231,6 +231,27 @@ columns_fields(const struct ctl *ctl)
 	return mask;
 }
 
+bool
+columns_rss_only(const struct ctl *ctl)
+{
+	struct tri_maps m;
+	const char *p, *e;
+	int f, k;
+
+	if (ctl->columns == NULL || ctl->summary)
+		return false;
+	tri_maps_init(&m);
+	for (p = ctl->columns; ; p = e + 1) {
+		e = strchrnul(p, ',');
+		f = -1;
+		k = col_lookup(&m, p, (size_t)(e - p), &f);
+		if (k < 0 || (colnames[k].smaps && colnames[k].c != C_RSS))
+			return false;
+		if (*e == '\0')
+			return true;
+	}
+}
+
 static int
 make_cols(const struct ctl *ctl, const struct snap *s, struct column *cols)
 {
