@@ -1,11 +1,90 @@
 /* bench/fdleak-floor.c - the floor under fdleak -p: for every fd of the
- * given processes, the readdir, the readlink and the fdinfo read. */
+ * given processes, the readdir, the readlink and the fdinfo read; with
+ * -s, also the socket tables fdleak must read. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+/*
+ * -s: what a socket's TARGET costs at the least.  Neither fdinfo nor the
+ * link names a socket's protocol, addresses or state: every lister reads
+ * the tables of the namespace (lsfd and lsof the text of /proc/PID/net/,
+ * fdleak the binary dumps of sock_diag, cheaper).  A dump lists every
+ * socket of the namespace, not only the target's, and the kernel has no
+ * filter by inode, so one process among five such pays for all five's
+ * sockets.  The second floor adds the dumps fdleak makes for the bench's
+ * sockets (TCP and TCP6 from inet_diag, unix with names and peers from
+ * unix_diag), read to their end, nothing parsed but the headers.
+ */
+static unsigned long
+dump(int fd, const void *req, size_t len)
+{
+	struct {
+		struct nlmsghdr	nlh;
+		char		req[sizeof(struct inet_diag_req_v2)];
+	} msg;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	static char buf[65536];
+	const struct nlmsghdr *h;
+	unsigned long bytes = 0;
+	ssize_t n;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = (unsigned int)NLMSG_LENGTH(len);
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	memcpy(msg.req, req, len);
+	if (sendto(fd, &msg, msg.nlh.nlmsg_len, 0, (struct sockaddr *)&sa,
+	    sizeof(sa)) < 0)
+		return 0;
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		bytes += (unsigned long)n;
+		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		    h = NLMSG_NEXT(h, n))
+			if (h->nlmsg_type == NLMSG_DONE ||
+			    h->nlmsg_type == NLMSG_ERROR)
+				return bytes;
+	}
+	return bytes;
+}
+
+static unsigned long
+sock_tables(void)
+{
+	struct inet_diag_req_v2 in;
+	struct unix_diag_req un;
+	unsigned long bytes = 0;
+	int fd, i;
+
+	if ((fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+	    NETLINK_SOCK_DIAG)) < 0)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		memset(&in, 0, sizeof(in));
+		in.sdiag_family = i == 0 ? AF_INET : AF_INET6;
+		in.sdiag_protocol = IPPROTO_TCP;
+		in.idiag_states = ~0U;
+		bytes += dump(fd, &in, sizeof(in));
+		if (i == 0) {
+			memset(&un, 0, sizeof(un));
+			un.sdiag_family = AF_UNIX;
+			un.udiag_states = ~0U;
+			un.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER;
+			bytes += dump(fd, &un, sizeof(un));
+		}
+	}
+	close(fd);
+	return bytes;
+}
 
 /*
  * What the kernel makes any fd lister do, and nothing else: list
@@ -13,14 +92,15 @@
  * read into a buffer sized once.  No parsing, no statx, no socket table,
  * no output but a count (so the work cannot be optimised away).  With -l
  * only the readdir and readlinks; with -i only the readdir and fdinfo.
- * Usage: fdleak-floor [-l|-i] PID[,PID...].  Built by bench/fdleak.sh.
+ * -s adds the socket tables (above).
+ * Usage: fdleak-floor [-l|-i|-s] PID[,PID...].  Built by bench/fdleak.sh.
  */
 int
 main(int argc, char **argv)
 {
 	char path[64], buf[4096], *list, *tok, *save;
 	unsigned long n = 0, bytes = 0;
-	int links = 1, infos = 1, fddir, infodir;
+	int links = 1, infos = 1, socks = 0, fddir, infodir;
 	struct dirent *de;
 	ssize_t len;
 	DIR *d;
@@ -30,6 +110,8 @@ main(int argc, char **argv)
 		infos = 0, argv++;
 	else if (argc > 2 && strcmp(argv[1], "-i") == 0)
 		links = 0, argv++;
+	else if (argc > 2 && strcmp(argv[1], "-s") == 0)
+		socks = 1, argv++;
 	if (argv[1] == NULL || (list = strdup(argv[1])) == NULL)
 		return 2;
 	for (tok = strtok_r(list, ",", &save); tok;
@@ -60,6 +142,8 @@ main(int argc, char **argv)
 		close(fddir);
 		close(infodir);
 	}
+	if (socks)
+		bytes += sock_tables();
 	printf("%lu fds, %lu bytes\n", n, bytes);
 	free(list);
 	return 0;

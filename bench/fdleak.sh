@@ -6,7 +6,11 @@
 # fd, nothing else); wall and CPU time (medians of paired runs, the CPU
 # time of every thread), peak RSS, ratios and time per fd; fdleak on one
 # thread and on two (FDLEAK_THREADS); then fdleak --summary against
-# ls /proc/PID/fd | wc -l.
+# ls /proc/PID/fd | wc -l.  The one-process workload has a second floor,
+# floor1_socks: the same reads and the socket tables fdleak must read for
+# the TARGET of a socket (bench/fdleak-floor.c -s says why).
+# FDLEAK_BENCH_OLD=path/to/an/older/fdleak adds its rows, paired with the
+# others, for a before and after from one run.
 set -u
 cd "${TRIAGE_ROOT:-$(dirname "$0")/..}"
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
@@ -39,7 +43,8 @@ for i in 1 2 3 4 5; do
 done
 list=$(IFS=,; echo "${pids[*]}")
 one=${pids[0]}
-export FDLEAK F list one
+OLD=${FDLEAK_BENCH_OLD:-}
+export FDLEAK F list one OLD
 nfds() { local p n=0; for p in ${1//,/ }; do n=$((n + $(ls "/proc/$p/fd" | wc -l))); done; echo $n; }
 
 # run NAME CMD...: one run, "wall cpu rss_kb" appended to $tmp/NAME.runs
@@ -97,9 +102,13 @@ lsof() { command lsof -p "$list"; }
 floor() { "$F" "$list"; }
 floor_links() { "$F" -l "$list"; }
 floor_fdinfo() { "$F" -i "$list"; }
+fdleak_old() { "$OLD" -p "$list"; }
+old5=() old1=() olds=()
+[ -n "$OLD" ] && old5=(fdleak_old) old1=(fdleak1_old) olds=(summary_old)
 total=$(nfds "$list")
-versus "5 processes" "$total" fdleak fdleak_1thread fdleak_2threads fdleak_no_info lsof floor floor_links floor_fdinfo
+versus "5 processes" "$total" fdleak "${old5[@]}" fdleak_1thread fdleak_2threads fdleak_no_info lsof floor floor_links floor_fdinfo
 ratio fdleak lsof 0.20
+[ -z "$OLD" ] || ratio fdleak_old lsof 0.20
 ratio fdleak_1thread lsof 0.20
 ratio fdleak_2threads lsof 0.20
 ratio fdleak_no_info lsof 0.20
@@ -110,10 +119,17 @@ ratio floor lsof ""
 fdleak1() { "$FDLEAK" -p "$one"; }
 lsfd() { command lsfd -p "$one"; }
 floor1() { "$F" "$one"; }
+floor1_socks() { "$F" -s "$one"; }
+fdleak1_old() { "$OLD" -p "$one"; }
 n1=$(nfds "$one")
-versus "1 process" "$n1" fdleak1 lsfd floor1
+versus "1 process" "$n1" fdleak1 "${old1[@]}" lsfd floor1 floor1_socks
 ratio fdleak1 lsfd 0.25
 ratio fdleak1 floor1 1.3
+ratio fdleak1 floor1_socks 1.3
+ratio floor1 lsfd ""
+ratio floor1_socks lsfd ""
+[ -z "$OLD" ] || ratio fdleak1_old lsfd 0.25
+[ -z "$OLD" ] || ratio fdleak1_old floor1 1.3
 read -r _ c5 _ < "$tmp/fdleak.med"
 read -r _ c1 _ < "$tmp/fdleak1.med"
 awk -v a="$c1" -v b="$c5" -v n1="$n1" -v n5="$total" 'BEGIN {
@@ -122,5 +138,7 @@ awk -v a="$c1" -v b="$c5" -v n1="$n1" -v n5="$total" 'BEGIN {
 
 summary() { "$FDLEAK" -s -p "$list"; }
 ls_wc() { local p; for p in ${list//,/ }; do ls "/proc/$p/fd" | wc -l; done; }
-RUNS=11 versus "--summary" "$total" summary ls_wc
+summary_old() { "$OLD" -s -p "$list"; }
+RUNS=11 versus "--summary" "$total" summary "${olds[@]}" ls_wc
 ratio summary ls_wc 1.00
+[ -z "$OLD" ] || ratio summary_old ls_wc 1.00
