@@ -75,6 +75,7 @@ main(void)
 	madvise(hzero, SZ, MADV_HUGEPAGE);
 	madvise(zero, SZ, MADV_NOHUGEPAGE);
 	madvise(cow, SZ, MADV_NOHUGEPAGE);
+	madvise(none, SZ, MADV_NOHUGEPAGE);	/* not merged with the pads */
 	touch(thp, 1, page);
 	touch(zero, 0, page);
 	touch(hzero, 0, page);
