@@ -9,6 +9,9 @@
 # time per mapping.  CPU is the number to read on a busy machine.  Peak
 # RSS (GNU time's %M, the child's ru_maxrss) of memmap -p, -X and -s
 # beside pmap's on one line: issue 15's target is at most pmap's.
+# The RSS-only path (memmap -o address,kbytes,rss,mapping: PROCMAP_QUERY
+# and pagemap, no smaps) against pmap plain and pmap -x, beside its own
+# floor (memmap-floor pagemap).
 # MEMMAP_BENCH_OLD=path/to/an/older/memmap adds its rows, for a before
 # and after in one run.
 set -u
@@ -102,10 +105,13 @@ point() {
 	measure pmap_X pmap -X "$pid"
 	measure mq "$M" --maps-only -p "$pid"
 	measure ms "$M" -s -p "$pid"
+	measure mr "$M" -o address,kbytes,rss,mapping -p "$pid"
+	measure pmap pmap "$pid"
 	if [ -n "${MEMMAP_BENCH_OLD:-}" ]; then
 		measure om "$MEMMAP_BENCH_OLD" -p "$pid"
 		measure omx "$MEMMAP_BENCH_OLD" -X -p "$pid"
 		measure oms "$MEMMAP_BENCH_OLD" -s -p "$pid"
+		measure omr "$MEMMAP_BENCH_OLD" -o address,kbytes,rss,mapping -p "$pid"
 	fi
 	measure smaps "$F" smaps "$pid"
 	measure maps "$F" maps "$pid"
@@ -119,10 +125,14 @@ point() {
 	row "pmap -X" pmap_X
 	row "memmap --maps-only" mq pmap_x maps -
 	row "memmap -s" ms pmap_x smaps -
+	row "memmap -o ..,rss,.." mr pmap_x pagemap -
+	row "" mr pmap pagemap -
+	row "pmap" pmap
 	if [ -n "${MEMMAP_BENCH_OLD:-}" ]; then
 		row "old memmap -p" om pmap_x smaps 0.40
 		row "old memmap -X" omx pmap_X smaps 0.18
 		row "old memmap -s" oms pmap_x smaps -
+		row "old memmap -o ..rss.." omr pmap_x smaps -
 	fi
 	rss_line
 	row "floor: smaps" smaps
