@@ -65,7 +65,7 @@ fd_number(const char *s)
 int *
 tri_proc_fd_list(int fddir, size_t *n)
 {
-	size_t cap = 64;
+	size_t cap = 64, i;
 	int *v, *nv, dfd, fd;
 	struct dirent *de;
 	DIR *d;
@@ -97,7 +97,12 @@ tri_proc_fd_list(int fddir, size_t *n)
 		goto fail;
 	}
 	closedir(d);
-	qsort(v, *n, sizeof(*v), cmp_int);
+	/* proc lists fds in order: sort only what is not (qsort of
+	 * 19,000 sorted fds was 3% of a listing's user time) */
+	for (i = 1; i < *n && v[i - 1] < v[i]; i++)
+		;
+	if (i < *n)
+		qsort(v, *n, sizeof(*v), cmp_int);
 	return v;
 fail:
 	{

@@ -96,23 +96,36 @@ push(struct tri_socktab *t)
  * tri_sock_load_want's, which keeps each wanted inode the first time it
  * is seen (a text table read while it changes may list one twice).
  */
+static size_t
+ino_hash(unsigned long long ino, size_t cap)
+{
+	return (size_t)(ino * 0x9e3779b97f4a7c15ULL) & (cap - 1);
+}
+
+/* The index of ino in want, or nwant. */
+static size_t
+want_index(const struct tri_socktab *t, unsigned long long ino)
+{
+	size_t h = ino_hash(ino, t->whcap), i;
+
+	while ((i = t->whash[h]) != 0) {
+		if (t->want[i - 1] == ino)
+			return i - 1;
+		h = (h + 1) & (t->whcap - 1);
+	}
+	return t->nwant;
+}
+
 static bool
 keep(struct tri_socktab *t, unsigned long long ino)
 {
-	size_t lo = 0, hi = t->nwant, mid;
+	size_t i;
 
 	if (t->want == NULL)
 		return true;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (t->want[mid] < ino)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == t->nwant || t->want[lo] != ino || t->found[lo])
+	if ((i = want_index(t, ino)) == t->nwant || t->found[i])
 		return false;
-	t->found[lo] = 1;
+	t->found[i] = 1;
 	t->nfound++;
 	return true;
 }
@@ -121,17 +134,10 @@ keep(struct tri_socktab *t, unsigned long long ino)
 static void
 unmark(struct tri_socktab *t, unsigned long long ino)
 {
-	size_t lo = 0, hi = t->nwant, mid;
+	size_t i = want_index(t, ino);
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (t->want[mid] < ino)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < t->nwant && t->want[lo] == ino && t->found[lo]) {
-		t->found[lo] = 0;
+	if (i < t->nwant && t->found[i]) {
+		t->found[i] = 0;
 		t->nfound--;
 	}
 }
@@ -902,9 +908,11 @@ load_with(struct tri_socktab *t, const struct tri_proc *p, bool netlink)
 	if (fd >= 0)
 		close(fd);
 	free(t->found);
+	free(t->whash);
 	t->found = NULL;
+	t->whash = NULL;
 	t->want = NULL;
-	t->nwant = t->nfound = 0;
+	t->nwant = t->nfound = t->whcap = 0;
 	if (r < 0) {
 		tri_sock_free(t);
 		errno = e;
@@ -930,15 +938,29 @@ int
 tri_sock_load_want(struct tri_socktab *t, const struct tri_proc *p,
     const unsigned long long *want, size_t n)
 {
+	size_t i, h;
+
 	memset(t, 0, sizeof(*t));
 	if (n == 0) {
 		t->netns = tri_sock_netns(p);
 		return build_hash(t) < 0 ? -1 : 0;
 	}
-	if ((t->found = calloc(n, 1)) == NULL)
+	for (t->whcap = 64; t->whcap < 2 * n; t->whcap *= 2)
+		;
+	if ((t->found = calloc(n, 1)) == NULL ||
+	    (t->whash = calloc(t->whcap, sizeof(*t->whash))) == NULL) {
+		free(t->found);
+		t->found = NULL;
 		return -1;
+	}
 	t->want = want;
 	t->nwant = n;
+	for (i = 0; i < n; i++) {
+		h = ino_hash(want[i], t->whcap);
+		while (t->whash[h] != 0)
+			h = (h + 1) & (t->whcap - 1);
+		t->whash[h] = i + 1;
+	}
 	return load_with(t, p, true);
 }
 

@@ -42,9 +42,11 @@ struct tri_socktab {
 	unsigned long long	 netns;		/* ns/net inode the table is of */
 	bool			 peers;		/* unix peers were resolved */
 	/* tri_sock_load_want, during the load: the inodes kept */
-	const unsigned long long *want;		/* sorted; NULL: all */
+	const unsigned long long *want;		/* NULL: all */
 	size_t			 nwant, nfound;
 	unsigned char		*found;		/* want[i] was seen */
+	size_t			*whash;		/* want's index + 1 by inode */
+	size_t			 whcap;
 };
 
 /*
@@ -60,10 +62,9 @@ int	tri_sock_load_from(struct tri_socktab *t, const struct tri_proc *p,
 	    bool netlink);
 /*
  * The same, keeping only the sockets whose inode is in want (n inodes,
- * sorted ascending, no repeats), and reading no more tables once
- * each is found: for a lister that knows the sockets it will look up.
- * The order is TCP, unix, TCP6, then the other text tables.  n == 0
- * reads nothing.
+ * no repeats), and reading no more tables once each is found: for a
+ * lister that knows the sockets it will look up.  The order is TCP,
+ * unix, TCP6, then the other text tables.  n == 0 reads nothing.
  */
 int	tri_sock_load_want(struct tri_socktab *t, const struct tri_proc *p,
 	    const unsigned long long *want, size_t n);
