@@ -102,7 +102,7 @@ main(int argc, char **argv)
 {
 	int reg, regce, del, dir, pfd[2], sp[2], lis, est, acc, cw, port;
 	int efd, ep, tfd, sfd, ino, mfd, pidfd, esc, nl, pk, lis6, est6, acc6, port6;
-	int u6, ulis;
+	int u6, ulis, uesc;
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct sockaddr_nl nla = { .nl_family = AF_NETLINK };
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -165,6 +165,14 @@ main(int argc, char **argv)
 	unlink(sun.sun_path);	/* a second helper in the same directory */
 	must(bind(ulis, (struct sockaddr *)&sun, sizeof(sun)), "bind unix");
 	must(listen(ulis, 4), "listen unix");
+	/* a unix listener whose path holds terminal escapes and a newline
+	 * (the text of /proc/net/unix breaks its line there) */
+	uesc = must(socket(AF_UNIX, SOCK_STREAM, 0), "socket unix");
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/\033]0;x\a\nu.sock",
+	    argv[1]);
+	unlink(sun.sun_path);
+	must(bind(uesc, (struct sockaddr *)&sun, sizeof(sun)), "bind unix");
+	must(listen(uesc, 4), "listen unix");
 	prctl(PR_SET_NAME, "\033[31mfdset");
 	/* SIGUSR2 (below) is blocked before the test may send it */
 	sigemptyset(&ss2);
@@ -173,10 +181,10 @@ main(int argc, char **argv)
 	printf("ready %d reg=%d regce=%d del=%d dir=%d pipe=%d peer=%d "
 	    "sp=%d,%d lis=%d est=%d acc=%d cw=%d port=%d efd=%d ep=%d "
 	    "tfd=%d sfd=%d ino=%d mfd=%d pidfd=%d esc=%d nl=%d pk=%d "
-	    "lis6=%d est6=%d acc6=%d port6=%d u6=%d ulis=%d\n",
+	    "lis6=%d est6=%d acc6=%d port6=%d u6=%d ulis=%d uesc=%d\n",
 	    (int)getpid(), reg, regce, del, dir, pfd[0], (int)child, sp[0],
 	    sp[1], lis, est, acc, cw, port, efd, ep, tfd, sfd, ino, mfd, pidfd,
-	    esc, nl, pk, lis6, est6, acc6, port6, u6, ulis);
+	    esc, nl, pk, lis6, est6, acc6, port6, u6, ulis, uesc);
 	fflush(stdout);
 	/* SIGUSR2: say whether fd "reg" is still open, to show we run on. */
 	sigaddset(&ss, SIGUSR2);
