@@ -237,6 +237,16 @@ fd_label(struct ctl *ctl, struct tri_ptrace_task *t, const char *target,
 	}
 }
 
+static int
+signals_set(void)
+{
+	static int id = -2;
+
+	if (id == -2)
+		id = tri_syscalls_set_id("signals");
+	return id;
+}
+
 static void
 decode_one(struct ctl *ctl, struct tri_ptrace_task *t,
     const struct tri_sc_desc *d, int i, long ret)
@@ -299,7 +309,11 @@ decode_one(struct ctl *ctl, struct tri_ptrace_task *t,
 		dw_flags(&w, a->set, (unsigned)v);
 		break;
 	case TRI_SC_K_ENUM:
-		dw_enum(&w, a->set, (int)v);
+		/* a signal by name, SIGRT_2 too */
+		if (a->set == signals_set())
+			dw_signal(&w, (int)v);
+		else
+			dw_enum(&w, a->set, (int)v);
 		break;
 	case TRI_SC_K_PRCTLARG:
 		prctl_arg(&w, i, ret);
@@ -363,7 +377,8 @@ decode_args(struct ctl *ctl, struct tri_ptrace_task *t, bool exiting, long ret)
 		}
 		/* open's mode means something only when it creates */
 		if (d && d->args[i].kind == TRI_SC_K_OPENMODE && i > 0 &&
-		    !(k->args[i - 1] & (O_CREAT | __O_TMPFILE)))
+		    !(k->args[i - 1] & O_CREAT) &&
+		    (k->args[i - 1] & O_TMPFILE) != O_TMPFILE)
 			continue;
 		if (i > 0 && !ctl->json && !(k->sep && i == k->next))
 			sb_add(&k->line, ", ", 2);

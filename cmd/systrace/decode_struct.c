@@ -1,5 +1,6 @@
 /* cmd/systrace/decode_struct.c - stat, sigaction, argv, rlimit, clone3... */
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +30,27 @@ peek(pid_t pid, unsigned long addr, void *buf, size_t n)
 	return tri_ptrace_read_mem(pid, addr, buf, n) == (ssize_t)n ? 0 : -1;
 }
 
+/*
+ * strace counts real-time signals from the kernel's SIGRTMIN (32), not
+ * from glibc's (34, after the two glibc keeps): SIGRT_2 is signal 34.
+ */
+const char *
+sig_name(int sig)
+{
+	static char buf[16];
+
+	if (sig >= 32 && sig <= 64 && tri_syscalls_xlat(tri_syscalls_set_id(
+	    "signals"), (unsigned long long)sig) == NULL) {
+		snprintf(buf, sizeof(buf), "SIGRT_%d", sig - 32);
+		return buf;
+	}
+	return tri_syscalls_signal_name(sig);
+}
+
 void
 sb_signal(struct sbuf *b, int sig)
 {
-	const char *n = tri_syscalls_signal_name(sig);
+	const char *n = sig_name(sig);
 
 	if (n)
 		sb_puts(b, n);
@@ -51,7 +69,7 @@ dw_sigmask(struct dw *w, unsigned long long m)
 	for (sig = 1; sig <= 64; sig++) {
 		if (!(m & (1ULL << (sig - 1))))
 			continue;
-		n = tri_syscalls_signal_name(sig);
+		n = sig_name(sig);
 		if (n == NULL)
 			dw_int(w, sig);
 		else if (w->j == NULL && strncmp(n, "SIG", 3) == 0)

@@ -288,7 +288,7 @@ dw_enum(struct dw *w, int id, long long v)
 void
 dw_signal(struct dw *w, int sig)
 {
-	const char *n = tri_syscalls_signal_name(sig);
+	const char *n = sig_name(sig);
 
 	if (n)
 		dw_sym(w, n);

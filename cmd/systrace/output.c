@@ -324,8 +324,8 @@ out_signal(struct ctl *ctl, struct tri_ptrace_task *t, const siginfo_t *si)
 
 	if (ctl->json) {
 		json_event(ctl, t, "signal", &j);
-		tri_json_kstr(&j, "signal", tri_syscalls_signal_name(
-		    si->si_signo) ? tri_syscalls_signal_name(si->si_signo) : "?");
+		tri_json_kstr(&j, "signal", sig_name(
+		    si->si_signo) ? sig_name(si->si_signo) : "?");
 		tri_json_kint(&j, "signo", si->si_signo);
 		tri_json_kint(&j, "si_code", si->si_code);
 		tri_json_kint(&j, "si_pid", si->si_pid);
@@ -359,8 +359,8 @@ out_exit(struct ctl *ctl, struct tri_ptrace_task *t, int status)
 		if (WIFEXITED(status)) {
 			tri_json_kint(&j, "exit_status", WEXITSTATUS(status));
 		} else {
-			tri_json_kstr(&j, "killed_by", tri_syscalls_signal_name(
-			    WTERMSIG(status)) ? tri_syscalls_signal_name(
+			tri_json_kstr(&j, "killed_by", sig_name(
+			    WTERMSIG(status)) ? sig_name(
 			    WTERMSIG(status)) : "?");
 			tri_json_kbool(&j, "core_dumped", WCOREDUMP(status));
 		}

@@ -167,6 +167,8 @@ ssize_t	read_cstr(pid_t pid, unsigned long addr, char *buf, size_t max,
 void	decode_struct(struct ctl *ctl, struct tri_ptrace_task *t, int kind,
 	    unsigned long addr, unsigned long long len, long ret);
 void	sb_signal(struct sbuf *b, int sig);
+/* "SIGINT", "SIGRT_2" (signal 34, as strace counts), or NULL. */
+const char *sig_name(int sig);
 /* n bytes at addr of pid into buf: 0, or -1 when not all are readable. */
 int	peek(pid_t pid, unsigned long addr, void *buf, size_t n);
 void	dw_sigmask(struct dw *w, unsigned long long m);

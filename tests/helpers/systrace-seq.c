@@ -3,7 +3,7 @@
  * the calls, so the printing is not among them).  Modes: file DIR, fail,
  * socket, signal, fork, vfork, threads, thread-exec, hostile, slow, exit N,
  * segv, getppid N, sys DIR (statx, sysinfo, prctl), poll, paths DIR
- * (path and fd calls for --by; prints "fd N" first),
+ * (path and fd calls for --by; prints "fd N" first), fdflags,
  * getppid-go N (prints "ready PID", waits for a byte on stdin first). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -405,6 +405,35 @@ paths(const char *dir)
 	syscall(SYS_rmdir, "d");
 }
 
+/* Flags of the calls that make descriptors, for a comparison with strace
+ * (it prints nothing itself: strace is the oracle). */
+static void
+fdflags(void)
+{
+	struct { unsigned long h, f, r, m; } sa;
+	int p[2];
+
+	syscall(SYS_openat, AT_FDCWD, "/nonexistent", O_RDONLY | O_CREAT |
+	    O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |
+	    O_ASYNC | O_DIRECT | O_DIRECTORY | O_NOFOLLOW | O_NOATIME |
+	    O_CLOEXEC, 0600);
+	syscall(SYS_openat, AT_FDCWD, "/nonexistent", O_RDONLY | O_SYNC |
+	    O_PATH | O_DIRECTORY);
+	syscall(SYS_openat, AT_FDCWD, "/tmp", O_WRONLY | O_DIRECTORY);
+	syscall(SYS_pipe2, p, 0);
+	syscall(SYS_pipe2, p, O_CLOEXEC | O_NONBLOCK | O_DIRECT);
+	syscall(SYS_dup3, 0, 40, 0);
+	syscall(SYS_dup3, 0, 40, O_CLOEXEC);
+	syscall(SYS_eventfd2, 0, 0);
+	syscall(SYS_eventfd2, 1, O_CLOEXEC | O_NONBLOCK | 1);
+	syscall(SYS_faccessat2, AT_FDCWD, "/nonexistent", X_OK, AT_EACCESS);
+	syscall(SYS_inotify_init1, 0);
+	syscall(SYS_inotify_init1, O_CLOEXEC | O_NONBLOCK);
+	syscall(SYS_timerfd_create, CLOCK_MONOTONIC, O_CLOEXEC | O_NONBLOCK);
+	syscall(SYS_memfd_create, "m", 3);
+	syscall(SYS_rt_sigaction, SIGRTMIN + 2, NULL, &sa, 8);
+}
+
 /* Wait for a byte on stdin (a bench attaches first), then n getppid. */
 static void
 getppids(long n)
@@ -458,6 +487,8 @@ main(int argc, char **argv)
 		polls();
 	else if (strcmp(m, "paths") == 0 && argc > 2)
 		paths(argv[2]);
+	else if (strcmp(m, "fdflags") == 0)
+		fdflags();
 	else if (strcmp(m, "getppid") == 0 && argc > 2) {
 		n = atol(argv[2]);
 		for (i = 0; i < n; i++)
@@ -469,7 +500,7 @@ main(int argc, char **argv)
 	} else {
 		fprintf(stderr, "usage: systrace-seq file DIR|fail|socket|signal|"
 		    "fork|vfork|threads|thread-exec|hostile|slow|exit N|segv|\n"
-		    "getppid[-go] N|sys DIR|poll|paths DIR\n");
+		    "getppid[-go] N|sys DIR|poll|paths DIR|fdflags\n");
 		return 2;
 	}
 	fwrite(out, 1, outn, stdout);
