@@ -32,6 +32,13 @@
 #include "caps.h"
 #include "syscalls.h"
 
+/* The kernel's O_LARGEFILE, which 64-bit glibc defines as 0. */
+#if defined(__aarch64__)
+#define TRI_O_LARGEFILE	0400000
+#else
+#define TRI_O_LARGEFILE	0100000
+#endif
+
 /* The values of the generated tables come from the headers above. */
 #include "tri_tables.h"
 

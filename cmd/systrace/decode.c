@@ -318,6 +318,9 @@ decode_one(struct ctl *ctl, struct tri_ptrace_task *t,
 	case TRI_SC_K_PRCTLARG:
 		prctl_arg(&w, i, ret);
 		break;
+	case TRI_SC_K_FCNTLARG:
+		fcntl_arg(&w);
+		break;
 	default:
 		if (v == 0 || (failed && arg_at_exit(d, k->args, i)) ||
 		    (a->kind == TRI_SC_K_WSTATUS && ret == 0))
@@ -351,6 +354,8 @@ nargs_of(const struct tri_sc_desc *d, const struct task *k)
 	/* prctl's count, like the kinds of its arguments, is by option */
 	if (d->nargs > 1 && d->args[1].kind == TRI_SC_K_PRCTLARG)
 		return prctl_nargs(k->args);
+	if (d->nargs > 2 && d->args[2].kind == TRI_SC_K_FCNTLARG)
+		return fcntl_nargs(k->args[1]);
 	return d->nargs;
 }
 
@@ -454,6 +459,9 @@ decode_ret(struct ctl *ctl, struct tri_ptrace_task *t,
 		}
 		/* FALLTHROUGH */
 	default:
+		if (d && d->nargs > 2 && d->args[2].kind == TRI_SC_K_FCNTLARG &&
+		    fcntl_ret(&k->line, k->args[1], ret))
+			break;
 		sb_int(&k->line, ret);
 		if (d && d->nargs > 1 && d->args[1].kind == TRI_SC_K_PRCTLARG &&
 		    (en = prctl_ret_name(k->args[0], ret)) != NULL)

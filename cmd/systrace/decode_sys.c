@@ -1,4 +1,5 @@
-/* cmd/systrace/decode_sys.c - statx, sysinfo and prctl, as strace shows them. */
+/* cmd/systrace/decode_sys.c - statx, sysinfo, prctl, fcntl as strace shows them. */
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,4 +258,69 @@ prctl_ret_name(unsigned long long opt, long ret)
 		return NULL;
 	snprintf(buf, sizeof(buf), " (%s)", n);
 	return buf;
+}
+
+/* fcntl(2): the commands that take no argument show none, as strace. */
+int
+fcntl_nargs(unsigned long long cmd)
+{
+	switch ((int)cmd) {
+	case F_GETFD:
+	case F_GETFL:
+	case F_GETOWN:
+	case F_GETSIG:
+	case F_GETLEASE:
+	case F_GETPIPE_SZ:
+	case F_GET_SEALS:
+		return 2;
+	}
+	return 3;
+}
+
+void
+fcntl_arg(struct dw *w)
+{
+	struct task *k = w->t->user;
+	unsigned long long v = k->args[2];
+
+	switch ((int)k->args[1]) {
+	case F_SETFD:
+		dw_flags_named(w, "fd_flags", v);
+		return;
+	case F_SETFL:
+		dw_flags_named(w, "open_flags", v);
+		return;
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+	case F_SETOWN:
+	case F_SETPIPE_SZ:
+		dw_int(w, (int)v);
+		return;
+	case F_SETSIG:
+		dw_signal(w, (int)v);
+		return;
+	}
+	dw_hex(w, v);
+}
+
+/* F_GETFD's and F_GETFL's flags: "0x1 (flags FD_CLOEXEC)", as strace. */
+bool
+fcntl_ret(struct sbuf *b, unsigned long long cmd, long ret)
+{
+	struct dw w = { .b = b };
+	const char *set;
+
+	if ((int)cmd == F_GETFD)
+		set = "fd_flags";
+	else if ((int)cmd == F_GETFL)
+		set = "open_flags";
+	else
+		return false;
+	if (ret <= 0)
+		return false;
+	sb_hex(b, (unsigned long long)ret);
+	sb_puts(b, " (flags ");
+	dw_flags_named(&w, set, (unsigned long long)ret);
+	sb_puts(b, ")");
+	return true;
 }

@@ -187,7 +187,7 @@ void	sb_revents(struct sbuf *b, pid_t pid, unsigned long addr,
 void	dw_epevents(struct dw *w, unsigned long addr, long n, bool one);
 void	dw_msghdr(struct dw *w, unsigned long addr, long total);
 
-/* decode_sys.c: statx, sysinfo, prctl. */
+/* decode_sys.c: statx, sysinfo, prctl, fcntl. */
 void	dw_statx(struct dw *w, unsigned long addr);
 void	dw_sysinfo(struct dw *w, unsigned long addr);
 /* prctl's argument count and the kinds of its arguments by option. */
@@ -196,6 +196,11 @@ bool	prctl_at_exit(unsigned long long opt, int i);
 void	prctl_arg(struct dw *w, int i, long ret);
 /* " (SUID_DUMP_USER)" after a return that has a name, or NULL. */
 const char *prctl_ret_name(unsigned long long opt, long ret);
+/* fcntl's argument count and third argument by command; what a
+ * returned flag set holds: " (flags FD_CLOEXEC)". */
+int	fcntl_nargs(unsigned long long cmd);
+void	fcntl_arg(struct dw *w);
+bool	fcntl_ret(struct sbuf *b, unsigned long long cmd, long ret);
 
 /* output.c: the output stream and line prefixes. */
 FILE	*out_open(const char *path);

@@ -432,6 +432,14 @@ fdflags(void)
 	syscall(SYS_timerfd_create, CLOCK_MONOTONIC, O_CLOEXEC | O_NONBLOCK);
 	syscall(SYS_memfd_create, "m", 3);
 	syscall(SYS_rt_sigaction, SIGRTMIN + 2, NULL, &sa, 8);
+	syscall(SYS_fcntl, p[0], F_GETFD);
+	syscall(SYS_fcntl, p[0], F_SETFD, FD_CLOEXEC);
+	syscall(SYS_fcntl, p[0], F_GETFD);
+	syscall(SYS_fcntl, p[0], F_GETFL);
+	syscall(SYS_fcntl, p[0], F_SETFL, O_NONBLOCK);
+	syscall(SYS_fcntl, p[0], F_DUPFD, 50);
+	syscall(SYS_fcntl, p[0], F_DUPFD_CLOEXEC, 60);
+	syscall(SYS_fcntl, 1000, F_GETFL);
 }
 
 /* Wait for a byte on stdin (a bench attaches first), then n getppid. */
