@@ -6,6 +6,7 @@
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,13 +166,16 @@ main(int argc, char **argv)
 	unlink(sun.sun_path);	/* a second helper in the same directory */
 	must(bind(ulis, (struct sockaddr *)&sun, sizeof(sun)), "bind unix");
 	must(listen(ulis, 4), "listen unix");
-	/* a unix listener whose path holds terminal escapes and a newline
-	 * (the text of /proc/net/unix breaks its line there) */
+	/* a unix listener whose abstract name holds terminal escapes and a
+	 * newline (the text of /proc/net/unix breaks its line there; as a
+	 * file it would make lsof FILE see it as DIR/listen.sock) */
 	uesc = must(socket(AF_UNIX, SOCK_STREAM, 0), "socket unix");
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/\033]0;x\a\nu.sock",
-	    argv[1]);
-	unlink(sun.sun_path);
-	must(bind(uesc, (struct sockaddr *)&sun, sizeof(sun)), "bind unix");
+	memset(sun.sun_path, 0, sizeof(sun.sun_path));
+	snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1,
+	    "fdset-%d\033]0;x\a\nu", (int)getpid());
+	must(bind(uesc, (struct sockaddr *)&sun, (socklen_t)(offsetof(struct
+	    sockaddr_un, sun_path) + 1 + strlen(sun.sun_path + 1))),
+	    "bind unix");
 	must(listen(uesc, 4), "listen unix");
 	prctl(PR_SET_NAME, "\033[31mfdset");
 	/* SIGUSR2 (below) is blocked before the test may send it */
