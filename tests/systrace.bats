@@ -466,10 +466,12 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 	wait_until progress_after "$T/progress" $((before + 10))
 }
 
-@test "true and cat trace line for line as strace traces them" {
+@test "true, cat and ls -la trace line for line as strace traces them" {
 	local T=$BATS_TEST_TMPDIR c
 	echo hello > "$T/file"
-	for c in /bin/true "/bin/cat $T/file"; do
+	mkdir "$T/dir" && echo a > "$T/dir/a" && ln -s a "$T/dir/l"
+	# ls: getdents64's entry count, statx, the flags of its opens
+	for c in /bin/true "/bin/cat $T/file" "/bin/ls -la $T/dir"; do
 		# shellcheck disable=SC2086
 		strace -o "$T/strace" $c > /dev/null
 		# shellcheck disable=SC2086

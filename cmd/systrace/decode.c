@@ -24,6 +24,7 @@ arg_at_exit(const struct tri_sc_desc *d, const unsigned long long *args, int i)
 		return prctl_at_exit(args[0], i);
 	case TRI_SC_K_STATX:
 	case TRI_SC_K_SYSINFO:
+	case TRI_SC_K_DIRENTS:
 	case TRI_SC_K_BUFOUT:
 	case TRI_SC_K_SOCKADDROUT:
 	case TRI_SC_K_STAT:

@@ -473,6 +473,9 @@ structure(struct dw *w, int kind, unsigned long addr, unsigned long long len,
 	case TRI_SC_K_SYSINFO:
 		dw_sysinfo(w, addr);
 		break;
+	case TRI_SC_K_DIRENTS:
+		dw_dirents(w, addr, ret);
+		break;
 	case TRI_SC_K_TIMESPEC:
 	case TRI_SC_K_TIMESPECOUT:
 		dw_timespec(w, addr);

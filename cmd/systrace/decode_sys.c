@@ -1,6 +1,7 @@
 /* cmd/systrace/decode_sys.c - statx, sysinfo, prctl, fcntl as strace shows them. */
 #include <fcntl.h>
 #include <linux/seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -134,6 +135,42 @@ dw_sysinfo(struct dw *w, unsigned long addr)
 	if (!w->j)
 		dw_ukey(w, "mem_unit", NULL, si.mem_unit);
 	dw_end(w);
+}
+
+/* The records of a getdents64 buffer, counted by their d_reclen (the
+ * u16 at offset 16 of struct linux_dirent64); strace without -v counts. */
+void
+dw_dirents(struct dw *w, unsigned long addr, long n)
+{
+	unsigned char *buf;
+	unsigned short reclen;
+	size_t off = 0, count = 0;
+	char c[40];
+
+	if (n < 0 || (buf = malloc((size_t)n + 1)) == NULL ||
+	    (n > 0 && peek(w->t->tid, addr, buf, (size_t)n) < 0)) {
+		if (n >= 0)
+			free(buf);
+		dw_hex(w, addr);
+		return;
+	}
+	while (off + 18 <= (size_t)n) {
+		memcpy(&reclen, buf + off + 16, sizeof(reclen));
+		if (reclen == 0)
+			break;
+		count++;
+		off += reclen;
+	}
+	free(buf);
+	if (w->j) {
+		tri_json_obj_begin(w->j);
+		tri_json_kuint(w->j, "entries", count);
+		tri_json_obj_end(w->j);
+		return;
+	}
+	dw_hex(w, addr);
+	snprintf(c, sizeof(c), " /* %zu entries */", count);
+	dw_text(w, c);
 }
 
 /*

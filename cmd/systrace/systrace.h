@@ -190,6 +190,8 @@ void	dw_msghdr(struct dw *w, unsigned long addr, long total);
 /* decode_sys.c: statx, sysinfo, prctl, fcntl. */
 void	dw_statx(struct dw *w, unsigned long addr);
 void	dw_sysinfo(struct dw *w, unsigned long addr);
+/* getdents64's buffer of n bytes: 0x... /+ 7 entries +/ ({"entries": 7}). */
+void	dw_dirents(struct dw *w, unsigned long addr, long n);
 /* prctl's argument count and the kinds of its arguments by option. */
 int	prctl_nargs(const unsigned long long *args);
 bool	prctl_at_exit(unsigned long long opt, int i);
