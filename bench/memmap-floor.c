@@ -6,7 +6,9 @@
  *   rollup    smaps_rollup (the totals alone)
  *   query     PROCMAP_QUERY over every VMA (Linux 6.11+): ranges, flags,
  *             names, without the maps text
- *   pagemap   query, then pagemap's present bits of every page: RSS alone
+ *   pagemap   query, then pagemap's present bits of every page: RSS alone,
+ *             one pread per run of touching mappings (at most 8192
+ *             pages), as memmap -o address,rss reads them
  * Prints the number of mappings (and resident pages) so the work is not
  * optimised away.  Exit 2 on error.
  */
@@ -54,12 +56,28 @@ slurp(const char *pid, const char *file)
 	return 0;
 }
 
+/* pagemap of the mappings a..b-1 (they touch): one pread, the present bits */
+static int
+run(int pfd, const uint64_t *st, const uint64_t *en, size_t a, size_t b,
+    uint64_t *pm, uint64_t *present)
+{
+	uint64_t np = (en[b - 1] - st[a]) / 4096, i;
+
+	if (pread(pfd, pm, np * 8, (off_t)(st[a] / 4096 * 8)) !=
+	    (ssize_t)(np * 8))
+		return 0;
+	for (i = 0; i < np; i++)
+		*present += pm[i] >> 63;
+	return 0;
+}
+
 static int
 query(const char *pid, bool pages)
 {
 	struct procmap_query q;
 	char path[64], name[4096];
-	uint64_t addr = 0, *pm = NULL, n = 0, present = 0, i, np;
+	uint64_t addr = 0, *pm, n = 0, present = 0, *st, *en, np;
+	size_t cap = 1 << 20, a, i;
 	int fd, pfd = -1;
 
 	snprintf(path, sizeof(path), "/proc/%s/maps", pid);
@@ -68,7 +86,13 @@ query(const char *pid, bool pages)
 	snprintf(path, sizeof(path), "/proc/%s/pagemap", pid);
 	if (pages && (pfd = open(path, O_RDONLY)) < 0)
 		return -1;
-	for (;;) {
+	/* sized once: the layout, and 64 KiB of pagemap (memmap's window) */
+	st = malloc(cap * 8);
+	en = malloc(cap * 8);
+	pm = malloc(8192 * 8);
+	if (st == NULL || en == NULL || pm == NULL)
+		return -1;
+	for (; n < cap; n++) {
 		memset(&q, 0, sizeof(q));
 		q.size = sizeof(q);
 		q.query_flags = COVERING_OR_NEXT;
@@ -77,21 +101,32 @@ query(const char *pid, bool pages)
 		q.vma_name_size = sizeof(name);
 		if (ioctl(fd, PROCMAP_QUERY, &q) < 0)
 			break;
-		n++;
-		addr = q.vma_end;
-		if (!pages)
-			continue;
-		np = (q.vma_end - q.vma_start) / 4096;
-		if ((pm = realloc(pm, np * 8)) == NULL)
-			return -1;
-		if (pread(pfd, pm, np * 8, (off_t)(q.vma_start / 4096 * 8)) !=
-		    (ssize_t)(np * 8))
-			continue;
-		for (i = 0; i < np; i++)
-			present += pm[i] >> 63;
+		st[n] = q.vma_start;
+		en[n] = addr = q.vma_end;
 	}
 	if (errno != ENOENT)
 		return -1;
+	/* runs of touching mappings up to 8192 pages, one pread each, as
+	 * memmap reads them (a larger mapping: in 8192-page pieces) */
+	for (a = 0; pages && a < n; a = i) {
+		np = (en[a] - st[a]) / 4096;
+		for (i = a + 1; i < n && st[i] == en[i - 1] &&
+		    np + (en[i] - st[i]) / 4096 <= 8192; i++)
+			np += (en[i] - st[i]) / 4096;
+		if (np > 8192) {
+			uint64_t s0 = st[a], e0 = en[a], c;
+
+			for (; s0 < e0; s0 += c * 4096) {
+				c = (e0 - s0) / 4096 < 8192 ? (e0 - s0) / 4096 :
+				    8192;
+				st[a] = s0;
+				en[a] = s0 + c * 4096;
+				run(pfd, st, en, a, a + 1, pm, &present);
+			}
+		} else {
+			run(pfd, st, en, a, i, pm, &present);
+		}
+	}
 	printf("%llu mappings, %llu resident pages\n", (unsigned long long)n,
 	    (unsigned long long)present);
 	return 0;

@@ -61,6 +61,7 @@ struct rd {
 	long		 page;
 	uint64_t	*buf;		/* PM_ENTRIES, allocated once */
 	unsigned long long pages;	/* read so far */
+	unsigned long long wstart, wn;	/* buf: wn entries from page wstart */
 	struct zero	*z;
 };
 
@@ -159,20 +160,6 @@ range_rss(struct rd *r, unsigned long start, unsigned long end,
 	return 0;
 }
 
-/* Add v with its RSS to m (the gate area above the task: RSS 0). */
-static int
-add(struct rd *r, struct tri_maps *m, struct tri_vma *v, const char *path,
-    size_t len, bool hugetlb)
-{
-	v->f[TRI_SM_RSS] = 0;
-	if (!hugetlb && v->start < GATE_START &&
-	    range_rss(r, v->start, v->end, &v->f[TRI_SM_RSS]) < 0)
-		return -1;
-	if (tri_maps_append(m, v, path, len, NULL, 0) < 0)
-		return -1;
-	return 0;
-}
-
 /* The gate area ([vsyscall]) as our own maps shows it: PROCMAP_QUERY
  * walks the VMA tree, which does not hold it. */
 static bool
@@ -216,9 +203,13 @@ perms(char *p, uint64_t fl)
 	p[4] = '\0';
 }
 
-/* Walk with PROCMAP_QUERY; -1 with errno (ENOTTY/EINVAL: no ioctl). */
+/*
+ * The layout into t, with PROCMAP_QUERY: each mapping's page size (kB,
+ * in t's one field) says hugetlb.  -1 with errno (ENOTTY/EINVAL: no
+ * ioctl).
+ */
 static int
-walk_query(struct rd *r, int fd, struct tri_maps *m)
+walk_query(int fd, struct tri_maps *t)
 {
 	struct tri_procmap_query q;
 	struct tri_vma v, g;
@@ -227,6 +218,8 @@ walk_query(struct rd *r, int fd, struct tri_maps *m)
 	uint64_t addr = 0;
 	size_t len;
 
+	t->order[0] = TRI_SM_KERNELPAGESIZE;
+	t->norder = 1;
 	for (;;) {
 		memset(&q, 0, sizeof(q));
 		q.size = sizeof(q);
@@ -243,63 +236,140 @@ walk_query(struct rd *r, int fd, struct tri_maps *m)
 		v.inode = q.inode;
 		v.dev_major = q.dev_major;
 		v.dev_minor = q.dev_minor;
+		v.f[TRI_SM_KERNELPAGESIZE] = q.vma_page_size / 1024;
 		perms(v.perms, q.vma_flags);
 		len = q.vma_name_size ? q.vma_name_size - 1 : 0;
-		if (add(r, m, &v, name, len,
-		    q.vma_page_size != (uint64_t)r->page) < 0)
+		if (tri_maps_append(t, &v, name, len, NULL, 0) < 0)
 			return -1;
 		addr = q.vma_end;
 	}
 	if (errno != ENOENT)
 		return -1;
 	/* a 64-bit process (its stack is above 4 GiB) has the gate area */
-	if (m->n && m->last_end > 0x100000000UL && gate(&g, &gn))
-		return add(r, m, &g, gn, strlen(gn), false);
+	if (t->n && t->last_end > 0x100000000UL && gate(&g, &gn))
+		return tri_maps_append(t, &g, gn, strlen(gn), NULL, 0);
 	return 0;
 }
 
-/* Walk the maps text (no PROCMAP_QUERY, or TRI_NO_PROCMAP_QUERY set). */
+/*
+ * Fill the window with pagemap from the page of v on, over v and the
+ * mappings right after it (i + 1...) while they touch and fit: 50,000
+ * one-page mappings side by side are 7 preads, not 50,000.
+ */
 static int
-walk_text(struct rd *r, const struct tri_proc *p, struct tri_maps *m)
+refill(struct rd *r, const struct tri_maps *t, size_t i,
+    const struct tri_vma *v)
 {
-	struct tri_maps t;
-	struct tri_vma v;
-	const struct tri_vma *x;
-	size_t i;
-	int rc = 0, e;
+	unsigned long pg = (unsigned long)r->page, last = v->end;
+	unsigned long long n = (v->end - v->start) / pg, k;
+	const struct tri_vma *w;
+	ssize_t got;
 
-	tri_maps_init(&t);
-	if (tri_proc_read_maps(p, "maps", &t) < 0) {
-		e = errno;
-		tri_maps_free(&t);
-		errno = e;
+	for (i++; i < t->n && (w = tri_maps_at(t, i)) != NULL &&
+	    w->start == last && w->start < GATE_START; i++) {
+		k = (w->end - w->start) / pg;
+		if (n + k > PM_ENTRIES)
+			break;
+		n += k;
+		last = w->end;
+	}
+	if ((r->pages += n) > PM_MAX_PAGES) {
+		errno = ENOTSUP;
 		return -1;
 	}
-	for (i = 0; i < t.n && rc == 0; i++) {
-		x = tri_maps_at(&t, i);
-		v = *x;
-		rc = add(r, m, &v, tri_maps_path(&t, x), x->path_len, false);
+	got = pread(r->pm, r->buf, n * 8, (off_t)(v->start / pg * 8));
+	if (got < 0)
+		return -1;
+	if ((size_t)got != n * 8) {
+		errno = ENOTSUP;	/* past the task's size */
+		return -1;
 	}
-	e = errno;
-	tri_maps_free(&t);
-	errno = e;
+	r->wstart = v->start / pg;
+	r->wn = n;
+	return 0;
+}
+
+/* The RSS of record i (v, a copy) of t, kB, as smaps counts it. */
+static int
+vma_rss(struct rd *r, const struct tri_maps *t, size_t i,
+    const struct tri_vma *v, unsigned long long *kb)
+{
+	unsigned long pg = (unsigned long)r->page;
+	unsigned long long s = v->start / pg, n = (v->end - v->start) / pg;
+	unsigned long long kps = v->f[TRI_SM_KERNELPAGESIZE], j, res = 0;
+	int c;
+
+	*kb = 0;
+	if ((kps && kps * 1024 != pg) || v->start >= GATE_START)
+		return 0;	/* hugetlb, the gate area: not in Rss */
+	if (n > PM_ENTRIES) {
+		r->wn = 0;
+		return range_rss(r, v->start, v->end, kb);
+	}
+	if ((s < r->wstart || s + n > r->wstart + r->wn) &&
+	    refill(r, t, i, v) < 0)
+		return -1;
+	for (j = s - r->wstart; j < s - r->wstart + n; j++) {
+		if ((c = entry_rss(r->z, r->buf[j], r->page)) < 0) {
+			errno = ENOTSUP;
+			return -1;
+		}
+		res += (unsigned)c;
+	}
+	*kb = res * pg / 1024;
+	return 0;
+}
+
+/* The records of t into m, each with its RSS. */
+static int
+rss_pass(struct rd *r, const struct tri_maps *t, struct tri_maps *m)
+{
+	struct tri_vma v;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		v = *tri_maps_at(t, i);
+		if (vma_rss(r, t, i, &v, &v.f[TRI_SM_RSS]) < 0)
+			return -1;
+		if (tri_maps_append(m, &v, tri_maps_path(t, &v), v.path_len,
+		    NULL, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The layout into t: PROCMAP_QUERY, else (a kernel before 6.11, or
+ * TRI_NO_PROCMAP_QUERY set) the maps text. */
+static int
+read_layout(const struct tri_proc *p, struct tri_maps *t)
+{
+	const char *no = getenv("TRI_NO_PROCMAP_QUERY");
+	int fd, rc;
+
+	if (no && *no && strcmp(no, "0") != 0)
+		return tri_proc_read_maps(p, "maps", t);
+	if ((fd = openat(p->dirfd, "maps", O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = walk_query(fd, t);
+	close(fd);
+	if (rc < 0 && (errno == ENOTTY || errno == EINVAL) && t->n == 0)
+		return tri_proc_read_maps(p, "maps", t);
 	return rc;
 }
 
 static int
 read_rss(struct rd *r, const struct tri_proc *p, struct tri_maps *m)
 {
-	const char *no = getenv("TRI_NO_PROCMAP_QUERY");
-	int fd, rc;
+	struct tri_maps t;
+	int rc, e;
 
-	if (no && *no && strcmp(no, "0") != 0)
-		return walk_text(r, p, m);
-	if ((fd = openat(p->dirfd, "maps", O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	rc = walk_query(r, fd, m);
-	close(fd);
-	if (rc < 0 && (errno == ENOTTY || errno == EINVAL) && m->n == 0)
-		return walk_text(r, p, m);	/* a kernel before 6.11 */
+	tri_maps_init(&t);
+	rc = read_layout(p, &t);
+	if (rc == 0)
+		rc = rss_pass(r, &t, m);
+	e = errno;
+	tri_maps_free(&t);
+	errno = e;
 	return rc;
 }
 
