@@ -188,3 +188,22 @@ rss_at() {
 	run -0 memmap -o address,rss -p "$HELPER_PID"
 	[ "$(awk '$1 == "total" { print $2 }' <<< "$output")" -eq "$(smaps_rss "$HELPER_PID" | awk '{ s += $2 } END { print s }')" ]
 }
+
+@test "memmap -s -o group,count,kbytes,rss: the totals by kind from pagemap, equal to smaps'" {
+	HELPERS=$PLAIN_HELPERS start_helper memmap-target "$BATS_TEST_TMPDIR"
+	run -0 memmap -s -o group,count,kbytes,rss -p "$HELPER_PID"
+	local fast=$output
+	# the same columns with PSS, which reads smaps: cut PSS off
+	run -0 memmap -s -o group,count,kbytes,rss,pss -p "$HELPER_PID"
+	[ "$(awk '{ print $1, $2, $3, $4 }' <<< "$fast")" = "$(awk '{ print $1, $2, $3, $4 }' <<< "$output")" ]
+	[ "$(awk '$1 == "total" { print $4 }' <<< "$fast")" -eq "$(smaps_rss "$HELPER_PID" | awk '{ s += $2 } END { print s }')" ]
+	reads memmap -s -o pid,comm,group,count,kbytes,rss -p "$HELPER_PID"
+	grep -q '"pagemap"' "$BATS_TEST_TMPDIR/tr"
+	run ! grep -q 'smaps' "$BATS_TEST_TMPDIR/tr"
+	for args in "-s -o group,pss" "-s -o group,rss --json" "-s --prom"; do
+		# shellcheck disable=SC2086
+		reads memmap $args -p "$HELPER_PID"
+		grep -q '"smaps"' "$BATS_TEST_TMPDIR/tr" ||
+			{ echo "$args: no smaps" >&2; return 1; }
+	done
+}

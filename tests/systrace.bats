@@ -588,3 +588,16 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 	run -0 diff <(same "$T/strace") <(same "$T/systrace")
 	[ "$(same "$T/systrace" | wc -l)" -eq 23 ]
 }
+
+@test "clone's arguments as named fields, as strace shows them" {
+	local T=$BATS_TEST_TMPDIR
+	strace -o "$T/strace" -- "$SEQ" fork > /dev/null
+	systrace -o "$T/systrace" -- "$SEQ" fork > /dev/null
+	same() { grep '^clone(' "$1" | sed -E 's/0x[0-9a-f]+/ADDR/g; s/ += [0-9]+$/ = PID/'; }
+	run -0 diff <(same "$T/strace") <(same "$T/systrace")
+	run -0 same "$T/systrace"
+	assert_output 'clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=ADDR) = PID'
+	systrace --json -o "$T/json" -- "$SEQ" fork > /dev/null
+	run -0 jq -c 'select(.name == "clone") | [.args[0].flags, .args[0].child_stack, (.raw | length)]' "$T/json"
+	assert_output '[["CLONE_CHILD_CLEARTID","CLONE_CHILD_SETTID","SIGCHLD"],0,5]'
+}

@@ -157,6 +157,7 @@ const struct snap **order(const struct ctl *, struct snap *, size_t nsnap,
 	    size_t *n);
 int	summary_cols(const char *list, int *idx, const char **bad,
 	    size_t *badlen);
+bool	summary_rss_only(const char *list);
 void	fmt_kb(char *buf, size_t size, unsigned long long kb);
 
 /* -A's argument into ctl->lo, ctl->hi, or one line and exit 2. */

@@ -181,16 +181,20 @@ vma_label(const struct snap *s, size_t i, char *buf, size_t size)
 /*
  * Whether what ctl shows is all in maps and pagemap (address, size,
  * RSS, mode, offset, device, inode, kind, mapping): -o with those
- * columns, as a table.  The default -p shows Dirty, -s PSS and swap,
- * --json PSS: those read smaps.
+ * columns, as a table; -s -o with pid, comm, group, count, kbytes and
+ * rss.  The default -p shows Dirty, -s PSS and swap, --json PSS: those
+ * read smaps.
  */
 static bool
 rss_only(const struct ctl *ctl)
 {
-	return !ctl->extended && !ctl->maps_only && !ctl->summary &&
-	    !ctl->json && !ctl->watch && !ctl->diff &&
-	    (ctl->sort == SORT_NONE || ctl->sort == SORT_RSS ||
-	    ctl->sort == SORT_SIZE) && columns_rss_only(ctl);	/* view.c */
+	if (ctl->extended || ctl->maps_only || ctl->json || ctl->prom ||
+	    ctl->watch || ctl->diff || (ctl->sort != SORT_NONE &&
+	    ctl->sort != SORT_RSS && ctl->sort != SORT_SIZE))
+		return false;
+	if (ctl->summary)
+		return summary_rss_only(ctl->columns);	/* summary.c */
+	return columns_rss_only(ctl);	/* view.c */
 }
 
 /*

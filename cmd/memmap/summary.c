@@ -106,6 +106,22 @@ summary_cols(const char *list, int *idx, const char **bad, size_t *badlen)
 	}
 }
 
+/* -s -o with PID, COMM, GROUP, COUNT, KBYTES and RSS alone (no smaps). */
+bool
+summary_rss_only(const char *list)
+{
+	const char *bad;
+	size_t badlen;
+	int idx[NSUM * 2], n, k;
+
+	if (list == NULL || (n = summary_cols(list, idx, &bad, &badlen)) < 0)
+		return false;
+	for (k = 0; k < n; k++)
+		if (idx[k] > 5)		/* PSS, USS, SWAP */
+			return false;
+	return true;
+}
+
 static void
 sum_row(struct tri_table *t, const struct ctl *ctl, const int *idx, int ncol,
     const struct snap *s, const char *name, const struct totals *g,

@@ -322,6 +322,9 @@ decode_one(struct ctl *ctl, struct tri_ptrace_task *t,
 	case TRI_SC_K_FCNTLARG:
 		fcntl_arg(&w);
 		break;
+	case TRI_SC_K_CLONECALL:
+		clone_args(&w);
+		break;
 	default:
 		if (v == 0 || (failed && arg_at_exit(d, k->args, i)) ||
 		    (a->kind == TRI_SC_K_WSTATUS && ret == 0))
@@ -357,6 +360,9 @@ nargs_of(const struct tri_sc_desc *d, const struct task *k)
 		return prctl_nargs(k->args);
 	if (d->nargs > 2 && d->args[2].kind == TRI_SC_K_FCNTLARG)
 		return fcntl_nargs(k->args[1]);
+	/* clone's registers are shown as one list of named fields */
+	if (d->args[0].kind == TRI_SC_K_CLONECALL)
+		return 1;
 	return d->nargs;
 }
 

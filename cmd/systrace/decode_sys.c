@@ -1,6 +1,7 @@
 /* cmd/systrace/decode_sys.c - statx, sysinfo, prctl, fcntl as strace shows them. */
 #include <fcntl.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,4 +361,44 @@ fcntl_ret(struct sbuf *b, unsigned long long cmd, long ret)
 	dw_flags_named(&w, set, (unsigned long long)ret);
 	sb_puts(b, ")");
 	return true;
+}
+
+/*
+ * clone(2)'s registers: flags, stack, parent_tid, then child_tid and tls
+ * (x86-64) or tls and child_tid (aarch64 and most others).  strace shows
+ * the pointers the flags make the kernel use.  parent_tid is shown as
+ * its address: the kernel writes it only as the call returns.
+ */
+void
+clone_args(struct dw *w)
+{
+	struct task *k = w->t->user;
+	const unsigned long long *a = k->args;
+	unsigned long long f = a[0];
+#if defined(__x86_64__)
+	unsigned long long ctid = a[3], tls = a[4];
+#else
+	unsigned long long ctid = a[4], tls = a[3];
+#endif
+
+	if (w->j)
+		dw_obj(w);
+	dw_key(w, "child_stack", "child_stack");
+	dw_ptr(w, a[1]);
+	dw_key(w, "flags", "flags");
+	dw_flags_named(w, "clone_flags", f);
+	if (f & CLONE_PARENT_SETTID) {
+		dw_key(w, "parent_tid", "parent_tid");
+		dw_ptr(w, a[2]);
+	}
+	if (f & CLONE_SETTLS) {
+		dw_key(w, "tls", "tls");
+		dw_ptr(w, tls);
+	}
+	if (f & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) {
+		dw_key(w, "child_tidptr", "child_tid");
+		dw_ptr(w, ctid);
+	}
+	if (w->j)
+		dw_end(w);
 }

@@ -21,6 +21,9 @@ dw_init(struct dw *w, struct ctl *ctl, struct tri_ptrace_task *t)
 	w->t = t;
 	w->b = &k->line;
 	w->j = ctl->json ? &k->j : NULL;
+	/* fields at the top (clone's) are separated as in an object */
+	w->first[0] = true;
+	w->sep[0] = ", ";
 }
 
 /* Text: the separator before an element of an array. */

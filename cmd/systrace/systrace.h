@@ -201,6 +201,9 @@ const char *prctl_ret_name(unsigned long long opt, long ret);
 /* fcntl's argument count and third argument by command; what a
  * returned flag set holds: " (flags FD_CLOEXEC)". */
 int	fcntl_nargs(unsigned long long cmd);
+/* clone(2) as strace: child_stack=, flags=, parent_tid=, tls=,
+ * child_tidptr= (JSON one object of them). */
+void	clone_args(struct dw *w);
 void	fcntl_arg(struct dw *w);
 bool	fcntl_ret(struct sbuf *b, unsigned long long cmd, long ret);
 
