@@ -106,6 +106,7 @@ point() {
 	measure mq "$M" --maps-only -p "$pid"
 	measure ms "$M" -s -p "$pid"
 	measure mr "$M" -o address,kbytes,rss,mapping -p "$pid"
+	measure msr "$M" -s -o group,count,kbytes,rss -p "$pid"
 	measure pmap pmap "$pid"
 	if [ -n "${MEMMAP_BENCH_OLD:-}" ]; then
 		measure om "$MEMMAP_BENCH_OLD" -p "$pid"
@@ -128,6 +129,7 @@ point() {
 	row "memmap -o ..,rss,.." mr pmap_x pagemap -
 	row "" mr pmap pagemap -
 	row "pmap" pmap
+	row "memmap -s -o ..,rss" msr pmap_x pagemap -
 	if [ -n "${MEMMAP_BENCH_OLD:-}" ]; then
 		row "old memmap -p" om pmap_x smaps 0.40
 		row "old memmap -X" omx pmap_X smaps 0.18
