@@ -34,15 +34,11 @@ slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* json-c's own lookup: NULL for a missing key, a NULL or a non-object */
 static json_object *
 get(json_object *o, const char *key)
 {
-	json_object *v;
-
-	if (o == NULL || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
+	return json_object_object_get(o, key);
 }
 
 static json_object *

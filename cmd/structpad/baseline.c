@@ -21,15 +21,11 @@
 /* Nested anonymous members add two levels each (an array, an object). */
 #define JSON_DEPTH	256
 
+/* json-c's own lookup: NULL for a missing key, a NULL or a non-object */
 static json_object *
 get(json_object *o, const char *key)
 {
-	json_object *v;
-
-	if (o == NULL || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
+	return json_object_object_get(o, key);
 }
 
 static const char *
