@@ -95,3 +95,28 @@ PID_CMDS="zombies fdleak memmap ctxswitch systrace forkguard"
 	bad proctree $'\e]0;x\a'
 	bad proctree -m '(' 
 }
+
+@test "options that do not go together, and a missing target: one line, no usage dump" {
+	local d=$BATS_TEST_TMPDIR
+	bad zombies --reap --watch
+	bad zombies -i 1
+	bad zombies --dry-run
+	bad zombies --prom --json
+	bad zombies 5
+	bad fdleak
+	bad fdleak --watch -p 1,2
+	bad memmap --watch --diff "$d/x" -p 1
+	bad memmap -o bogus -p 1
+	bad ctxswitch --top --bench
+	bad ctxswitch -w "$d/f" -p 1
+	bad ctxswitch -o pid --bench
+	bad systrace
+	bad structpad -s -R "$HELPERS/layouts"
+	bad structpad -o size "$HELPERS/layouts"
+	bad structpad -s -o bogus "$HELPERS/layouts"
+	bad structpad --json "$HELPERS/layouts" "$HELPERS/layouts"
+	bad structpad
+	bad forkguard --limits --watch
+	bad forkguard
+	bad triage --json --prom
+}

@@ -407,13 +407,46 @@ footer_lines() {
 
 @test "structpad: --summary sorts by waste and gives the size after reordering" {
 	run -0 structpad -s -C seed -C reorder -C point -C bits "$LAYOUTS"
-	assert_line --index 0 --regexp '^ +SIZE +WASTE +WASTE% +BEST +SAVES +TYPE$'
-	assert_line --index 1 --regexp '^ +32 +17 +53.1% +24 +8  struct bits$'
-	assert_line --index 2 --regexp '^ +40 +14 +35.0% +32 +8  struct reorder$'
-	assert_line --index 3 --regexp '^ +24 +14 +58.3% +16 +8  struct seed$'
-	assert_line --index 4 --regexp '^ +8 +2 +25.0% +8 +0  struct point$'
+	assert_line --index 0 --regexp '^ *SIZE +WASTE +WASTE% +BEST +SAVES +TYPE$'
+	assert_line --index 1 --regexp '^ +32 +17 +53.1% +24 +8 struct bits$'
+	assert_line --index 2 --regexp '^ +40 +14 +35.0% +32 +8 struct reorder$'
+	assert_line --index 3 --regexp '^ +24 +14 +58.3% +16 +8 struct seed$'
+	assert_line --index 4 --regexp '^ +8 +2 +25.0% +8 +0 struct point$'
 	run -0 structpad -s --no-header -C seed "$LAYOUTS"
 	assert_equal "${#lines[@]}" 1
+}
+
+@test "structpad: -s -o COLUMNS and --raw, checked against the layout each type prints" {
+	local t holes pad members line
+	run -0 structpad -o help
+	assert_line --regexp '^HOLES +holes between members$'
+	assert_equal "${#lines[@]}" 11
+	# every type's holes, padding and members as its own layout says
+	run -0 structpad -s --raw --no-header -o type,holes,padding,members,size "$LAYOUTS"
+	[ "${#lines[@]}" -ge 8 ]
+	for line in "${lines[@]}"; do
+		read -r t holes pad members size <<< "$line"
+		[[ $t == struct\\x20* || $t == union\\x20* || $t == class\\x20* ]] || fail "type cell: $t"
+		name=${t#*\\x20}
+		run -0 structpad -C "$name" "$LAYOUTS"
+		# the type's own footer is the last one (nested types print theirs)
+		want_holes=$(grep '/\* sum members: ' <<< "$output" | tail -1 | sed -n 's/.*, holes: \([0-9]*\),.*/\1/p')
+		[ "$holes" -eq "${want_holes:-0}" ] || fail "$name: -o holes $holes, the layout shows ${want_holes:-0}"
+		grep -q "/\* size: $size, cachelines: [0-9]*, members: $members \*/" <<< "$output" || fail "$name: size $size, members $members"
+		if [ "$pad" -gt 0 ]; then
+			grep -q "/\* padding: $pad \*/" <<< "$output" || fail "$name: padding $pad"
+		fi
+	done
+	# +COL adds to the default; the order is the one asked
+	run -0 structpad -s -o +holes -C seed "$LAYOUTS"
+	assert_line --index 0 --regexp '^SIZE +WASTE +WASTE% +BEST +SAVES +TYPE +HOLES$'
+	assert_line --index 1 --regexp '^ *24 +14 +58.3% +16 +8 struct seed +1$'
+	run -0 structpad -s -o TYPE,size --raw -C seed "$LAYOUTS"
+	assert_output $'TYPE SIZE\nstruct\\x20seed 24'
+	run -2 --separate-stderr structpad -s -o size,nosuch "$LAYOUTS"
+	assert_equal "$stderr" "structpad: -o nosuch: not a column (-o help lists them)"
+	run -2 --separate-stderr structpad -o size "$LAYOUTS"
+	assert_equal "$stderr" "structpad: -o and --raw go with -s"
 }
 
 # compile_suggestion FILE TYPE: compile structpad -R's order of TYPE and

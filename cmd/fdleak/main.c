@@ -230,7 +230,7 @@ check_options(struct ctl *c, int argc, char **argv, char **cmd)
 	if (c->targets.n == 0) {
 		warnx("no target: give -p PID, -u USER, a FILE, -i or a "
 		    "command after --");
-		usage(TRI_EXIT_FAIL);
+		exit(TRI_EXIT_FAIL);
 	}
 	if ((c->mode == M_WATCH || c->mode == M_CLOSE) && c->targets.n > 1)
 		errx(TRI_EXIT_FAIL, "%s takes one process; -p named %zu",

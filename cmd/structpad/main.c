@@ -16,6 +16,7 @@ enum {
 	OPT_HOT,
 	OPT_MAX_WASTE,
 	OPT_MIN_WASTE,
+	OPT_RAW,
 };
 
 static void usage(int status) __attribute__((noreturn));
@@ -25,8 +26,10 @@ usage(int status)
 {
 	FILE *f = status == 0 ? stdout : stderr;
 
-	fputs("Usage: structpad [-s | -R] [-C name]... [-H N] "
-	    "[--min-waste bytes]\n"
+	fputs("Usage: structpad [-s [-o columns] [--raw] | -R] [-C name]... "
+	    "[-H N]\n"
+	    "                 [--min-waste bytes]"
+	    "\n"
 	    "                 [--cacheline bytes] [--hot a,b] "
 	    "[--false-sharing]\n"
 	    "                 [--json] [--no-header] [--color[=when]] file...\n"
@@ -46,6 +49,9 @@ usage(int status)
 	    "  -H, --holes N          only types with at least N holes\n"
 	    "      --min-waste BYTES  only types wasting at least BYTES\n"
 	    "  -s, --summary          one line per type, by bytes wasted\n"
+	    "  -o, --output COLUMNS   -s's columns, in order (+COL adds one;"
+	    " -o help)\n"
+	    "      --raw              -s unaligned, a space in a cell as \\x20\n"
 	    "  -R, --suggest          a member order of the least size\n"
 	    "      --hot A,B          members written by different threads\n"
 	    "      --false-sharing    atomics and locks are hot too\n"
@@ -70,8 +76,8 @@ usage(int status)
 static void
 bad_usage(const char *msg)
 {
-	warnx("%s", msg);
-	usage(TRI_EXIT_FAIL);
+	warnx("%s", msg);	/* one line, no usage dump */
+	exit(TRI_EXIT_FAIL);
 }
 
 static void
@@ -112,6 +118,8 @@ check_options(const struct ctl *ctl, int nfiles)
 		bad_usage("a FILE is required");
 	if (ctl->summary && ctl->suggest)
 		bad_usage("-s and -R do not go together");
+	if ((ctl->columns || ctl->raw) && !ctl->summary)
+		bad_usage("-o and --raw go with -s");
 	if ((ctl->json || ctl->baseline) && nfiles != 1)
 		bad_usage("--json and --baseline take one FILE");
 	if (ctl->have_max_waste && !ctl->check)
@@ -139,13 +147,15 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		{ "max-waste",	   required_argument, NULL, OPT_MAX_WASTE },
 		{ "min-waste",	   required_argument, NULL, OPT_MIN_WASTE },
 		{ "no-header",	   no_argument,	      NULL, TRI_OPT_NO_HEADER },
+		{ "output",	   required_argument, NULL, 'o' },
+		{ "raw",	   no_argument,	      NULL, OPT_RAW },
 		{ "suggest",	   no_argument,	      NULL, 'R' },
 		{ "summary",	   no_argument,	      NULL, 's' },
 		{ "type",	   required_argument, NULL, 'C' },
 		{ "version",	   no_argument,	      NULL, 'V' },
 		{ NULL,		   0,		      NULL, 0 },
 	};
-	static const char shortopts[] = "C:H:hRsV";
+	static const char shortopts[] = "C:H:ho:RsV";
 	int c;
 
 	ctl->header = true;
@@ -164,6 +174,9 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 			break;
 		case 'h':
 			usage(0);
+		case 'o':
+			ctl->columns = optarg;
+			break;
 		case 'R':
 			ctl->suggest = true;
 			break;
@@ -195,6 +208,9 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		case OPT_MIN_WASTE:
 			ctl->min_waste = bytes_arg("--min-waste", optarg, 0);
 			break;
+		case OPT_RAW:
+			ctl->raw = true;
+			break;
 		case TRI_OPT_COLOR:
 			ctl->color = optarg ? tri_cli_color_or_exit(optarg) :
 			    TRI_COLOR_ALWAYS;
@@ -209,7 +225,10 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 			tri_cli_bad_option(argv, shortopts);
 		}
 	}
+	if (ctl->columns && strcmp(ctl->columns, "help") == 0)
+		summary_check_columns(ctl);	/* lists them, exits 0 */
 	check_options(ctl, argc - optind);
+	summary_check_columns(ctl);
 	if (ctl->cacheline == 0)
 		ctl->cacheline = cacheline_default();
 	tri_out_color_init(ctl->color);

@@ -27,6 +27,8 @@ struct ctl {
 	const char	 *baseline;	/* --baseline FILE */
 	bool		  json;
 	bool		  header;
+	const char	 *columns;	/* -o: -s's columns, "+COL" adds */
+	bool		  raw;		/* --raw */
 	enum tri_color_mode color;
 };
 
@@ -97,6 +99,7 @@ void	view_decl(FILE *, const struct tri_dwarf *,
 
 /* summary.c */
 void	view_summary(const struct ctl *, struct layout *, size_t n);
+void	summary_check_columns(const struct ctl *);	/* exits 2 or 0 */
 
 /* check.c: --check and --json. */
 int	check_run(const struct ctl *, const char *file, struct layout *,

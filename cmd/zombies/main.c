@@ -101,21 +101,21 @@ check_combinations(const struct ctl *ctl, bool sampling)
 
 	if (modes > 1) {
 		warnx("--reap, --watch, --orphans and --check exclude each other");
-		usage(TRI_EXIT_FAIL);
+		exit(TRI_EXIT_FAIL);	/* one line, no usage dump */
 	}
 	if (sampling && !ctl->watch) {
 		warnx("-i and -n go with --watch");
-		usage(TRI_EXIT_FAIL);
+		exit(TRI_EXIT_FAIL);
 	}
 	if ((ctl->dry_run || ctl->force || ctl->force_held) && !ctl->reap) {
 		warnx("--dry-run, --force and --force-held go with --reap");
-		usage(TRI_EXIT_FAIL);
+		exit(TRI_EXIT_FAIL);
 	}
 	if (ctl->prom && (ctl->json || ctl->reap || ctl->watch ||
 	    ctl->orphans)) {
 		warnx("--prom goes with the zombie list or --check, not with"
 		    " --json, --reap, --watch or --orphans");
-		usage(TRI_EXIT_FAIL);
+		exit(TRI_EXIT_FAIL);
 	}
 }
 
@@ -204,7 +204,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 
 		warnx("unexpected argument: %s", esc ? esc : "?");
 		free(esc);
-		usage(TRI_EXIT_FAIL);
+		exit(TRI_EXIT_FAIL);
 	}
 	check_combinations(ctl, sampling);
 	if (ctl->columns != NULL)
