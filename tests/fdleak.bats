@@ -271,5 +271,5 @@ fd_line() {
 	assert [ -e "/proc/$P/fd/4" ]
 	run -2 --separate-stderr fdleak -w -n 1 -p "$P"
 	run -2 --separate-stderr fdleak
-	[[ $stderr == *"Usage: fdleak"* ]]
+	[ "$stderr" = "fdleak: no target: give -p PID, -u USER, a FILE, -i or a command after --" ]
 }
