@@ -47,15 +47,19 @@ OLD=${FDLEAK_BENCH_OLD:-}
 export FDLEAK F list one OLD
 nfds() { local p n=0; for p in ${1//,/ }; do n=$((n + $(ls "/proc/$p/fd" | wc -l))); done; echo $n; }
 
-# run NAME CMD...: one run, "wall cpu rss_kb" appended to $tmp/NAME.runs
+# run NAME CMD...: one run, "wall cpu rss_kb" appended to $tmp/NAME.runs.
+# The CPU time is the subshell's children's from times (milliseconds),
+# not GNU time's %U + %S (centiseconds: a 7% step at the floor's 0.14 s).
 run() {
 	local name=$1 t0 t1
 	shift
 	t0=$(date +%s%N)
-	/usr/bin/time -f '%U %S %M' -o "$tmp/t" "$@" > /dev/null 2>&1
+	(/usr/bin/time -f '%M' -o "$tmp/t" "$@" > /dev/null 2>&1; times > "$tmp/cpu")
 	t1=$(date +%s%N)
-	awk -v w=$((t1 - t0)) '{ printf "%.4f %.3f %d\n", w / 1e9, $1 + $2, $3 }' \
-	    "$tmp/t" >> "$tmp/$name.runs"
+	awk -v w=$((t1 - t0)) -v m="$(cat "$tmp/t")" 'NR == 2 {
+		split($1, u, /[ms]/); split($2, s, /[ms]/)
+		printf "%.4f %.4f %d\n", w / 1e9, u[1] * 60 + u[2] + s[1] * 60 + s[2], m }' \
+	    "$tmp/cpu" >> "$tmp/$name.runs"
 }
 # med NAME: "wall cpu rss" medians of NAME's runs
 med() {
