@@ -355,6 +355,8 @@ row() {
 	run -2 --separate-stderr memmap
 	[[ ${stderr_lines[0]} == "memmap: -p PID is required" ]]
 	[ "$output" = "" ]
+	run -2 --separate-stderr memmap -s
+	[ "$stderr" = "memmap: -s needs -p PID or -u USER" ]
 }
 
 @test "memmap --diff: a missing file, bad JSON, another process" {

@@ -80,7 +80,8 @@ check_options(const struct ctl *ctl, bool sampling)
 	const char *bad = NULL;
 
 	if (ctl->targets.n == 0 && ctl->users.n == 0)
-		bad = "-p PID is required";
+		bad = ctl->summary ? "-s needs -p PID or -u USER" :
+		    "-p PID is required";
 	else if (ctl->targets.n == 0 && !ctl->summary)
 		bad = "-u USER goes with -s";
 	else if (ctl->watch && ctl->diff)
