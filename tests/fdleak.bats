@@ -171,6 +171,24 @@ fd_line() {
 	assert_output --regexp "^u_str +LISTEN .*"$'\n'"u $ino "
 }
 
+@test "a listing reads only the socket tables its target's sockets need" {
+	# 16 files, 8 pipes, 8 unix pairs, 8 TCP pairs and a TCP listener
+	start_helper fdleak-hold 64
+	local st=$BATS_TEST_TMPDIR/strace
+	run -0 --separate-stderr strace -f -qq -o "$st" -e trace=openat,socket,sendto \
+		fdleak -p "$HELPER_PID"
+	assert_equal "$(grep -c ' TCP 127\.0\.0\.1:[0-9]* -> 127\.0\.0\.1:[0-9]* ESTABLISHED$' <<<"$output")" 16
+	assert_equal "$(grep -c ' UNIX-STREAM (unnamed) CONNECTED peer ' <<<"$output")" 16
+	assert_equal "$(grep -c ' TCP 127\.0\.0\.1:[0-9]* LISTEN$' <<<"$output")" 1
+	# one sock_diag socket: the TCP dump, then unix with names and peers
+	assert_equal "$(grep -c 'NETLINK_SOCK_DIAG' "$st")" 1
+	assert_equal "$(grep -c '^[0-9]* *sendto(' "$st")" 2
+	# every socket found there: no text table is read (net/udp, net/unix, ...)
+	run grep '"net/' "$st"
+	assert_failure
+	assert_output ""
+}
+
 @test "--summary is the count against the target's own limits, with warnings" {
 	start_set
 	run -0 fdleak -s --json -p "$P"
