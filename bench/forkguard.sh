@@ -54,7 +54,7 @@ in_cg() {
 # One forkguard run: "detect_ms contain_ms peak"
 run_forkguard() {
 	local first det ems peak
-	(in_cg "$P" "$F" "$FG" -m "$MAX" --json -o "$tmp/r.json" -- \
+	(in_cg "$P" "$F" "$FG" -m "$MAX" --json -W "$tmp/r.json" -- \
 		"$BOMB" -t "$tmp/first" > /dev/null)
 	read -r first _ < "$tmp/first"
 	det=$(jq .detected_at_mono_s "$tmp/r.json")

@@ -145,7 +145,7 @@ no_forkguard_cgroups() {
 }
 
 @test "--json: the report as one document; peak within --max-procs" {
-	run -1 in_fence forkguard -m 150 --json -o "$T/r.json" -- "$BOMB"
+	run -1 in_fence forkguard -m 150 --json -W "$T/r.json" -- "$BOMB"
 	run -0 jq -r '[.schema, .mode, .bomb, .lineage.exe, .containment.empty,
 		(.peak_tasks <= 150), (.lineage.processes > 1), .exit_code] | @tsv' "$T/r.json"
 	assert_output "$(printf 'triage.forkguard/1\trun\ttrue\t%s\ttrue\ttrue\ttrue\t1' "$BOMB")"
@@ -267,6 +267,36 @@ no_forkguard_cgroups() {
 	run -0 in_fence forkguard --limits --json
 	run -0 jq -r '.processes[0].tightest | [.fence, .where, .limit] | @tsv' <<< "$output"
 	assert_output "$(printf 'pids.max\t%s\t%s' "$FENCE" "$(cat "$FENCE/pids.max")")"
+}
+
+@test "--limits -o COLUMNS and --raw: the test's fence, field by field; --color alone" {
+	local used
+	run -0 in_fence forkguard --limits -o where,limit,headroom,fence --raw
+	assert_line --index 1 "WHERE LIMIT HEADROOM FENCE"
+	# the fence's row: its cgroup, pids.max, and pids.max less what it holds
+	line=$(grep -F "$FENCE\\x20(v1) " <<< "$output")
+	[[ $line == "$FENCE"* ]] || fail "no row for $FENCE: $output"
+	read -r where limit headroom fence <<< "$line"
+	assert_equal "$fence" pids.max
+	assert_equal "$limit" "$(cat "$FENCE/pids.max")"
+	used=$(cat "$FENCE/pids.current")
+	[ "$headroom" -le $((limit - used + 2)) ] && [ "$headroom" -ge $((limit - used - 2)) ] ||
+	    fail "headroom $headroom, pids.max $limit, pids.current $used"
+	run -0 in_fence forkguard --limits -o FENCE,used --no-header
+	assert_line --regexp '^pids.max +[0-9]+$'
+	refute_line --regexp '^FENCE +USED$'
+	run -0 forkguard -o help
+	assert_line --regexp '^HEADROOM +tasks left before a fork fails$'
+	assert_equal "${#lines[@]}" 7
+	run -2 --separate-stderr forkguard --limits -o fence,nosuch
+	assert_equal "$stderr" "forkguard: -o nosuch: not a column (-o help lists them)"
+	run -2 --separate-stderr forkguard --limits --json -o fence
+	assert_equal "$stderr" "forkguard: -o and --raw go with the --limits table"
+	run -2 --separate-stderr forkguard -o fence -- true
+	assert_equal "$stderr" "forkguard: -o and --raw go with the --limits table"
+	# --color with no value is always: the tightest line is bold
+	run -0 in_fence forkguard --color --limits
+	assert_line --regexp $'^\e\\[1mtightest: pids.max of '
 }
 
 @test "--limits --prom: Prometheus text that promtool accepts, the tightest marked" {

@@ -36,7 +36,9 @@ struct ctl {
 	struct tri_targets	 targets;	/* -p */
 	bool			 user_set;	/* -u */
 	uid_t			 user;
-	const char		*output;	/* -o: the report's file */
+	const char		*output;	/* -W: the report's file */
+	const char		*columns;	/* -o: --limits' columns */
+	bool			 raw;		/* --raw */
 	const char		*within;	/* --within: --watch acts only here */
 	enum tri_color_mode	 color;
 	char			**argv;		/* the command after -- */
@@ -154,6 +156,7 @@ void	report_run(FILE *, const struct run_report *);
 
 /* limits.c */
 int	limits_mode(const struct ctl *);
+void	limits_check_columns(const struct ctl *);	/* exits on a bad -o */
 
 /* watch.c */
 int	watch_mode(const struct ctl *);

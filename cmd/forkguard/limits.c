@@ -1,6 +1,7 @@
 /* cmd/forkguard/limits.c - the limits doctor: every fence a fork would meet, as text or JSON. */
 #include <err.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,6 +49,54 @@ text_row(struct tri_table *t, const struct tri_forklimit *l)
 		    "tasks of the real uid" : "tasks on the machine");
 }
 
+static const struct {
+	const char	*name, *help;
+	enum tri_align	 align;
+} cols[] = {
+	{ "FENCE",	"the limit: RLIMIT_NPROC, pids.max, a sysctl",	TRI_LEFT },
+	{ "LIMIT",	"its value (max: none)",			TRI_RIGHT },
+	{ "USED",	"the tasks counted against it",			TRI_RIGHT },
+	{ "HEADROOM",	"tasks left before a fork fails",		TRI_RIGHT },
+	{ "PEAK",	"the most tasks it has held (pids.peak)",	TRI_RIGHT },
+	{ "REFUSED",	"forks it has refused (pids.events max)",	TRI_RIGHT },
+	{ "WHERE",	"its cgroup, or what it counts",		TRI_LEFT },
+};
+#define NCOLS	(sizeof(cols) / sizeof(cols[0]))
+
+static void
+limits_cols(struct tri_table *t)
+{
+	size_t i;
+
+	tri_table_init(t);
+	for (i = 0; i < NCOLS; i++)
+		tri_table_col(t, cols[i].name, cols[i].align);
+}
+
+/* -o help lists the columns; a name that is none: one line, exit 2. */
+void
+limits_check_columns(const struct ctl *ctl)
+{
+	struct tri_table t;
+	char *bad = NULL, *esc;
+	size_t i;
+
+	if (ctl->columns == NULL)
+		return;
+	if (strcmp(ctl->columns, "help") == 0) {
+		for (i = 0; i < NCOLS; i++)
+			printf("%-9s %s\n", cols[i].name, cols[i].help);
+		exit(TRI_EXIT_OK);
+	}
+	limits_cols(&t);
+	if (tri_table_check_cols(&t, ctl->columns, &bad) < 0) {
+		esc = bad ? tri_out_escape_dup(bad, strlen(bad)) : NULL;
+		errx(TRI_EXIT_FAIL, "-o %s: not a column (-o help lists them)",
+		    esc ? esc : "?");
+	}
+	tri_table_free(&t);
+}
+
 static void
 text(const struct ctl *ctl, const struct tri_forklimits *fl)
 {
@@ -59,17 +108,10 @@ text(const struct ctl *ctl, const struct tri_forklimits *fl)
 	printf("pid %d (", (int)fl->pid);
 	tri_out_fescape(stdout, fl->comm, strlen(fl->comm));
 	printf("), uid %u: %zu fences\n", (unsigned)fl->uid, fl->n);
-	tri_table_init(&t);
-	tri_table_col(&t, "FENCE", TRI_LEFT);
-	tri_table_col(&t, "LIMIT", TRI_RIGHT);
-	tri_table_col(&t, "USED", TRI_RIGHT);
-	tri_table_col(&t, "HEADROOM", TRI_RIGHT);
-	tri_table_col(&t, "PEAK", TRI_RIGHT);
-	tri_table_col(&t, "REFUSED", TRI_RIGHT);
-	tri_table_col(&t, "WHERE", TRI_LEFT);
+	limits_cols(&t);
 	for (i = 0; i < fl->n; i++)
 		text_row(&t, &fl->f[i]);
-	tri_table_print(&t, stdout, ctl->header);
+	tri_table_print_sel(&t, stdout, ctl->header, ctl->columns, ctl->raw);
 	tri_table_free(&t);
 	if (fl->tightest < 0) {
 		puts("tightest: none binds this process");

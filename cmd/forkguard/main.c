@@ -20,6 +20,7 @@ enum {
 	OPT_KEEP_CAPS,
 	OPT_WITHIN,
 	OPT_PROM,
+	OPT_RAW,
 };
 
 static void usage(int status) __attribute__((noreturn));
@@ -31,13 +32,13 @@ usage(int status)
 
 	fputs("Usage: forkguard [-m max-procs] [-r max-rate] [-a action] "
 	    "[--fence=kind] [--keep-caps]\n"
-	    "                 [-i seconds] [-o file] [--json] [--color=when] "
+	    "                 [-i seconds] [-W file] [--json] [--color[=when]] "
 	    "-- command [arg...]\n"
 	    "       forkguard -w [-k [--dry-run]] [--within=cgroup] [-r max-rate]"
 	    " [-i seconds]\n"
 	    "                 [-n count] [--json]\n"
-	    "       forkguard -l [-p pid[,pid...] | -u user] [--json | --prom] "
-	    "[--no-header]\n", f);
+	    "       forkguard -l [-p pid[,pid...] | -u user] [-o columns] [--raw]"
+	    "\n                 [--json | --prom] [--no-header]\n", f);
 	if (status != 0)
 		exit(status);
 	fputs("\nRun a command inside a new cgroup that fences its tasks; detect"
@@ -52,7 +53,7 @@ usage(int status)
 	    " (RLIMIT_NPROC)\n"
 	    "      --keep-caps        keep capabilities and allow setuid in"
 	    " the command\n"
-	    "  -o, --output FILE      write the report to FILE, not stderr\n"
+	    "  -W, --write FILE       write the report to FILE, not stderr\n"
 	    "  -w, --watch            watch the machine for bombs\n"
 	    "  -k, --kill             with --watch: quarantine and kill a"
 	    " bomb\n"
@@ -66,10 +67,13 @@ usage(int status)
 	    "  -p, --pid PID[,PID]    --limits of these processes"
 	    " (default: forkguard)\n"
 	    "  -u, --user USER        --limits of a user's processes\n"
+	    "  -o, --output COLUMNS   --limits' columns, in order (-o help)\n"
+	    "      --raw              --limits unaligned, a space in a cell as"
+	    " \\x20\n"
 	    "      --json             JSON output\n"
 	    "      --prom             --limits as Prometheus text\n"
 	    "      --no-header        no header line in --limits\n"
-	    "      --color=WHEN       auto, always or never\n"
+	    "      --color[=WHEN]     auto, always (no value) or never\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          the version\n", f);
 	exit(0);
@@ -172,12 +176,15 @@ check_options(const struct ctl *ctl, bool run_opts, bool sampling)
 	    ctl->within[0] != '/')
 		bad = "--within takes self or a cgroup path (/...)";
 	else if (run_opts && ctl->argv == NULL)
-		bad = "--max-procs, --action, --fence, --keep-caps and -o go "
+		bad = "--max-procs, --action, --fence, --keep-caps and -W go "
 		    "with a command";
 	else if (sampling && ctl->limits)
 		bad = "-i does not go with --limits";
 	else if (ctl->prom && (!ctl->limits || ctl->json))
 		bad = "--prom goes with --limits, not with --json";
+	else if ((ctl->columns || ctl->raw) && (!ctl->limits || ctl->json ||
+	    ctl->prom))
+		bad = "-o and --raw go with the --limits table";
 	if (bad)
 		errx(TRI_EXIT_FAIL, "%s", bad);	/* one line (man 7 triage) */
 }
@@ -187,7 +194,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "action",	required_argument, NULL, 'a' },
-		{ "color",	required_argument, NULL, TRI_OPT_COLOR },
+		{ "color",	optional_argument, NULL, TRI_OPT_COLOR },
 		{ "count",	required_argument, NULL, 'n' },
 		{ "dry-run",	no_argument,	   NULL, OPT_DRY_RUN },
 		{ "fence",	required_argument, NULL, OPT_FENCE },
@@ -201,15 +208,17 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		{ "max-rate",	required_argument, NULL, 'r' },
 		{ "no-header",	no_argument,	   NULL, TRI_OPT_NO_HEADER },
 		{ "output",	required_argument, NULL, 'o' },
+		{ "raw",	no_argument,	   NULL, OPT_RAW },
 		{ "pid",	required_argument, NULL, 'p' },
 		{ "prom",	no_argument,	   NULL, OPT_PROM },
 		{ "user",	required_argument, NULL, 'u' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "watch",	no_argument,	   NULL, 'w' },
 		{ "within",	required_argument, NULL, OPT_WITHIN },
+		{ "write",	required_argument, NULL, 'W' },
 		{ NULL,		0,		   NULL, 0 },
 	};
-	static const char shortopts[] = "+a:hi:klm:n:o:p:r:u:Vw";
+	static const char shortopts[] = "+a:hi:klm:n:o:p:r:u:VwW:";
 	bool run_opts = false, sampling = false;
 	int c;
 
@@ -243,6 +252,9 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 			ctl->count = tri_cli_count_or_exit("-n", optarg, 1);
 			break;
 		case 'o':
+			ctl->columns = optarg;
+			break;
+		case 'W':
 			ctl->output = optarg;
 			run_opts = true;
 			break;
@@ -272,6 +284,9 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 		case OPT_PROM:
 			ctl->prom = true;
 			break;
+		case OPT_RAW:
+			ctl->raw = true;
+			break;
 		case OPT_WITHIN:
 			ctl->within = optarg;
 			break;
@@ -280,7 +295,8 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 			run_opts = true;
 			break;
 		case TRI_OPT_COLOR:
-			ctl->color = tri_cli_color_or_exit(optarg);
+			ctl->color = optarg ? tri_cli_color_or_exit(optarg) :
+			    TRI_COLOR_ALWAYS;
 			break;
 		case TRI_OPT_JSON:
 			ctl->json = true;
@@ -294,7 +310,10 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 	}
 	if (optind < argc)
 		ctl->argv = argv + optind;
+	if (ctl->columns && strcmp(ctl->columns, "help") == 0)
+		limits_check_columns(ctl);	/* lists them, exits 0 */
 	check_options(ctl, run_opts, sampling);
+	limits_check_columns(ctl);
 	tri_out_color_init(ctl->color);
 }
 
