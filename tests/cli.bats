@@ -63,6 +63,9 @@ Try '$c --help'."
 		run -2 --separate-stderr "$c" --color=$'\e[31mred' -p 1
 		assert_output ""
 		assert_equal "$stderr" "$c: --color \\e[31mred: not auto, always or never"
+		# --color alone is always; the word after it is not its value
+		run -0 "$c" --color --version
+		assert_output --partial "$c "
 	done
 }
 
