@@ -562,6 +562,10 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 	strace -o "$T/strace" -- "$SEQ" paths "$T" > /dev/null
 	run -0 grep -cE "^(openat\(AT_FDCWD, \"a\".* = $fd|write\($fd,|close\($fd\))" "$T/strace"
 	assert_output 3
+	# a path from the process is a row key escaped as everywhere else
+	systrace -c --by path -o "$T/hostile" -- "$SEQ" hostile > /dev/null
+	run -0 grep -F '/nonexistent/\e]0;pwned\x07\e[31m\n' "$T/hostile"
+	run -1 grep -q $'\e' "$T/hostile"
 }
 
 @test "-v: every field of stat and statx as strace -v shows them" {
