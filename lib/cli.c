@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -509,4 +510,37 @@ tri_cli_bad_option(char **argv, const char *shortopts)
 	}
 	fprintf(stderr, "Try '%s --help'.\n", name);
 	exit(TRI_EXIT_FAIL);
+}
+
+int
+tri_cli_open_out(const char *path)
+{
+	int fd;
+
+	if (strcmp(path, "-") == 0 || strcmp(path, "/dev/stdout") == 0)
+		return STDOUT_FILENO;
+	if (strcmp(path, "/dev/stderr") == 0)
+		return STDERR_FILENO;
+	if (strncmp(path, "/dev/fd/", 8) == 0 &&
+	    tri_cli_parse_int(path + 8, 0, INT_MAX, &fd) == 0 &&
+	    fcntl(fd, F_GETFD) >= 0)
+		return fd;
+	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+}
+
+FILE *
+tri_cli_fopen_out(const char *path)
+{
+	int fd = tri_cli_open_out(path);
+	FILE *f;
+
+	if (fd == STDOUT_FILENO)
+		return stdout;
+	if (fd == STDERR_FILENO)
+		return stderr;
+	if (fd < 0)
+		return NULL;
+	if ((f = fdopen(fd, "w")) == NULL)
+		close(fd);
+	return f;
 }

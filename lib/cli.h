@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* Exit statuses: never a count. */
@@ -106,6 +107,17 @@ unsigned long tri_cli_count_or_exit(const char *opt, const char *arg,
 bool	tri_cli_wait_tick(const struct tri_sample *s, double *next);
 /* A monotonic clock in seconds. */
 double	tri_cli_now(void);
+
+/*
+ * An output file a user named (-o, -w, -W): "-", /dev/stdout, /dev/stderr
+ * and /dev/fd/N are the descriptor the command already has, not a file
+ * opened again, which O_TRUNC would empty under `>> log` (a regular file
+ * reopened through /proc starts at 0).  Anything else is created or
+ * truncated, close-on-exec.  tri_cli_open_out: the fd, or -1 with errno.
+ * tri_cli_fopen_out: stdout, stderr or a new stream; NULL with errno.
+ */
+int	tri_cli_open_out(const char *path);
+FILE	*tri_cli_fopen_out(const char *path);
 
 /*
  * -u/--user USER[,USER...]: user names or uids.  A process list shows

@@ -121,3 +121,26 @@ Try '$c --help'."
 		assert [ -z "$stderr" ]
 	done
 }
+
+@test "an output file named /dev/stdout, - or /dev/fd/N is the stream the command has: '>> log' keeps what the log held" {
+	local log=$BATS_TEST_TMPDIR/log f
+	for f in /dev/stdout - /dev/fd/1; do
+		echo before > "$log"
+		systrace -e trace=exit_group -o "$f" -- true >> "$log" 2>/dev/null
+		run -0 cat "$log"
+		assert_line --index 0 before
+		assert_line --index 1 "exit_group(0) = ?"
+		echo before > "$log"
+		ctxswitch -w "$f" -- true >> "$log"
+		run -0 cat "$log"
+		assert_line --index 0 before
+		assert_line --index 1 --regexp '^run: exited 0 after '
+	done
+	# /dev/stderr is stderr, and a real file is still created afresh
+	run -0 --separate-stderr systrace -e trace=exit_group -o /dev/stderr -- true
+	assert_equal "$stderr" $'exit_group(0) = ?\n+++ exited with 0 +++'
+	echo old > "$log"
+	ctxswitch -w "$log" -- true
+	run -0 cat "$log"
+	refute_line old
+}

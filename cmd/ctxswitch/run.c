@@ -112,7 +112,7 @@ cs_run(const struct ctl *ctl)
 	int status;
 	pid_t pid;
 
-	if (ctl->report && (f = fopen(ctl->report, "we")) == NULL)
+	if (ctl->report && (f = tri_cli_fopen_out(ctl->report)) == NULL)
 		err(TRI_EXIT_FAIL, "%s", ctl->report);
 	/* Like time(1): the program takes ^C; we stay to report. */
 	signal(SIGINT, SIG_IGN);
@@ -130,8 +130,8 @@ cs_run(const struct ctl *ctl)
 	else
 		run_text(f, ctl->argv, how, tri_cli_now() - t0, &ru, &cp);
 	cs_proc_free(&cp);
-	if (f != stderr && fclose(f) != 0)
-		err(TRI_EXIT_FAIL, "%s", ctl->report);
+	if ((f == stdout || f == stderr ? fflush(f) : fclose(f)) != 0)
+		err(TRI_EXIT_FAIL, "%s", ctl->report ? ctl->report : "stderr");
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);

@@ -195,7 +195,7 @@ run_mode(const struct ctl *ctl)
 	int sp;
 
 	r.ctl = ctl;
-	if (ctl->output && (out = fopen(ctl->output, "we")) == NULL)
+	if (ctl->output && (out = tri_cli_fopen_out(ctl->output)) == NULL)
 		err(TRI_EXIT_FAIL, "%s", ctl->output);
 	r.fenced = ctl->fence != FP_NONE && fence_open(ctl, &r.f) == 0;
 	if (!r.fenced)

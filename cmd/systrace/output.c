@@ -159,8 +159,8 @@ out_open(const char *path)
 	int fd = STDERR_FILENO;
 	FILE *f;
 
-	if (path && (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0666)) < 0)
+	/* -o /dev/stdout is the stdout we have, not the file opened again */
+	if (path && (fd = tri_cli_open_out(path)) < 0)
 		return NULL;
 	if ((f = fopencookie((void *)(long)fd, "w", io)) == NULL)
 		return NULL;

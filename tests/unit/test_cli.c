@@ -1,6 +1,8 @@
 /* tests/unit/test_cli.c - strict numbers and target lists. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -119,10 +121,39 @@ pidof_self_excluded(void)
 	free(p);
 }
 
+/* Named outputs: the streams we have, or a file made afresh. */
+static void
+outputs(void)
+{
+	char path[] = "/tmp/test_cli.XXXXXX";
+	int fd = mkstemp(path), g;
+
+	CHECK(tri_cli_open_out("-") == 1);
+	CHECK(tri_cli_open_out("/dev/stdout") == 1);
+	CHECK(tri_cli_open_out("/dev/stderr") == 2);
+	CHECK(tri_cli_fopen_out("/dev/stdout") == stdout);
+	CHECK(tri_cli_fopen_out("/dev/stderr") == stderr);
+	CHECK(fd >= 0 && write(fd, "old", 3) == 3);
+	{
+		char name[32];
+
+		snprintf(name, sizeof(name), "/dev/fd/%d", fd);
+		CHECK(tri_cli_open_out(name) == fd);
+	}
+	g = tri_cli_open_out(path);
+	CHECK(g > 2 && lseek(g, 0, SEEK_END) == 0);	/* truncated */
+	CHECK((fcntl(g, F_GETFD) & FD_CLOEXEC) != 0);
+	close(g);
+	close(fd);
+	unlink(path);
+	CHECK(tri_cli_open_out("/no/such/dir/x") == -1 && errno == ENOENT);
+}
+
 int
 main(void)
 {
 	RUN(pids);
+	RUN(outputs);
 	RUN(numbers);
 	RUN(targets);
 	RUN(users);
