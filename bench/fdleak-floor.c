@@ -1,6 +1,7 @@
 /* bench/fdleak-floor.c - the floor under fdleak -p: for every fd of the
  * given processes, the readdir, the readlink and the fdinfo read; with
  * -s, also the socket tables fdleak must read. */
+#define _GNU_SOURCE	/* statx */
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/inet_diag.h>
@@ -9,6 +10,7 @@
 #include <linux/unix_diag.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -92,26 +94,40 @@ sock_tables(void)
  * read into a buffer sized once.  No parsing, no statx, no socket table,
  * no output but a count (so the work cannot be optimised away).  With -l
  * only the readdir and readlinks; with -i only the readdir and fdinfo.
- * -s adds the socket tables (above).
- * Usage: fdleak-floor [-l|-i|-s] PID[,PID...].  Built by bench/fdleak.sh.
+ * -s adds the socket tables (above).  -L is -l with a statx through the
+ * fd of each link that is a path, which a TYPE or SIZE column needs (a
+ * socket's or pipe's link says its type; a path's does not).
+ * The letters combine (-Ls).
+ * Usage: fdleak-floor [-lLis] PID[,PID...].  Built by bench/fdleak.sh.
  */
 int
 main(int argc, char **argv)
 {
 	char path[64], buf[4096], *list, *tok, *save;
 	unsigned long n = 0, bytes = 0;
-	int links = 1, infos = 1, socks = 0, fddir, infodir;
+	int links = 1, infos = 1, socks = 0, stats = 0, fddir, infodir;
+	struct statx stx;
 	struct dirent *de;
-	ssize_t len;
+	ssize_t len = 0;
 	DIR *d;
 	int fd;
 
-	if (argc > 2 && strcmp(argv[1], "-l") == 0)
-		infos = 0, argv++;
-	else if (argc > 2 && strcmp(argv[1], "-i") == 0)
-		links = 0, argv++;
-	else if (argc > 2 && strcmp(argv[1], "-s") == 0)
-		socks = 1, argv++;
+	/* the letters combine: -Ls is a listing of paths, types and sockets */
+	if (argc > 2 && argv[1][0] == '-') {
+		const char *o;
+
+		for (o = argv[1] + 1; *o; o++) {
+			if (*o == 'l' || *o == 'L')
+				infos = 0;
+			if (*o == 'L')
+				stats = 1;
+			if (*o == 'i')
+				links = 0;
+			if (*o == 's')
+				socks = 1;
+		}
+		argv++;
+	}
 	if (argv[1] == NULL || (list = strdup(argv[1])) == NULL)
 		return 2;
 	for (tok = strtok_r(list, ",", &save); tok;
@@ -131,6 +147,10 @@ main(int argc, char **argv)
 			if (links && (len = readlinkat(fddir, de->d_name, buf,
 			    sizeof(buf))) > 0)
 				bytes += (unsigned long)len;
+			if (stats && len > 0 && buf[0] == '/' &&
+			    statx(fddir, de->d_name, AT_STATX_DONT_SYNC,
+			    STATX_TYPE | STATX_SIZE, &stx) == 0)
+				bytes += stx.stx_size & 1;
 			if (infos && (fd = openat(infodir, de->d_name,
 			    O_RDONLY | O_CLOEXEC)) >= 0) {
 				if ((len = read(fd, buf, sizeof(buf))) > 0)

@@ -105,18 +105,20 @@ fdleak_2threads() { FDLEAK_THREADS=2 "$FDLEAK" -p "$list"; }
 lsof() { command lsof -p "$list"; }
 floor() { "$F" "$list"; }
 floor_links() { "$F" -l "$list"; }
+floor_links_stat() { "$F" -Ls "$list"; }	# what -o ...,type,target reads
 floor_fdinfo() { "$F" -i "$list"; }
 fdleak_old() { "$OLD" -p "$list"; }
 old5=() old1=() olds=()
 [ -n "$OLD" ] && old5=(fdleak_old) old1=(fdleak1_old) olds=(summary_old)
 total=$(nfds "$list")
-versus "5 processes" "$total" fdleak "${old5[@]}" fdleak_1thread fdleak_2threads fdleak_no_info lsof floor floor_links floor_fdinfo
+versus "5 processes" "$total" fdleak "${old5[@]}" fdleak_1thread fdleak_2threads fdleak_no_info lsof floor floor_links floor_links_stat floor_fdinfo
 ratio fdleak lsof 0.20
 [ -z "$OLD" ] || ratio fdleak_old lsof 0.20
 ratio fdleak_1thread lsof 0.20
 ratio fdleak_2threads lsof 0.20
 ratio fdleak_no_info lsof 0.20
 ratio fdleak_no_info floor_links 1.3
+ratio fdleak_no_info floor_links_stat 1.3
 ratio fdleak floor 1.3
 ratio floor lsof ""
 
