@@ -208,12 +208,13 @@ memmap_addrs() {
 @test "memmap -s -u: the processes of a user, as ps -u lists them" {
 	target
 	local me
-	run -0 --separate-stderr memmap -s -u root --no-header -o pid -p "$HELPER_PID,$$"
+	# --raw: a 4-digit pid among 5-digit ones is not padded with a space
+	run -0 --separate-stderr memmap -s -u root --no-header --raw -o pid -p "$HELPER_PID,$$"
 	[ "$(printf '%s\n' "${lines[@]}" | sort -u | tr '\n' ' ')" = "$(printf '%s\n' "$HELPER_PID" "$$" | sort | tr '\n' ' ')" ]
 	run -0 memmap -s -u nobody --json -p "$HELPER_PID"
 	[ "$(jq '.processes | length' <<< "$output")" -eq 0 ]
 	# without -p: every process of the user; kernel threads are not
-	run --separate-stderr memmap -s -u root --maps-only --no-header -o pid
+	run --separate-stderr memmap -s -u root --maps-only --no-header --raw -o pid
 	[ "$status" -ne 2 ]
 	# what it could not read, it names (PID 1 refuses its maps here)
 	[[ $stderr == *"memmap: pid 1: reading /proc/1/maps: Permission denied"* ]] ||
