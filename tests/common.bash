@@ -46,6 +46,26 @@ start_helper() {
 	[ "$HELPER_PID" = "$pid" ] || STARTED_PIDS+=("$HELPER_PID")
 }
 
+# ready_field KEY: the value of KEY=value on the helper's ready line
+# ("ready PID key=val ..."); status 1 when the line has none.
+ready_field() {
+	local w
+	for w in $HELPER_READY; do
+		case $w in "$1="*) echo "${w#*=}"; return ;; esac
+	done
+	return 1
+}
+
+# start_set: tests/helpers/fdleak-set with its files in a fresh DIR; P is
+# its pid, PEER the pid of its child that holds the write end of its pipe.
+start_set() {
+	DIR=$BATS_TEST_TMPDIR/files
+	mkdir -p "$DIR"
+	start_helper fdleak-set "$DIR"
+	P=$HELPER_PID
+	PEER=$(ready_field peer)
+}
+
 # helper_line: read the helper's next stdout line into REPLY (20 s at most).
 helper_line() {
 	IFS= read -r -t "${1:-20}" -u "$HELPER_FD" REPLY

@@ -6,21 +6,6 @@
 bats_require_minimum_version 1.5.0
 load common
 
-ready_field() {
-	local w
-	for w in $HELPER_READY; do
-		case $w in "$1="*) echo "${w#*=}"; return ;; esac
-	done
-	return 1
-}
-
-start_set() {
-	DIR=$BATS_TEST_TMPDIR/files
-	mkdir -p "$DIR"
-	start_helper fdleak-set "$DIR"
-	P=$HELPER_PID
-}
-
 @test "every --json mode follows the vocabulary of man 7 triage" {
 	start_set
 	run -0 fdleak --json -p "$P"

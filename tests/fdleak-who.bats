@@ -5,22 +5,6 @@
 bats_require_minimum_version 1.5.0
 load common
 
-ready_field() {
-	local w
-	for w in $HELPER_READY; do
-		case $w in "$1="*) echo "${w#*=}"; return ;; esac
-	done
-	return 1
-}
-
-start_set() {
-	DIR=$BATS_TEST_TMPDIR/files
-	mkdir -p "$DIR"
-	start_helper fdleak-set "$DIR"
-	P=$HELPER_PID
-	PEER=$(ready_field peer)
-}
-
 # "PID FD" lines of lsof -F pf on stdin, sorted
 lsof_pf() {
 	awk '/^p/ { p = substr($0, 2) } /^f/ { print p, substr($0, 2) }' | sort

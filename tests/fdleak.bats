@@ -4,22 +4,6 @@
 bats_require_minimum_version 1.5.0
 load common
 
-# ready line "ready PID key=val ...": field KEY
-ready_field() {
-	local w
-	for w in $HELPER_READY; do
-		case $w in "$1="*) echo "${w#*=}"; return ;; esac
-	done
-	return 1
-}
-
-start_set() {
-	DIR=$BATS_TEST_TMPDIR/files
-	mkdir -p "$DIR"
-	start_helper fdleak-set "$DIR"
-	P=$HELPER_PID
-}
-
 # The list line of fd $1 (columns: PID FD TYPE MODE FLAGS POS TARGET).
 fd_line() {
 	printf '%s\n' "$output" | awk -v fd="$1" '$2 == fd { print; exit }'
