@@ -95,12 +95,12 @@ first_next() {
 	echo 100000 > "$cg/cpu.cfs_period_us"
 	# a full share of the CPUs, so it reaches its quota on a busy machine
 	echo 262144 > "$cg/cpu.shares"
-	start_helper triage-spin 3
+	start_helper triage-threads spin 3
 	echo "$HELPER_PID" > "$cg/cgroup.procs"
 	for t in /proc/$HELPER_PID/task/*; do echo "${t##*/}" > "$cg/tasks"; done
 	run -0 triage -p "$HELPER_PID" -i 1
 	run -0 first_finding
-	assert_output --regexp "^WARN  cpu +pid $HELPER_PID triage-spin: throttled by a cgroup CPU quota of 0.50 CPUs: [1-9][0-9]* busy threads, [1-9][0-9]* periods throttled in [0-9.]+ s$"
+	assert_output --regexp "^WARN  cpu +pid $HELPER_PID triage-threads: throttled by a cgroup CPU quota of 0.50 CPUs: [1-9][0-9]* busy threads, [1-9][0-9]* periods throttled in [0-9.]+ s$"
 	run -0 triage -p "$HELPER_PID"
 	run -0 first_next
 	assert_output "ctxswitch -t -p $HELPER_PID"
@@ -130,12 +130,12 @@ first_next() {
 @test "a fork fence nearly full: the first finding is forks, next forkguard -l" {
 	cg=/sys/fs/cgroup/pids/triage-test-$$
 	mkcg "$cg"
-	start_helper triage-tasks 20
+	start_helper triage-threads sleep 20
 	echo "$HELPER_PID" > "$cg/cgroup.procs"
 	echo 22 > "$cg/pids.max"
 	run -0 triage -p "$HELPER_PID"
 	run -0 first_finding
-	assert_output "WARN  forks    pid $HELPER_PID triage-tasks: pids.max nearly full: 20 of 22 tasks (90.9%), room for 2 more forks at $cg"
+	assert_output "WARN  forks    pid $HELPER_PID triage-threads: pids.max nearly full: 20 of 22 tasks (90.9%), room for 2 more forks at $cg"
 	run -0 triage -p "$HELPER_PID"
 	run -0 first_next
 	assert_output "forkguard -l -p $HELPER_PID"
@@ -280,14 +280,14 @@ first_next() {
 		echo $((32 * 1024 * 1024)) > "$cg/memory.max"
 		echo 0 > "$cg/memory.swap.max"
 	fi
-	start_helper triage-tasks 1
+	start_helper triage-threads sleep 1
 	echo "$HELPER_PID" > "$cg/cgroup.procs"
 	# 64 MB touched at once under a 32 MB limit: the kernel kills it
 	run timeout 20 "$HELPERS/triage-memgrow" "$cg/cgroup.procs" 64 1 64
 	assert_equal "$status" 137
 	run -0 triage -p "$HELPER_PID"
 	run -0 first_finding
-	assert_output "WARN  oom      pid $HELPER_PID triage-tasks: 1 OOM kill in its memory cgroup $cg"
+	assert_output "WARN  oom      pid $HELPER_PID triage-threads: 1 OOM kill in its memory cgroup $cg"
 	run -0 triage -p "$HELPER_PID"
 	run -0 first_next
 	assert_output "memmap -s -p $HELPER_PID"
