@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -11,7 +12,7 @@
 #define ARENA_SIZE	(64UL << 20)	/* glibc HEAP_MAX_SIZE on 64-bit */
 #define GO_ARENA_LO	0xc000000000UL	/* Go's first arena hint on amd64 */
 #define GO_ARENA_HI	0x10000000000UL	/* where its second range begins */
-#define SYSCALL_TRIES	3		/* re-reads for a thread that runs */
+#define SYSCALL_TRIES	6		/* reads of a thread that runs (0.75 ms) */
 
 static bool
 prefix(const char *s, const char *p)
@@ -334,8 +335,15 @@ thread_sp(const struct tri_proc *p, pid_t tid, unsigned long *sp)
 	struct tri_stat st;
 	int i;
 
-	/* "running" has no stack pointer: a thread that runs, read again */
+	/*
+	 * "running" has no stack pointer.  It also means runnable: a thread
+	 * preempted in user mode on a loaded machine stays "running" until
+	 * it gets a CPU back, so the reads are spaced out (50, 100, 150 us
+	 * ...) to let it run and block again, as ctxswitch's samples do.
+	 */
 	for (i = 0; i < SYSCALL_TRIES; i++) {
+		if (i > 0)
+			nanosleep(&(struct timespec){ 0, 50000L * i }, NULL);
 		if (tri_proc_read_syscall(p, tid, &sc) < 0)
 			break;
 		if (sc.sp != 0) {
