@@ -325,7 +325,8 @@ memmap_addrs() {
 	[ "${#lines[@]}" -eq 3 ]
 	local l
 	for l in "${lines[@]}"; do
-		[[ $l =~ ^[0-9a-f]{16}\ +[0-9]+\ +[0-9]+\ +[0-9]+\ +[0-9]+\ +[0-9]+\ rw-p\ thread-stack\ \[stack\ tid\ [0-9]+\]$ ]]
+		[[ $l =~ ^[0-9a-f]{16}\ +[0-9]+\ +[0-9]+\ +[0-9]+\ +[0-9]+\ +[0-9]+\ rw-p\ thread-stack\ \[stack\ tid\ [0-9]+\]$ ]] ||
+			fail "not a thread stack with its tid: $l"
 	done
 	run -0 bash -c "memmap -s -p $svc | grep -E 'PID|code|stack|total'"
 	assert_line --index 0 --regexp '^ +PID COMM +GROUP +COUNT +KBYTES +RSS +PSS +USS +SWAP$'
