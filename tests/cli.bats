@@ -144,3 +144,23 @@ Try '$c --help'."
 	run -0 cat "$log"
 	refute_line old
 }
+
+@test "every table's column list (-o help) names columns its -o takes" {
+	local c names n
+	# command, how it lists, how a column is asked for (NAME replaced)
+	while IFS='|' read -r c list ask; do
+		names=$($list | awk 'NF && $1 ~ /^[A-Za-z%+-]+$/ && $1 != "and" { print $1 }')
+		[ "$(wc -l <<< "$names")" -ge 4 ] || fail "$c: $list listed: $names"
+		for n in $names; do
+			run -0 --separate-stderr ${ask//NAME/$n}
+			[ -n "$output" ] || fail "$c: -o $n printed nothing"
+		done
+	done <<EOT
+fdleak|fdleak -o help|fdleak -o NAME -p $$
+zombies|zombies --output help|zombies --output NAME
+memmap|memmap -o help|memmap -o NAME -p $$
+ctxswitch|ctxswitch -o help|ctxswitch -o NAME -p $$ 0.1 1
+structpad|structpad -o help|structpad -s -o NAME $HELPERS/layouts
+forkguard|forkguard -o help|forkguard --limits -o NAME
+EOT
+}

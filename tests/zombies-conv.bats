@@ -236,7 +236,7 @@ is_running() {
 	run -0 zombies --output NAME,status -p "$HELPER_PID"
 	assert_line --index 0 --regexp '^NAME +STATUS$'
 	run -2 --separate-stderr zombies --output pid,nope
-	assert_equal "$stderr" "zombies: --output nope: not a column (PID, PPID, DEAD-FOR, CPU, STATUS, NAME)"
+	assert_equal "$stderr" "zombies: --output nope: not a column (PID, PPID, DEAD-FOR, CPU, STATUS, NAME; --output help)"
 	run -0 zombies --reap --dry-run --raw --min-age 0 -p "$HELPER_PID"
 	assert_line --index 0 "PID PPID RESULT VIA STATUS NOTE NAME"
 }

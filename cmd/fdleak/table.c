@@ -90,6 +90,26 @@ cols_parse(struct cols *c, const char *arg, bool top)
 	int found;
 
 	c->n = 0;
+	if (strcmp(arg, "help") == 0) {		/* the names, and exit */
+		static const char *const what[C_N] = {
+			"process id", "process name", "its effective user",
+			"descriptor number (or cwd, rtd, txt, mem with -x)",
+			"REG, DIR, CHR, FIFO, SOCK, anon inode kind...",
+			"r, w or rw", "open flags beyond the mode (fdinfo)",
+			"file offset (fdinfo)", "file size in bytes",
+			"links of the file (0: deleted)", "major:minor",
+			"inode number", "path, socket endpoints or pipe peer",
+		}, *const top_what[TOPCOL_N] = {
+			"process id", "fds open", "soft RLIMIT_NOFILE",
+			"hard RLIMIT_NOFILE", "FDS as a share of SOFT",
+			"process name",
+		};
+
+		for (k = 0; k < max; k++)
+			printf("%-8s %s\n", top ? topcols[k] : coldefs[k].name,
+			    top ? top_what[k] : what[k]);
+		exit(TRI_EXIT_OK);
+	}
 	if (*p == '+') {
 		if (top) {
 			for (k = 0; k < TOPCOL_N; k++)
@@ -112,8 +132,8 @@ cols_parse(struct cols *c, const char *arg, bool top)
 		if (found < 0 || c->n == NCOLS_MAX) {
 			char *esc = tri_out_escape_dup(p, n);
 
-			warnx("-o: %s: not a column (one of: %s)", esc ? esc :
-			    "?", top ? "PID, FDS, SOFT, HARD, PERCENT, COMMAND" :
+			warnx("-o: %s: not a column (one of: %s; -o help)",
+			    esc ? esc : "?", top ? "PID, FDS, SOFT, HARD, PERCENT, COMMAND" :
 			    "PID, COMMAND, USER, FD, TYPE, MODE, FLAGS, POS, "
 			    "SIZE, NLINK, DEVICE, INODE, TARGET");
 			free(esc);

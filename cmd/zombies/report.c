@@ -2,6 +2,7 @@
 #include <err.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
@@ -50,14 +51,25 @@ zombie_cols(struct tri_table *t)
 void
 zombies_check_columns(const struct ctl *ctl)
 {
+	static const char *const help =
+	    "PID      the zombie\n"
+	    "PPID     its parent, which has not waited for it\n"
+	    "DEAD-FOR time since it exited\n"
+	    "CPU      CPU seconds it used while alive\n"
+	    "STATUS   its exit status or the signal that ended it\n"
+	    "NAME     its name\n";
 	struct tri_table t;
 	char *bad = NULL, *esc;
 
+	if (strcmp(ctl->columns, "help") == 0) {
+		fputs(help, stdout);
+		exit(TRI_EXIT_OK);
+	}
 	zombie_cols(&t);
 	if (tri_table_check_cols(&t, ctl->columns, &bad) < 0) {
 		esc = bad ? tri_out_escape_dup(bad, strlen(bad)) : NULL;
 		errx(TRI_EXIT_FAIL, "--output %s: not a column (PID, PPID,"
-		    " DEAD-FOR, CPU, STATUS, NAME)", esc ? esc : "?");
+		    " DEAD-FOR, CPU, STATUS, NAME; --output help)", esc ? esc : "?");
 	}
 	tri_table_free(&t);
 }
