@@ -107,6 +107,18 @@ memmap_addrs() {
 	assert_line --index 0 'PID GROUP RSS'
 	assert_line --regexp "^$HELPER_PID total [0-9]+$"
 	[ -z "$(printf '%s\n' "${lines[@]}" | awk 'NF != 3')" ]
+	# +COL: the default columns, then those; the rows agree field by
+	# field (PSS aside: it moves as other processes map the same libc)
+	run -0 memmap --raw -p "$HELPER_PID"
+	local plain=$output
+	run -0 memmap --raw -o +offset,inode -p "$HELPER_PID"
+	assert_line --index 0 'ADDRESS KBYTES RSS PSS DIRTY SWAP MODE KIND MAPPING OFFSET INODE'
+	diff <(awk '$1 != "total" { NF -= 2; $4 = ""; print }' <<< "$output" | sed 1d) \
+	    <(awk '$1 != "total" { $4 = ""; print }' <<< "$plain" | sed 1d)
+	run -0 memmap -s --raw -o +count -p "$HELPER_PID"
+	assert_line --index 0 'PID COMM GROUP COUNT KBYTES RSS PSS USS SWAP COUNT'
+	run -2 --separate-stderr memmap -X -o +rss -p "$HELPER_PID"
+	assert_equal "$stderr" "memmap: -o +COL adds to the default columns; -X has none (name them all)"
 	run -0 memmap -o help
 	assert_line --regexp '^MAPPING +path'
 	run -2 --separate-stderr memmap -o address,bogus -p "$HELPER_PID"

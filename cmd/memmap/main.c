@@ -107,6 +107,30 @@ check_options(const struct ctl *ctl, bool sampling)
 		errx(TRI_EXIT_FAIL, "%s", bad);	/* one line (man 7 triage) */
 }
 
+/*
+ * -o +COL,...: the mode's default columns, then those.  -X has no fixed
+ * default (every smaps field the kernel gives), so it takes no "+".
+ */
+static void
+plus_columns(struct ctl *ctl)
+{
+	const char *def;
+	char *list;
+
+	if (ctl->columns == NULL || ctl->columns[0] != '+')
+		return;
+	if (ctl->extended)
+		errx(TRI_EXIT_FAIL, "-o +COL adds to the default columns; "
+		    "-X has none (name them all)");
+	def = ctl->summary ? "PID,COMM,GROUP,COUNT,KBYTES,RSS,PSS,USS,SWAP" :
+	    ctl->maps_only ? "ADDRESS,KBYTES,MODE,KIND,MAPPING" :
+	    "ADDRESS,KBYTES,RSS,PSS,DIRTY,SWAP,MODE,KIND,MAPPING";
+	if (ctl->columns[1] == '\0' || asprintf(&list, "%s,%s", def,
+	    ctl->columns + 1) < 0)
+		errx(TRI_EXIT_FAIL, "-o +: no column named");
+	ctl->columns = list;	/* lives as long as the command */
+}
+
 static void
 parse_options(struct ctl *ctl, int argc, char **argv)
 {
@@ -223,6 +247,7 @@ parse_options(struct ctl *ctl, int argc, char **argv)
 	/* pids as operands, as pmap takes them */
 	for (; optind < argc; optind++)
 		tri_targets_add_or_exit(&ctl->targets, argv[optind]);
+	plus_columns(ctl);
 	columns_check_or_exit(ctl);	/* view.c; -o help exits 0 */
 	check_options(ctl, sampling);
 	tri_out_color_init(ctl->color);
