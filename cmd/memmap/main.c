@@ -114,8 +114,8 @@ check_options(const struct ctl *ctl, bool sampling)
 static void
 plus_columns(struct ctl *ctl)
 {
+	static char *list;	/* lives as long as the command */
 	const char *def;
-	char *list;
 
 	if (ctl->columns == NULL || ctl->columns[0] != '+')
 		return;
@@ -128,7 +128,7 @@ plus_columns(struct ctl *ctl)
 	if (ctl->columns[1] == '\0' || asprintf(&list, "%s,%s", def,
 	    ctl->columns + 1) < 0)
 		errx(TRI_EXIT_FAIL, "-o +: no column named");
-	ctl->columns = list;	/* lives as long as the command */
+	ctl->columns = list;
 }
 
 static void
