@@ -4,9 +4,7 @@
 
 bats_require_minimum_version 1.5.0
 load common
-
-# Helpers from the plain build (see memmap.bats).
-PLAIN_HELPERS=$TRIAGE_ROOT/build/std/helpers
+load memmap	# PLAIN_HELPERS
 NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups
 	--inh-caps=-all --bounding-set=-all)
 

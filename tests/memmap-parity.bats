@@ -6,26 +6,7 @@
 
 bats_require_minimum_version 1.5.0
 load common
-
-PLAIN_HELPERS=$TRIAGE_ROOT/build/std/helpers
-
-# target: the helper with known mappings (see tests/memmap.bats)
-target() {
-	HELPERS=$PLAIN_HELPERS start_helper memmap-target "$BATS_TEST_TMPDIR" "$@"
-	local kv
-	for kv in ${HELPER_READY#* }; do
-		printf -v "${kv%%=*}" '%016x' "$((${kv#*=}))"
-	done
-	while helper_line && [ "$REPLY" != "threads done" ]; do :; done
-}
-
-CG=
-teardown() {
-	kill_helpers
-	if [ -n "$CG" ] && [ -d "$CG" ]; then
-		wait_until rmdir "$CG" 2>/dev/null || true
-	fi
-}
+load memmap
 
 # addresses of the mapping lines of pmap -q / memmap -q --no-header
 pmap_addrs() {
