@@ -116,3 +116,65 @@ sigint_blocked() {
 	grep -q '^TracerPid:[[:space:]]*0$' "/proc/$parent/status"
 	kill -TERM "$parent"
 }
+
+# full_pipe: a pipe on fd PIPE_FD (read and write ends in one, through a
+# fifo) already holding its 64 KiB, so the command's report blocks in
+# write() until the test drains it.
+full_pipe() {
+	local fifo=$BATS_TEST_TMPDIR/pipe
+	mkfifo "$fifo"
+	exec {PIPE_FD}<> "$fifo"
+	rm -f "$fifo"
+	head -c 65536 /dev/zero >&"$PIPE_FD"
+}
+
+# in_write PID: PID is blocked in write(2) (x86-64 number 1, aarch64 64).
+in_write() {
+	local nr
+	read -r nr _ < "/proc/$1/syscall" || return 1
+	case $(uname -m) in aarch64) [ "$nr" = 64 ] ;; *) [ "$nr" = 1 ] ;; esac
+}
+
+# reported PID...: SIGTERM the command while its report waits on a full
+# stdout, drain the pipe and say what it wrote after the 64 KiB.
+reported() {
+	local tool=$1
+	wait_until in_write "$tool"
+	kill -TERM "$tool"
+	sleep 0.2
+	timeout 2 cat <&"$PIPE_FD" | tail -c +65537 > "$BATS_TEST_TMPDIR/out" || true
+	TOOL_STATUS=0
+	wait "$tool" || TOOL_STATUS=$?
+}
+
+# The report is written before the guard ends: a SIGTERM while stdout
+# cannot take it must not end the command with the fd closed and the
+# line that says so lost.
+@test "fdleak --close: a SIGTERM while the report waits on a full stdout loses nothing" {
+	start_set
+	local f=$(ready_field reg)
+	full_pipe
+	"$TRIAGE_BIN/fdleak" --close "$f" -p "$P" >&"$PIPE_FD" \
+	    2> "$BATS_TEST_TMPDIR/err" &
+	reported $!
+	assert [ ! -e "/proc/$P/fd/$f" ]
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output "pid $P: closed fd $f ($DIR/plain.txt)"
+	assert_equal "$TOOL_STATUS" 143
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output "fdleak: interrupted by SIGTERM after fd $f was closed"
+}
+
+@test "zombies --reap: a SIGTERM while the report waits on a full stdout loses nothing" {
+	start_helper zombies-parent -z 3
+	local parent=$HELPER_PID
+	full_pipe
+	"$TRIAGE_BIN/zombies" --reap --min-age 0 -p "$parent" >&"$PIPE_FD" \
+	    2> "$BATS_TEST_TMPDIR/err" &
+	reported $!
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line --regexp "^reaped 3 of 3 zombies"
+	[ "$(grep -cE '^ *[0-9]+ +'"$parent"' +reaped' "$BATS_TEST_TMPDIR/out")" -eq 3 ]
+	assert_equal "$TOOL_STATUS" 143
+	kill -TERM "$parent"
+}

@@ -141,6 +141,13 @@ close_run(const struct ctl *c)
 	}
 	ran = false;
 	r = tri_ptrace_interrupted() ? 0 : inject_close(pid, c->close_fd, &ran);
+	/* Said and flushed while still guarded: a SIGTERM between the close
+	 * and the flush would otherwise end the tool with the fd gone and
+	 * the line that says so lost in stdout's buffer. */
+	if (r == 0 && ran) {
+		print_closed(c, pid, what, tri_ptrace_interrupted());
+		fflush(stdout);
+	}
 	sig = tri_ptrace_unguard();
 	if (r < 0) {
 		warn_target(pid, errno);
@@ -154,9 +161,7 @@ close_run(const struct ctl *c)
 	if (r > 0)
 		errx(TRI_EXIT_FAIL, "pid %d: close(%d) in the process: %s",
 		    (int)pid, c->close_fd, strerror(r));
-	print_closed(c, pid, what, sig);
 	if (sig != 0) {
-		fflush(stdout);
 		warnx("interrupted by SIG%s after fd %d was closed",
 		    sigabbrev_np(sig), c->close_fd);
 		return 128 + sig;

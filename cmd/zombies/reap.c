@@ -456,6 +456,15 @@ reap_run(const struct ctl *ctl, struct scan *s)
 	tri_ptrace_guard();
 	for (i = 0; i < s->np && rp.fail_errno == 0; i++)
 		reap_parent(&rp, s, &s->p[i], pending);
+	/* What was reaped is said and flushed while still guarded, so a
+	 * signal that comes now cannot lose it in stdout's buffer. */
+	if (rp.fail_errno == 0) {
+		if (ctl->json)
+			print_json(&rp);
+		else
+			print_text(ctl, &rp);
+		fflush(stdout);
+	}
 	sig = tri_ptrace_unguard();
 	if (rp.fail_errno != 0) {
 		errno = rp.fail_errno;
@@ -463,10 +472,6 @@ reap_run(const struct ctl *ctl, struct scan *s)
 		errx(TRI_EXIT_FAIL, "pid %d: ptrace: %s (%s)", (int)rp.fail_pid,
 		    strerror(rp.fail_errno), tri_caps_hint(CAP_SYS_PTRACE));
 	}
-	if (ctl->json)
-		print_json(&rp);
-	else
-		print_text(ctl, &rp);
 	for (i = 0; i < rp.n; i++)
 		if (strcmp(rp.r[i].result, "reaped") != 0 &&
 		    strcmp(rp.r[i].result, "would-reap") != 0 &&
@@ -475,7 +480,6 @@ reap_run(const struct ctl *ctl, struct scan *s)
 	free(rp.r);
 	free(pending);
 	if (sig != 0) {
-		fflush(stdout);
 		warnx("interrupted by SIG%s: the zombies above are all that "
 		    "was done", sigabbrev_np(sig));
 		return 128 + sig;
