@@ -294,6 +294,13 @@ attach_and_interrupt() {	# attach_and_interrupt SIGNAL
 	systrace -y -s 3 -tt -o "$T/t" -- "$SEQ" file "$T" > /dev/null
 	run -0 grep -E "^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} write\([0-9]+<$T/seq-file>, \"hel\"\.\.\., 6\) = 6$" "$T/t"
 	run -0 grep -E "openat\(AT_FDCWD, \"$T/seq-file\", O_RDONLY\) = [0-9]+<$T/seq-file>$" "$T/t"
+	# JSON has no "...": a cut string's event says "truncated": true
+	systrace --json -s 3 -o "$T/j" -- "$SEQ" file "$T" > /dev/null
+	run -0 jq -c 'select(.name == "write" and .args[2] == 6) | [.args[1], .truncated]' "$T/j"
+	assert_output '["hel",true]'
+	systrace --json -s 6 -o "$T/j6" -- "$SEQ" file "$T" > /dev/null
+	run -0 jq -c 'select(.name == "write" and .args[2] == 6) | [.args[1], has("truncated")]' "$T/j6"
+	assert_output '["hello\n",false]'
 }
 
 @test "-c --by path: calls and bytes per file" {

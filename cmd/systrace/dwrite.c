@@ -114,8 +114,11 @@ dw_key(struct dw *w, const char *tkey, const char *jkey)
 void
 dw_more(struct dw *w)
 {
-	if (w->j)
+	if (w->j) {
+		/* JSON has no "...": the event says "truncated": true */
+		((struct task *)w->t->user)->cut = true;
 		return;
+	}
 	if (!w->first[w->depth])
 		sb_puts(w->b, w->sep[w->depth]);
 	w->first[w->depth] = false;
@@ -216,6 +219,8 @@ dw_str(struct dw *w, const char *s, size_t n, bool more)
 	pre(w);
 	if (w->j) {
 		tri_json_strn(w->j, s, n);
+		if (more)
+			((struct task *)w->t->user)->cut = true;
 		return;
 	}
 	sb_quote(w->b, (const unsigned char *)s, n);

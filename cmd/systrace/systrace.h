@@ -90,6 +90,7 @@ struct task {
 	bool			 pathhit;	/* -P matched at entry */
 	int			 next;		/* first argument not shown */
 	bool			 sep;		/* its ", " is already out */
+	bool			 cut;		/* -s or a count cut a value */
 	char			*fdpath;	/* --by: the row's key */
 	FILE			*jf;		/* JSON into line */
 	struct tri_json		 j;

@@ -206,6 +206,7 @@ by_ret(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k, long ret)
 static void
 json_head(struct ctl *ctl, struct tri_ptrace_task *t, struct task *k)
 {
+	k->cut = false;
 	tri_json_init(&k->j, k->jf, false);
 	tri_json_obj_begin(&k->j);
 	tri_json_schema(&k->j, "systrace");
@@ -341,6 +342,9 @@ json_tail(struct ctl *ctl, struct task *k, const struct tri_sc_desc *d,
 	const char *en;
 
 	tri_json_arr_end(&k->j);
+	/* a string cut at -s, or elements left out, as the text's "..." */
+	if (k->cut)
+		tri_json_kbool(&k->j, "truncated", true);
 	tri_json_key(&k->j, "raw");
 	tri_json_arr_begin(&k->j);
 	for (i = 0; i < n; i++)
