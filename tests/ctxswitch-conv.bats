@@ -88,11 +88,15 @@ start_nobody() {
 }
 
 @test "-C REGEX selects by name as pidstat -C does" {
-	start_helper ctxswitch-busysleep
-	local p=$HELPER_PID ours theirs
-	run -0 ctxswitch -C 'switch-busys' -L 0 --json 1 1
+	# a name of this run's own: another run of the suite at the same
+	# time has busysleep helpers too
+	local name=cs-busy-$$ p ours theirs
+	cp "$HELPERS/ctxswitch-busysleep" "$BATS_TEST_TMPDIR/$name"
+	HELPERS=$BATS_TEST_TMPDIR start_helper "$name"
+	p=$HELPER_PID
+	run -0 ctxswitch -C "busy-$$\$" -L 0 --json 1 1
 	ours=$(jq -r '[.top[].pid] | sort | join(" ")' <<< "$output")
-	run -0 env LC_ALL=C pidstat -w -C 'switch-busys' 1 1
+	run -0 env LC_ALL=C pidstat -w -C "busy-$$\$" 1 1
 	theirs=$(awk '$1 != "Average:" && $1 != "Linux" && $3 ~ /^[0-9]+$/ { print $3 }' <<< "$output" | sort -un | tr '\n' ' ')
 	[ "$ours " = "$theirs" ] || fail "ctxswitch -C: $ours; pidstat -C: $theirs"
 	[ "$ours" = "$p" ]
