@@ -23,24 +23,41 @@ pid_commands() {
 
 SESSION=
 
-# shell_start bash|zsh: a tmux terminal with that shell and our completions.
+# tm ARGS...: tmux on this test's own server.  The default server is
+# shared by every tmux of the user: another suite's, or this file's last
+# session, whose kill makes that server exit while the next new-session
+# connects ("server exited unexpectedly").
+tm() {
+	tmux -S "$BATS_TEST_TMPDIR/tmux.sock" "$@"
+}
+
+# shell_start bash|zsh: a tmux terminal with that shell and our
+# completions, loaded from an rc file before the first prompt: setup typed
+# into a shell still starting could lose keys.
 shell_start() {
-	SESSION=triage-complete-$$-$1
+	SESSION=$1
 	local env="env -i TERM=xterm HOME=$BATS_TEST_TMPDIR PATH=$TRIAGE_BIN:/usr/bin:/bin"
+	local rc=$BATS_TEST_TMPDIR/rc.$1
 	if [ "$1" = bash ]; then
-		tmux -f /dev/null new-session -d -s "$SESSION" -x 200 -y 50 \
-		    "$env INPUTRC=/dev/null bash --norc --noprofile -i"
-		tmux send-keys -t "$SESSION" "PS1='READY\$ '; source /usr/share/bash-completion/bash_completion; for f in $TRIAGE_ROOT/completions/bash/*; do source \$f; done; clear" Enter
+		printf '%s\n' "PS1='READY\$ '" \
+		    'source /usr/share/bash-completion/bash_completion' \
+		    "for f in $TRIAGE_ROOT/completions/bash/*; do source \$f; done" > "$rc"
+		tm -f /dev/null new-session -d -s "$SESSION" -x 200 -y 50 \
+		    "$env INPUTRC=/dev/null bash --noprofile --rcfile $rc -i"
 	else
-		tmux -f /dev/null new-session -d -s "$SESSION" -x 200 -y 50 \
-		    "$env zsh -f -i"
-		tmux send-keys -t "$SESSION" "PS1='READY%% '; fpath=($TRIAGE_ROOT/completions/zsh \$fpath); autoload -Uz compinit; compinit -u -D; clear" Enter
+		# ZDOTDIR's .zshrc, and -d: none of /etc/zsh's files
+		mkdir -p "$rc"
+		printf '%s\n' "PS1='READY%% '" \
+		    "fpath=($TRIAGE_ROOT/completions/zsh \$fpath)" \
+		    'autoload -Uz compinit; compinit -u -D' > "$rc/.zshrc"
+		tm -f /dev/null new-session -d -s "$SESSION" -x 200 -y 50 \
+		    "$env ZDOTDIR=$rc zsh -d -i"
 	fi
 	settle
 }
 
 shell_stop() {
-	[ -n "$SESSION" ] && tmux kill-session -t "$SESSION" 2>/dev/null
+	[ -n "$SESSION" ] && tm kill-server 2>/dev/null
 	SESSION=
 }
 
@@ -55,7 +72,7 @@ teardown() {
 settle() {
 	local before= i
 	for ((i = 0; i < 200; i++)); do
-		PANE=$(tmux capture-pane -t "$SESSION" -p | grep -v '^$' || true)
+		PANE=$(tm capture-pane -t "$SESSION" -p | grep -v '^$' || true)
 		# a prompt on a line of its own, not the PS1= line being typed
 		if printf '%s\n' "$PANE" | grep -qE '^READY[#$%]( |$)' &&
 		    [ "$PANE" = "$before" ]; then
@@ -71,17 +88,17 @@ settle() {
 # list when there is more than one candidate); PANE is the screen after.
 type_tab() {
 	# an empty line and a clear screen, without running anything
-	tmux send-keys -t "$SESSION" C-e C-u C-l
+	tm send-keys -t "$SESSION" C-e C-u C-l
 	settle
-	tmux send-keys -t "$SESSION" -l "$1"
+	tm send-keys -t "$SESSION" -l "$1"
 	settle
 	local typed=$PANE i
-	tmux send-keys -t "$SESSION" Tab
-	[[ $SESSION == *bash ]] && tmux send-keys -t "$SESSION" Tab
+	tm send-keys -t "$SESSION" Tab
+	[[ $SESSION == *bash ]] && tm send-keys -t "$SESSION" Tab
 	# the completion may take a while on a loaded machine (it runs ps):
 	# wait for the screen to change, then to settle
 	for ((i = 0; i < 100; i++)); do
-		[ "$(tmux capture-pane -t "$SESSION" -p | grep -v '^$' || true)" != "$typed" ] && break
+		[ "$(tm capture-pane -t "$SESSION" -p | grep -v '^$' || true)" != "$typed" ] && break
 		sleep 0.05
 	done
 	settle
