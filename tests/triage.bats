@@ -165,14 +165,21 @@ first_next() {
 
 # Other suites may run helpers of their own at the same time (a process
 # holding 19,000 fds, say): a CRIT may name one of those, never the
-# machine itself.
+# machine itself, but for an OOM kill that the kernel's own count shows
+# in the window (another suite's OOM test).
 @test "the whole machine: no CRIT about the machine, top lists with next commands" {
+	local oom0 oom1
+	oom0=$(awk '$1 == "oom_kill" { print $2 }' /proc/vmstat)
 	run -0 --separate-stderr triage --json
-	machine_crit=$(jq -r '.findings[] | select(.severity == "CRIT" and .pid == null) | .summary' <<< "$output")
+	oom1=$(awk '$1 == "oom_kill" { print $2 }' /proc/vmstat)
+	machine_crit=$(jq -r --argjson oom "$((oom1 - oom0))" '.findings[]
+	    | select(.severity == "CRIT" and .pid == null)
+	    | select(.check != "oom" or $oom == 0) | .summary' <<< "$output")
 	assert_equal "$machine_crit" ""
 	for pid in $(jq -r '.findings[] | select(.severity == "CRIT") | .pid' <<< "$output"); do
 		exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || continue
-		[[ $exe == "$TRIAGE_ROOT/build/"* ]] || fail "CRIT on pid $pid ($exe), not a test helper"
+		# this suite's helpers, or another clone's
+		[[ $exe == */build/*/helpers/* ]] || fail "CRIT on pid $pid ($exe), not a test helper"
 	done
 	assert_equal "$(jq -r '[.findings[] | select(.check == "load")] | length' <<< "$output")" 1
 	run -0 jq -e '.top.memory | length > 0' <<< "$output"
