@@ -387,9 +387,15 @@ idle_status() {
 		sv=$((sv + $(idle_status "$tid" voluntary)))
 	done
 	assert_line --index 1 --regexp " ctxswitch-idle +3 +$sv\$"
-	run -0 ctxswitch -o threads,pid,comm -C '^ctxswitch-idl' -L 0 0.2 1
+	# the system view, on a name of this run's own (another suite at the
+	# same time has ctxswitch-idle helpers too)
+	local name=cs-idle-$$
+	cp "$HELPERS/ctxswitch-idle" "$BATS_TEST_TMPDIR/$name"
+	HELPERS=$BATS_TEST_TMPDIR start_helper "$name" 2
+	run -0 ctxswitch -o threads,pid,comm -C "^$name\$" -L 0 0.2 1
 	assert_line --index 1 "THREADS     PID COMM"
-	assert_line --index 2 "      3 $(printf '%7s' "$p") ctxswitch-idle"
+	assert_line --index 2 "      3 $(printf '%7s' "$HELPER_PID") $name"
+	assert_equal "${#lines[@]}" 3
 	# JSON: the same keys with -o as without (fdleak and memmap do so)
 	run -0 ctxswitch --json -t -p "$p" 0.1 1
 	local all=$(jq -c -s '.[0] | [keys, (.threads[0] | keys)]' <<< "$output")
