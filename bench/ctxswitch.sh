@@ -3,6 +3,7 @@
 # process with 2,000 threads, and --bench beside perf bench sched pipe.
 set -u
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
+. "$(dirname "$0")/lib.bash"
 cs=$TRIAGE_BIN/ctxswitch
 fifo=$(mktemp -u /tmp/ctxswitch-bench.XXXXXX)
 mkfifo "$fifo"
@@ -22,9 +23,8 @@ read -r -t 60 word pid < "$fifo" || { echo "helper did not start" >&2; exit 2; }
 # and its children, wall seconds, peak RSS
 measure() {
 	/usr/bin/time -f '%U %S %e %M' -o /tmp/ctxswitch-bench.t "$@" > /dev/null 2>&1
-	awk '{ printf "%.3f %.3f %d\n", $1 + $2, $3, $4 }' /tmp/ctxswitch-bench.t
+	awk 'END { printf "%.3f %.3f %d\n", $1 + $2, $3, $4 }' /tmp/ctxswitch-bench.t
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 oc=() ow=() om=() tc=() tw=() tm=() sc=()
 for i in 1 2 3; do

@@ -12,6 +12,7 @@
 # FDLEAK_BENCH_OLD=path/to/an/older/fdleak adds its rows, paired with the
 # others, for a before and after from one run.
 set -u
+. "$(dirname "$0")/lib.bash"
 cd "${TRIAGE_ROOT:-$(dirname "$0")/..}"
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
 FDLEAK=$TRIAGE_BIN/fdleak
@@ -56,19 +57,13 @@ run() {
 	t0=$(date +%s%N)
 	(/usr/bin/time -f '%M' -o "$tmp/t" "$@" > /dev/null 2>&1; times > "$tmp/cpu")
 	t1=$(date +%s%N)
-	awk -v w=$((t1 - t0)) -v m="$(cat "$tmp/t")" 'NR == 2 {
+	awk -v w=$((t1 - t0)) -v m="$(tail -n 1 "$tmp/t")" 'NR == 2 {
 		split($1, u, /[ms]/); split($2, s, /[ms]/)
 		printf "%.4f %.4f %d\n", w / 1e9, u[1] * 60 + u[2] + s[1] * 60 + s[2], m }' \
 	    "$tmp/cpu" >> "$tmp/$name.runs"
 }
 # med NAME: "wall cpu rss" medians of NAME's runs
-med() {
-	local c
-	for c in 1 2 3; do
-		awk -v c=$c '{ print $c }' "$tmp/$1.runs" | sort -g |
-			awk '{ a[NR] = $1 } END { printf "%s ", a[int((NR + 1) / 2)] }'
-	done
-}
+med() { medians "$tmp/$1.runs"; }
 # versus LABEL FDS NAME... : paired runs of each NAME (a shell function
 # of that name runs it), RUNS rounds; print each and the ratios of the
 # first to the others

@@ -6,6 +6,7 @@
 # task count against --max-procs.  Everything runs inside an outer cgroup
 # made here (pids.max 300, v1 freezer) and removed at the end.
 set -u
+. "$(dirname "$0")/lib.bash"
 cd "${TRIAGE_ROOT:-$(dirname "$0")/..}"
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
 FG=$PWD/$TRIAGE_BIN/forkguard
@@ -87,18 +88,13 @@ run_by_hand() {
 		'BEGIN { printf "%.2f %.2f %s\n", (d - r) / 1e6, (e - d) / 1e6, p }'
 }
 
-median() {	# median of column $1 of stdin
-	awk -v c="$1" '{ print $c }' | sort -n | awk '{ a[NR] = $1 }
-		END { print a[int((NR + 1) / 2)] }'
-}
-
 for ((i = 0; i < RUNS; i++)); do
 	run_forkguard >> "$tmp/fg"
 	run_by_hand >> "$tmp/hand"
 done
-fd=$(median 1 < "$tmp/fg") fc=$(median 2 < "$tmp/fg")
+fd=$(median_col "$tmp/fg" 1) fc=$(median_col "$tmp/fg" 2)
 fp=$(sort -n -k3 "$tmp/fg" | tail -1 | awk '{ print $3 }')
-hd=$(median 1 < "$tmp/hand") hc=$(median 2 < "$tmp/hand")
+hd=$(median_col "$tmp/hand" 1) hc=$(median_col "$tmp/hand" 2)
 hp=$(sort -n -k3 "$tmp/hand" | tail -1 | awk '{ print $3 }')
 echo "workload: binary-tree fork bomb, --max-procs $MAX, $RUNS runs each, medians"
 printf 'forkguard: first fork -> detected %s ms, detected -> empty cgroup %s ms, peak %s tasks (most of any run)\n' "$fd" "$fc" "$fp"

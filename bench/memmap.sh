@@ -15,6 +15,7 @@
 # MEMMAP_BENCH_OLD=path/to/an/older/memmap adds its rows, for a before
 # and after in one run.
 set -u
+. "$(dirname "$0")/lib.bash"
 cd "${TRIAGE_ROOT:-$(dirname "$0")/..}"
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
 M=$TRIAGE_BIN/memmap
@@ -60,10 +61,7 @@ measure() {
 		awk -v w=$((t1 - t0)) 'END { printf "%.4f %.3f %d\n", w / 1e9,
 		    $1 + $2, $3 }' "$tmp/t" >> "$tmp/$name.runs"
 	done
-	for c in 1 2 3; do
-		awk -v c=$c '{ print $c }' "$tmp/$name.runs" | sort -g |
-			awk '{ a[NR] = $1 } END { printf "%s ", a[int((NR + 1) / 2)] }'
-	done > "$tmp/$name"
+	medians "$tmp/$name.runs" > "$tmp/$name"
 }
 
 # row LABEL NAME [ANCHOR FLOOR TARGET]: one line, with ratios

@@ -6,6 +6,7 @@
 # ratios, and the time per process (wall and CPU), which must stay flat as
 # the count grows.  CPU is perf stat's task-clock where perf runs.
 set -u
+. "$(dirname "$0")/lib.bash"
 cd "${TRIAGE_ROOT:-$(dirname "$0")/..}"
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
 P=$TRIAGE_BIN/proctree
@@ -76,7 +77,7 @@ measure_once() {
 		/usr/bin/time -f '%U %S' -o "$tmp/t" bash -c \
 		    'for ((i = 0; i < '"$REP"'; i++)); do "$@" > /dev/null; done' \
 		    _ "$@"
-		cpu=$(awk -v r="$REP" '{ print ($1 + $2) / r }' "$tmp/t")
+		cpu=$(awk -v r="$REP" 'END { print ($1 + $2) / r }' "$tmp/t")
 	fi
 	t1=$(date +%s%N)
 	rss=$(/usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -1)
@@ -84,13 +85,7 @@ measure_once() {
 	    printf "%.4f %.4f %d\n", w / 1e9 / r, c, m }' >> "$tmp/$name.runs"
 }
 
-medians() {
-	local c
-	for c in 1 2 3; do
-		awk -v c=$c '{ print $c }' "$tmp/$1.runs" | sort -g |
-			awk '{ a[NR] = $1 } END { printf "%s ", a[int((NR + 1) / 2)] }'
-	done > "$tmp/$1"
-}
+med() { medians "$tmp/$1.runs" > "$tmp/$1"; }
 
 # point LABEL: the three side by side, with the ratios
 point() {
@@ -102,7 +97,7 @@ point() {
 		measure_once p pstree -p -a -l 1
 		measure_once f "$F"
 	done
-	medians m; medians p; medians f
+	med m; med p; med f
 	read -r mw mc mm < "$tmp/m"
 	read -r pw pc pm < "$tmp/p"
 	read -r fw fc fm < "$tmp/f"

@@ -5,6 +5,7 @@
 # time and peak RSS (/usr/bin/time -f '%e %M'), median of the runs, as
 # ratios.
 set -u
+. "$(dirname "$0")/lib.bash"
 cd "$(dirname "$0")/.."
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
 STRUCTPAD=$TRIAGE_BIN/structpad
@@ -45,20 +46,15 @@ one() {
 	local f=$1
 	shift
 	/usr/bin/time -f '%e %M %U %S' -o "$tmp/t" "$@" "$f" > /dev/null 2>&1
-	awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$tmp/t"
+	awk 'END { printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$tmp/t"
 }
 
-# med FILE COLUMN: the median of a column
-med() {
-	awk -v c="$2" '{ print $c }' "$1" | sort -n |
-		awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
-}
 
 report() {	# report NAME TARGET-FILE
 	local name=$1 s=$tmp/$1.sp p=$tmp/$1.pa
 	local st sm sc pt pm pc
-	st=$(med "$s" 1) sm=$(med "$s" 2) sc=$(med "$s" 3)
-	pt=$(med "$p" 1) pm=$(med "$p" 2) pc=$(med "$p" 3)
+	st=$(median_col "$s" 1) sm=$(median_col "$s" 2) sc=$(median_col "$s" 3)
+	pt=$(median_col "$p" 1) pm=$(median_col "$p" 2) pc=$(median_col "$p" 3)
 	awk -v n="$name" -v st="$st" -v sm="$sm" -v sc="$sc" -v pt="$pt" \
 	    -v pm="$pm" -v pc="$pc" 'BEGIN {
 		printf "%s: structpad %.2f s (cpu %.2f s) %.1f MiB, pahole %.2f s (cpu %.2f s) %.1f MiB\n",

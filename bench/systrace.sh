@@ -7,6 +7,7 @@
 # floor is a bare PTRACE_SYSCALL loop (tests/helpers/systrace-floor.c):
 # the kernel's two stops per call, which bound every ptrace tracer.
 set -u
+. "$(dirname "$0")/lib.bash"
 cd "$(dirname "$0")/.."
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
 ST=$TRIAGE_BIN/systrace
@@ -31,10 +32,8 @@ ns() {
 	t1=$(date +%s%N)
 	echo $((t1 - t0))
 }
-median() {
-	printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END {
-		printf "%.3f", a[int((NR + 1) / 2)] / 1e9 }'
-}
+# secs NS: nanoseconds as seconds, 3 decimals
+secs() { awk -v n="$1" 'BEGIN { printf "%.3f", n / 1e9 }'; }
 # versus NAME-A NAME-B TARGET: a() and b() alternately, medians and ratio
 versus() {
 	local i ta=() tb=() x y
@@ -42,7 +41,7 @@ versus() {
 		ta+=("$(ns a)")
 		tb+=("$(ns b)")
 	done
-	x=$(median "${ta[@]}") y=$(median "${tb[@]}")
+	x=$(secs "$(median "${ta[@]}")") y=$(secs "$(median "${tb[@]}")")
 	echo "$1: $x s  $2: $y s  ratio $(awk -v a="$x" -v b="$y" 'BEGIN { printf "%.3f", a / b }') (target <= $3)"
 }
 
@@ -93,5 +92,5 @@ for ((i = 0; i < RUNS; i++)); do
 	ta+=("$(attached "$ST" -e trace=openat)")
 	tb+=("$(attached strace -e trace=openat)")
 done
-x=$(median "${ta[@]}") y=$(median "${tb[@]}")
+x=$(secs "$(median "${ta[@]}")") y=$(secs "$(median "${tb[@]}")")
 echo "systrace -p -e trace=openat: $x s  strace -p -e trace=openat: $y s  ratio $(awk -v a="$x" -v b="$y" 'BEGIN { printf "%.3f", a / b }') (target <= 0.7)"

@@ -6,6 +6,7 @@
 # wall and CPU time (user+sys, /usr/bin/time, children included) and
 # peak RSS, medians of RUNS runs alternated; target CPU ratio <= 0.2.
 set -u
+. "$(dirname "$0")/lib.bash"
 cd "${TRIAGE_ROOT:-$(dirname "$0")/..}"
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
 T=$TRIAGE_BIN/triage
@@ -18,6 +19,13 @@ cleanup() {
 	# only the helper's group, which this script started
 	[ -n "$helper_pid" ] && kill -KILL -- "-$helper_pid" 2>/dev/null
 	[ -n "$helper_pid" ] && wait "$helper_pid" 2>/dev/null
+	# its 3,000 children die one by one: wait (5 s at most) until the
+	# group is gone, so the bench's subreaper does not find them dying
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -n "$helper_pid" ] && kill -0 -- "-$helper_pid" 2>/dev/null || break
+		sleep 0.05
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -51,13 +59,8 @@ measure_once() {
 	t0=$(date +%s%N)
 	/usr/bin/time -f '%U %S %M' -o "$tmp/t" "$@" > /dev/null
 	t1=$(date +%s%N)
-	awk -v w=$((t1 - t0)) '{ printf "%.4f %.3f %d\n", w / 1e9, $1 + $2, $3 }' \
+	awk -v w=$((t1 - t0)) 'END { printf "%.4f %.3f %d\n", w / 1e9, $1 + $2, $3 }' \
 	    "$tmp/t" >> "$tmp/$name.runs"
-}
-
-median() { # median FILE COLUMN
-	awk -v c="$2" '{ print $c }' "$1" | sort -g |
-	    awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }
 
 base=$(nprocs)
@@ -74,8 +77,8 @@ for ((i = 0; i < RUNS; i++)); do
 	measure_once t "$T"
 	measure_once c bash -c "$(declare -f checklist); checklist"
 done
-tw=$(median "$tmp/t.runs" 1) tc=$(median "$tmp/t.runs" 2) tm=$(median "$tmp/t.runs" 3)
-cw=$(median "$tmp/c.runs" 1) cc=$(median "$tmp/c.runs" 2) cm=$(median "$tmp/c.runs" 3)
+tw=$(median_col "$tmp/t.runs" 1) tc=$(median_col "$tmp/t.runs" 2) tm=$(median_col "$tmp/t.runs" 3)
+cw=$(median_col "$tmp/c.runs" 1) cc=$(median_col "$tmp/c.runs" 2) cm=$(median_col "$tmp/c.runs" 3)
 echo "triage on the machine: $n processes (medians of $RUNS runs, 1 s window each)"
 awk -v tw="$tw" -v tc="$tc" -v tm="$tm" -v cw="$cw" -v cc="$cc" -v cm="$cm" 'BEGIN {
 	printf "  triage     wall %.3f s  CPU %.3f s  peak RSS %d KiB\n", tw, tc, tm

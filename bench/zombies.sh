@@ -5,6 +5,7 @@
 # 3,100 processes, then on 10,000 processes: wall and CPU time (medians),
 # peak RSS, ratios, time per process; then one --reap of 100 zombies.
 set -u
+. "$(dirname "$0")/lib.bash"
 cd "${TRIAGE_ROOT:-$(dirname "$0")/..}"
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
 Z=$TRIAGE_BIN/zombies
@@ -50,13 +51,10 @@ measure() {
 		t0=$(date +%s%N)
 		/usr/bin/time -f '%U %S %M' -o "$tmp/t" "$@" > /dev/null
 		t1=$(date +%s%N)
-		awk -v w=$((t1 - t0)) '{ printf "%.4f %.3f %d\n", w / 1e9,
+		awk -v w=$((t1 - t0)) 'END { printf "%.4f %.3f %d\n", w / 1e9,
 		    $1 + $2, $3 }' "$tmp/t" >> "$tmp/$name.runs"
 	done
-	for c in 1 2 3; do
-		awk -v c=$c '{ print $c }' "$tmp/$name.runs" | sort -g |
-			awk '{ a[NR] = $1 } END { printf "%s ", a[int((NR + 1) / 2)] }'
-	done > "$tmp/$name"
+	medians "$tmp/$name.runs" > "$tmp/$name"
 }
 
 # point LABEL: the three side by side, with the ratios
