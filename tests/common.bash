@@ -46,6 +46,16 @@ start_helper() {
 	[ "$HELPER_PID" = "$pid" ] || STARTED_PIDS+=("$HELPER_PID")
 }
 
+# start_renamed NAME HELPER [ARGS...]: start_helper on a copy of HELPER
+# named NAME (its comm): a name of this run's own, which another suite
+# running at the same time does not share.
+start_renamed() {
+	local name=$1 helper=$2
+	shift 2
+	cp "$HELPERS/$helper" "$BATS_TEST_TMPDIR/$name"
+	HELPERS=$BATS_TEST_TMPDIR start_helper "$name" "$@"
+}
+
 # ready_field KEY: the value of KEY=value on the helper's ready line
 # ("ready PID key=val ..."); status 1 when the line has none.
 ready_field() {

@@ -91,8 +91,7 @@ start_nobody() {
 	# a name of this run's own: another run of the suite at the same
 	# time has busysleep helpers too
 	local name=cs-busy-$$ p ours theirs
-	cp "$HELPERS/ctxswitch-busysleep" "$BATS_TEST_TMPDIR/$name"
-	HELPERS=$BATS_TEST_TMPDIR start_helper "$name"
+	start_renamed "$name" ctxswitch-busysleep
 	p=$HELPER_PID
 	run -0 ctxswitch -C "busy-$$\$" -L 0 --json 1 1
 	ours=$(jq -r '[.top[].pid] | sort | join(" ")' <<< "$output")
@@ -390,8 +389,7 @@ idle_status() {
 	# the system view, on a name of this run's own (another suite at the
 	# same time has ctxswitch-idle helpers too)
 	local name=cs-idle-$$
-	cp "$HELPERS/ctxswitch-idle" "$BATS_TEST_TMPDIR/$name"
-	HELPERS=$BATS_TEST_TMPDIR start_helper "$name" 2
+	start_renamed "$name" ctxswitch-idle 2
 	run -0 ctxswitch -o threads,pid,comm -C "^$name\$" -L 0 0.2 1
 	assert_line --index 1 "THREADS     PID COMM"
 	assert_line --index 2 "      3 $(printf '%7s' "$HELPER_PID") $name"

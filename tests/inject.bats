@@ -158,7 +158,7 @@ in_write() {
 	case $(uname -m) in aarch64) [ "$nr" = 64 ] ;; *) [ "$nr" = 1 ] ;; esac
 }
 
-# reported PID...: SIGTERM the command while its report waits on a full
+# reported PID: SIGTERM the command while its report waits on a full
 # stdout, drain the pipe and say what it wrote after the 64 KiB.
 reported() {
 	local tool=$1
