@@ -10,8 +10,11 @@
 #include <string.h>
 #include <netinet/in.h>
 #include <linux/capability.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
 #include <linux/futex.h>
 #include <linux/seccomp.h>
+#include <linux/sockios.h>
 #include <linux/stat.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>

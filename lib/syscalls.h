@@ -23,7 +23,7 @@ enum tri_sc_kind {
 	TRI_SC_K_CLONEARGS, TRI_SC_K_MSGHDR, TRI_SC_K_MSGHDROUT, TRI_SC_K_RLIMIT,
 	TRI_SC_K_RLIMITOUT, TRI_SC_K_UTSNAME, TRI_SC_K_BUFOUTHEX, TRI_SC_K_STATX,
 	TRI_SC_K_SYSINFO, TRI_SC_K_PRCTLARG, TRI_SC_K_FCNTLARG,
-	TRI_SC_K_DIRENTS, TRI_SC_K_CLONECALL,
+	TRI_SC_K_DIRENTS, TRI_SC_K_CLONECALL, TRI_SC_K_IOCTLARG,
 };
 
 /* How the return value is shown. */
@@ -56,6 +56,8 @@ struct tri_sc_set {
 	int			 kind;
 	const struct tri_sc_xlat *v;
 	size_t			 n;
+	const char		*unknown; /* a value not in v, as strace's
+					     comment calls it ("PR_???") */
 };
 
 struct tri_sc_arg {

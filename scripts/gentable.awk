@@ -1,8 +1,9 @@
 # gentable.awk - turn lib/tables/*.def into one C header of tables.
 #
 # awk -f scripts/gentable.awk lib/tables/*.def > tables.h
-# A file holds sets ("@flags NAME" bit flags, "@values NAME" values) of
-# macro names, one a line ("NAME", "NAME=VALUE", "NAME mask=M" a field,
+# A file holds sets ("@flags NAME" bit flags, "@values NAME [UNKNOWN]"
+# values, UNKNOWN being what strace's comment names a value the set does
+# not hold, as "PR_???") of macro names, one a line ("NAME", "NAME=VALUE", "NAME mask=M" a field,
 # "NAME sb=SET" a field decoded by another set), or "@syscalls" lines
 # "name classes ret kinds...".  The values come from the system headers
 # that the including file has included: names absent there are left out.
@@ -17,12 +18,13 @@ function cident(s) {
 }
 /^[ \t]*(#|$)/ { next }
 $1 == "@flags" || $1 == "@values" {
-	if (NF != 2)
-		fail("usage: @flags NAME")
+	if (NF != 2 && !($1 == "@values" && NF == 3))
+		fail("usage: @flags NAME, or @values NAME [UNKNOWN]")
 	mode = "set"
 	set = $2
 	if (set in setkind)
 		fail("set " set " defined twice")
+	sunknown[set] = NF == 3 ? "\"" $3 "\"" : "NULL"
 	setkind[set] = ($1 == "@flags") ? "TRI_SC_FLAGS" : "TRI_SC_VALUES"
 	sets[++nsets] = set
 	next
@@ -102,7 +104,7 @@ BEGIN {
 	    "sigaction sigactionout sigset sigsetout argv envp fdpair iovec " \
 	    "iovecout pollfd epevent epeventsout intptr wstatus openmode " \
 	    "cloneargs msghdr msghdrout rlimit rlimitout utsname bufouthex " \
-	    "statx sysinfo prctlarg fcntlarg dirents clonecall", kl, " ")
+	    "statx sysinfo prctlarg fcntlarg dirents clonecall ioctlarg", kl, " ")
 	for (i = 1; i <= nk; i++)
 		known[kl[i]] = 1
 	split("file network process memory signal ipc desc creds", cl, " ")
@@ -143,7 +145,7 @@ END {
 	}
 	print "\nstatic const struct tri_sc_set tri_sc_sets[] = {"
 	for (i = 1; i <= nsets; i++)
-		printf "\t{ \"%s\", %s, tbl_%s, sizeof(tbl_%s) / sizeof(tbl_%s[0]) - 1 },\n", sets[i], setkind[sets[i]], sets[i], sets[i], sets[i]
+		printf "\t{ \"%s\", %s, tbl_%s, sizeof(tbl_%s) / sizeof(tbl_%s[0]) - 1, %s },\n", sets[i], setkind[sets[i]], sets[i], sets[i], sets[i], sunknown[sets[i]]
 	print "};"
 	print "\nstatic const struct tri_sc_desc tri_sc_descs[] = {"
 	for (i = 1; i <= ns; i++) {

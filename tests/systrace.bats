@@ -600,6 +600,29 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 	[ "$(same "$T/systrace" | wc -l)" -eq 23 ]
 }
 
+@test "values no table names, and ioctl requests of every shape, as strace shows them" {
+	local T=$BATS_TEST_TMPDIR
+	strace -o "$T/strace" -- "$SEQ" unknown
+	systrace -o "$T/systrace" -- "$SEQ" unknown
+	same() { sed -n '/^prctl(0x4d2/,$p' "$1" | grep -vE '^(exit_group|\+\+\+)' | sed -E 's/ +=/ =/'; }
+	run -0 diff <(same "$T/strace") <(same "$T/systrace")
+	[ "$(same "$T/systrace" | wc -l)" -eq 26 ]
+	# what the comparison holds, so that it fails if both were wrong alike
+	run -0 grep -c -F -e '0x63 /* RLIMIT_??? */' -e '0x4d /* AF_??? */' \
+	    -e '0xfffffffa /* CLOCK_???' -e '0x9 /* SECCOMP_MODE_???' "$T/systrace"
+	assert_output 5
+	run -0 grep -F 'ioctl(1000, _IOC(_IOC_NONE, 0x56, 0x78, 0x1234), 0)' "$T/systrace"
+	run -0 grep -F 'ioctl(1000, FIOCLEX) =' "$T/systrace"
+	run -0 grep -F 'ioctl(1000, TCGETS, NULL) =' "$T/systrace"
+	# JSON keeps the numbers
+	systrace --json -o "$T/json" -- "$SEQ" unknown
+	run -0 jq -c 'select(.name == "getrlimit") | .args[0]' "$T/json"
+	assert_output 99
+	run -0 jq -c 'select(.name == "ioctl" and .args[0] == 1000) | .args[1]' "$T/json"
+	assert_line --index 0 305419896
+	assert_line --index 3 '"TCGETS"'
+}
+
 @test "clone's arguments as named fields, as strace shows them" {
 	local T=$BATS_TEST_TMPDIR
 	strace -o "$T/strace" -- "$SEQ" fork > /dev/null

@@ -238,15 +238,16 @@ fd_label(struct ctl *ctl, struct tri_ptrace_task *t, const char *target,
 	}
 }
 
+/* The id of a set by name, looked up once into *id (-2 until then). */
 static int
-signals_set(void)
+set_once(int *id, const char *name)
 {
-	static int id = -2;
-
-	if (id == -2)
-		id = tri_syscalls_set_id("signals");
-	return id;
+	if (*id == -2)
+		*id = tri_syscalls_set_id(name);
+	return *id;
 }
+
+static int signals_id = -2, ioctls_id = -2;
 
 static void
 decode_one(struct ctl *ctl, struct tri_ptrace_task *t,
@@ -311,8 +312,10 @@ decode_one(struct ctl *ctl, struct tri_ptrace_task *t,
 		break;
 	case TRI_SC_K_ENUM:
 		/* a signal by name, SIGRT_2 too */
-		if (a->set == signals_set())
+		if (a->set == set_once(&signals_id, "signals"))
 			dw_signal(&w, (int)v);
+		else if (a->set == set_once(&ioctls_id, "ioctl_cmds"))
+			dw_ioctl(&w, a->set, (unsigned)v);
 		else
 			dw_enum(&w, a->set, (int)v);
 		break;
@@ -321,6 +324,9 @@ decode_one(struct ctl *ctl, struct tri_ptrace_task *t,
 		break;
 	case TRI_SC_K_FCNTLARG:
 		fcntl_arg(&w);
+		break;
+	case TRI_SC_K_IOCTLARG:
+		ioctl_arg(&w);
 		break;
 	case TRI_SC_K_CLONECALL:
 		clone_args(&w);
@@ -360,6 +366,8 @@ nargs_of(const struct tri_sc_desc *d, const struct task *k)
 		return prctl_nargs(k->args);
 	if (d->nargs > 2 && d->args[2].kind == TRI_SC_K_FCNTLARG)
 		return fcntl_nargs(k->args[1]);
+	if (d->nargs > 2 && d->args[2].kind == TRI_SC_K_IOCTLARG)
+		return ioctl_nargs(k->args[1]);
 	/* clone's registers are shown as one list of named fields */
 	if (d->args[0].kind == TRI_SC_K_CLONECALL)
 		return 1;

@@ -1,6 +1,9 @@
 /* cmd/systrace/dwrite.c - one writer for decoded values: strace text or JSON. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <linux/ioctl.h>
 
 #include "systrace.h"
 
@@ -279,18 +282,62 @@ dw_flags_named(struct dw *w, const char *set, unsigned long long v)
 	dw_flags(w, tri_syscalls_set_id(set), v);
 }
 
-/* v by value set id: its name, else the number. */
+/*
+ * v by value set id: its name.  A value the set does not hold is shown
+ * as strace shows it: in hex, then the set's comment for it (0x63 and
+ * RLIMIT_??? in a C comment), a negative int by its 32 bits as strace's
+ * %#x; in a set with no comment, as a number.  JSON has the number.
+ */
 void
 dw_enum(struct dw *w, int id, long long v)
 {
 	const char *n = tri_syscalls_xlat(id, (unsigned long long)v);
+	const struct tri_sc_set *set;
 
 	if (n)
 		dw_sym(w, n);
-	else if (v < 0 || v > 0xffff)
+	else if (!w->j && (set = tri_syscalls_set(id)) != NULL &&
+	    set->unknown != NULL) {
+		dw_hex(w, v < 0 && v >= INT_MIN ? (unsigned)v :
+		    (unsigned long long)v);
+		sb_puts(w->b, " /* ");
+		sb_puts(w->b, set->unknown);
+		sb_puts(w->b, " */");
+	} else if (v < 0 || v > 0xffff)
 		dw_hex(w, (unsigned long long)v);
 	else
 		dw_int(w, v);
+}
+
+/*
+ * An ioctl(2) request: its name, or strace's _IOC(dir, type, nr, size)
+ * of the bits of one it does not name.  JSON has the number.
+ */
+void
+dw_ioctl(struct dw *w, int id, unsigned cmd)
+{
+	static const char *const dirs[] = { "_IOC_NONE", "_IOC_WRITE",
+	    "_IOC_READ", "_IOC_READ|_IOC_WRITE" };
+	const char *n = tri_syscalls_xlat(id, cmd);
+
+	if (n != NULL) {
+		dw_sym(w, n);
+		return;
+	}
+	if (w->j) {
+		dw_uint(w, cmd);
+		return;
+	}
+	pre(w);
+	sb_puts(w->b, "_IOC(");
+	sb_puts(w->b, dirs[_IOC_DIR(cmd) & 3]);
+	sb_puts(w->b, ", ");
+	sb_hex(w->b, _IOC_TYPE(cmd));
+	sb_puts(w->b, ", ");
+	sb_hex(w->b, _IOC_NR(cmd));
+	sb_puts(w->b, ", ");
+	sb_hex(w->b, _IOC_SIZE(cmd));
+	sb_puts(w->b, ")");
 }
 
 void

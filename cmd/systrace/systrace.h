@@ -136,6 +136,7 @@ void	dw_null(struct dw *w);
 void	dw_flags(struct dw *w, int id, unsigned long long v);
 void	dw_flags_named(struct dw *w, const char *set, unsigned long long v);
 void	dw_enum(struct dw *w, int id, long long v);
+void	dw_ioctl(struct dw *w, int id, unsigned cmd);
 void	dw_signal(struct dw *w, int sig);
 void	dw_mode(struct dw *w, unsigned mode);
 
@@ -206,6 +207,11 @@ int	fcntl_nargs(unsigned long long cmd);
  * child_tidptr= (JSON one object of them). */
 void	clone_args(struct dw *w);
 void	fcntl_arg(struct dw *w);
+/* ioctl's argument count and third argument by request, as strace:
+ * none for a request that takes none, a pointer (NULL) for one that
+ * points at its data. */
+int	ioctl_nargs(unsigned long long req);
+void	ioctl_arg(struct dw *w);
 bool	fcntl_ret(struct sbuf *b, unsigned long long cmd, long ret);
 
 /* output.c: the output stream and line prefixes. */

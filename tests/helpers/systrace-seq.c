@@ -3,7 +3,7 @@
  * the calls, so the printing is not among them).  Modes: file DIR, fail,
  * socket, signal, fork, vfork, threads, thread-exec, hostile, slow, exit N,
  * segv, getppid N, sys DIR (statx, sysinfo, prctl), poll, paths DIR
- * (path and fd calls for --by; prints "fd N" first), fdflags,
+ * (path and fd calls for --by; prints "fd N" first), fdflags, unknown,
  * getppid-go N (prints "ready PID", waits for a byte on stdin first). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -442,6 +442,45 @@ fdflags(void)
 	syscall(SYS_fcntl, 1000, F_GETFL);
 }
 
+/* Values no table names, and ioctl requests of each shape, for a
+ * comparison with strace (the oracle: it prints nothing itself). */
+static void
+unknowns(void)
+{
+	static const unsigned long reqs[] = {
+		0x12345678,	/* _IOC(_IOC_NONE, 0x56, 0x78, 0x1234) */
+		0xc0186201,	/* _IOC(_IOC_READ|_IOC_WRITE, ...) */
+		0x40086602,	/* FS_IOC_SETFLAGS: a pointer */
+		0x5401,		/* TCGETS: a pointer, none in its number */
+		0x8912,		/* SIOCGIFCONF */
+		0x5451,		/* FIOCLEX: no argument */
+		0xc0045877,	/* FIFREEZE: no argument */
+		0x1,		/* FIBMAP */
+		0x80045430,	/* TIOCGPTN */
+	};
+	size_t i;
+
+	syscall(SYS_prctl, 1234, 1, 2, 3, 4);
+	syscall(SYS_prctl, PR_SET_SECCOMP, 9, 0, 0, 0);
+	syscall(SYS_prctl, PR_SET_DUMPABLE, 7);
+	syscall(SYS_prctl, PR_CAPBSET_READ, 99);
+	syscall(SYS_fcntl, 0, 999);
+	syscall(SYS_lseek, 0, 0, 77);
+	syscall(SYS_madvise, NULL, 4096, 999);
+	syscall(SYS_arch_prctl, 0x9999, 0);
+	syscall(SYS_socket, 77, SOCK_STREAM, 0);
+	syscall(SYS_epoll_ctl, 0, 99, 0, NULL);
+	syscall(SYS_fadvise64, 0, 0, 0, 99);
+	syscall(SYS_getrlimit, 99, NULL);
+	syscall(SYS_prlimit64, 0, 99, NULL, NULL);
+	syscall(SYS_rt_sigprocmask, 99, NULL, NULL, 8);
+	syscall(SYS_clock_gettime, 99, NULL);
+	syscall(SYS_clock_gettime, -6, NULL);
+	syscall(SYS_setsockopt, 0, 999, 1, NULL, 0);
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
+		syscall(SYS_ioctl, 1000, reqs[i], 0);
+}
+
 /* Wait for a byte on stdin (a bench attaches first), then n getppid. */
 static void
 getppids(long n)
@@ -497,6 +536,8 @@ main(int argc, char **argv)
 		paths(argv[2]);
 	else if (strcmp(m, "fdflags") == 0)
 		fdflags();
+	else if (strcmp(m, "unknown") == 0)
+		unknowns();
 	else if (strcmp(m, "getppid") == 0 && argc > 2) {
 		n = atol(argv[2]);
 		for (i = 0; i < n; i++)
@@ -508,7 +549,7 @@ main(int argc, char **argv)
 	} else {
 		fprintf(stderr, "usage: systrace-seq file DIR|fail|socket|signal|"
 		    "fork|vfork|threads|thread-exec|hostile|slow|exit N|segv|\n"
-		    "getppid[-go] N|sys DIR|poll|paths DIR|fdflags\n");
+		    "getppid[-go] N|sys DIR|poll|paths DIR|fdflags|unknown\n");
 		return 2;
 	}
 	fwrite(out, 1, outn, stdout);
