@@ -26,8 +26,9 @@ measure() {
 	awk 'END { printf "%.3f %.3f %d\n", $1 + $2, $3, $4 }' /tmp/ctxswitch-bench.t
 }
 
+RUNS=${RUNS:-3}
 oc=() ow=() om=() tc=() tw=() tm=() sc=()
-for i in 1 2 3; do
+for ((i = 0; i < RUNS; i++)); do
 	read -r c w m < <(measure "$cs" -t -p "$pid" 1 10)
 	oc+=("$c") ow+=("$w") om+=("$m")
 	# -o: pidstat -w -t's own columns, in its order
@@ -38,9 +39,9 @@ for i in 1 2 3; do
 done
 rm -f /tmp/ctxswitch-bench.t
 o=$(median "${oc[@]}") t=$(median "${tc[@]}")
-awk -v o="$o" -v t="$t" -v om="$(median "${om[@]}")" -v tm="$(median "${tm[@]}")" \
+awk -v o="$o" -v t="$t" -v runs="$RUNS" -v om="$(median "${om[@]}")" -v tm="$(median "${tm[@]}")" \
     -v ow="$(median "${ow[@]}")" -v tw="$(median "${tw[@]}")" 'BEGIN {
-	printf "ctxswitch -t -p PID 1 10: %.3f s CPU  pidstat -w -t -p PID 1 10: %.3f s CPU  ratio %.3f (target <= 0.50), 2000 threads, median of 3\n", o, t, o / t
+	printf "ctxswitch -t -p PID 1 10: %.3f s CPU  pidstat -w -t -p PID 1 10: %.3f s CPU  ratio %.3f (target <= 0.50), 2000 threads, median of %d\n", o, t, o / t, runs
 	printf "  wall %.2f s against %.2f s (10 intervals of 1 s); peak RSS %d KiB against %d KiB, ratio %.2f\n", ow, tw, om, tm, om / tm
 	printf "  CPU per thread and sample: %.1f us against %.1f us\n", o / 2000 / 11 * 1e6, t / 2000 / 11 * 1e6
 }'

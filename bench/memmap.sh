@@ -20,7 +20,7 @@ cd "${TRIAGE_ROOT:-$(dirname "$0")/..}"
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
 M=$TRIAGE_BIN/memmap
 F=$TRIAGE_BUILD/bench/memmap-floor
-RUNS=${MEMMAP_BENCH_RUNS:-7}
+RUNS=${RUNS:-${MEMMAP_BENCH_RUNS:-7}}
 tmp=$(mktemp -d)
 pid=
 

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 : "${TRIAGE_BUILD:=build/std}" "${TRIAGE_BIN:=bin}"
 STRUCTPAD=$TRIAGE_BIN/structpad
 N=${STRUCTPAD_BENCH_STRUCTS:-5000}
-RUNS=${STRUCTPAD_BENCH_RUNS:-9}
+RUNS=${RUNS:-${STRUCTPAD_BENCH_RUNS:-9}}
 
 id=$(readelf -n /lib/x86_64-linux-gnu/libc.so.6 | awk '/Build ID/ { print $3 }')
 LIBC=/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug

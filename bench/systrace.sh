@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 ST=$TRIAGE_BIN/systrace
 SEQ=$TRIAGE_BUILD/helpers/systrace-seq
 N=${SYSTRACE_BENCH_CALLS:-1000000}
-RUNS=${SYSTRACE_BENCH_RUNS:-3}
+RUNS=${RUNS:-${SYSTRACE_BENCH_RUNS:-3}}
 PIN="taskset -c 0"
 pids=()
 cleanup() {
