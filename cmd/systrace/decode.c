@@ -238,8 +238,7 @@ fd_label(struct ctl *ctl, struct tri_ptrace_task *t, const char *target,
 	}
 }
 
-/* The id of a set by name, looked up once into *id (-2 until then). */
-static int
+int
 set_once(int *id, const char *name)
 {
 	if (*id == -2)

@@ -362,12 +362,13 @@ ioctl_nargs(unsigned long long req)
 void
 ioctl_arg(struct dw *w)
 {
+	static int ioctls_id = -2;
 	struct task *k = w->t->user;
 	unsigned req = (unsigned)k->args[1];
 
 	/* a request strace names, with a size, points at its data; so do
 	 * these older ones with none in their number.  Another is hex. */
-	if (tri_syscalls_xlat(tri_syscalls_set_id("ioctl_cmds"), req) == NULL) {
+	if (tri_syscalls_xlat(set_once(&ioctls_id, "ioctl_cmds"), req) == NULL) {
 		dw_hex(w, k->args[2]);
 		return;
 	}

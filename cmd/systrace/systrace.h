@@ -211,6 +211,8 @@ void	fcntl_arg(struct dw *w);
  * none for a request that takes none, a pointer (NULL) for one that
  * points at its data. */
 int	ioctl_nargs(unsigned long long req);
+/* The id of a set by name, looked up once into *id (-2 until then). */
+int	set_once(int *id, const char *name);
 void	ioctl_arg(struct dw *w);
 bool	fcntl_ret(struct sbuf *b, unsigned long long cmd, long ret);
 
