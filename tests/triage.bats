@@ -189,6 +189,32 @@ first_next() {
 	assert_line --regexp '^ +[0-9]+ .* kB RSS  next: memmap -s -p [0-9]+$'
 }
 
+# slices PID: times every thread of PID got a CPU (schedstat's third
+# field); main PID: the main thread's switches, as /proc/PID/status and
+# so pidstat -w count them
+slices() { cat /proc/"$1"/task/*/schedstat | awk '{ s += $3 } END { print s }'; }
+main_switches() { awk '/^(non)?voluntary_ctxt_switches/ { s += $2 } END { print s }' /proc/"$1"/status; }
+
+@test "the machine view ranks switches by every thread's, where pidstat -w counts the main thread's" {
+	start_helper ctxswitch-threads
+	local p=$HELPER_PID s0 s1 m0 m1 t0 t1 rate
+	s0=$(slices "$p") m0=$(main_switches "$p") t0=$EPOCHREALTIME
+	run -0 --separate-stderr triage -t 50 --json
+	s1=$(slices "$p") m1=$(main_switches "$p") t1=$EPOCHREALTIME
+	rate=$(jq -r --argjson p "$p" '.top.switches[] | select(.pid == $p) | .switches_per_second' <<< "$output")
+	[ -n "$rate" ] || fail "pid $p not in the top switches: $(jq -c .top.switches <<< "$output")"
+	run -0 jq -r --argjson p "$p" '.top.switches[] | select(.pid == $p) | .next' <<< "$output"
+	assert_output "ctxswitch -t -p $p"
+	# the same count as the threads' own, over the run of triage
+	# (which holds its window and a little more)
+	awk -v r="$rate" -v d="$((s1 - s0))" -v m="$((m1 - m0))" -v t0="$t0" -v t1="$t1" 'BEGIN {
+		b = d / (t1 - t0); mr = m / (t1 - t0)
+		printf "triage %.0f/s, threads over the run %.0f/s, main thread %.0f/s\n", r, b, mr
+		exit !(r >= 0.5 * b && r <= 2 * b && r > 5 * mr + 50) }'
+	run -0 triage -t 50
+	assert_line --regexp "^ +$p ctxswitch-threa +[0-9]+ switches/s, 7 threads  next: ctxswitch -t -p $p$"
+}
+
 @test "the machine view lists a zombie parent and a stopped process" {
 	start_helper zombies-parent -z 3
 	zp=$HELPER_PID

@@ -13,13 +13,15 @@
 #include "triage.h"
 #include "zparent.h"
 
-/* One process as the scan saw it: one stat read and one fstatat of fd/. */
+/* One process as the scan saw it: one stat read, one fstatat of fd/ and
+ * the schedstat of each thread. */
 struct srow {
 	pid_t			 pid, ppid;
 	char			 state;
-	bool			 kthread;
+	bool			 kthread, has_slices;
 	long			 nthreads;
 	unsigned long long	 start, ticks;
+	unsigned long long	 slices;	/* times its threads got a CPU */
 	unsigned long long	 rss_kb;
 	long			 fds;		/* -1: not readable */
 	char			 comm[TRI_COMM_MAX];
@@ -30,6 +32,71 @@ struct scan {
 	size_t			 n;
 };
 
+/* Read the small file path under dirfd into buf, NUL-terminated. */
+static ssize_t
+read_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+/*
+ * How many times the threads of process dir name were given a CPU:
+ * schedstat's third field, summed over task/ (the process's own
+ * schedstat, like its status, is the main thread's alone, and a pool of
+ * workers switches where the main thread waits).  One read for a single
+ * thread.  false when no thread's could be read (no CONFIG_SCHED_INFO).
+ */
+static bool
+read_slices(int procfd, const char *name, long nthreads,
+    unsigned long long *sum)
+{
+	struct tri_schedstat ss;
+	struct dirent *de;
+	char path[sizeof(de->d_name) + 16], buf[128];
+	bool any = false;
+	DIR *d;
+	int fd;
+
+	*sum = 0;
+	if (nthreads <= 1) {
+		snprintf(path, sizeof(path), "%s/schedstat", name);
+		if (read_at(procfd, path, buf, sizeof(buf)) <= 0 ||
+		    tri_proc_parse_schedstat(buf, &ss) < 0)
+			return false;
+		*sum = ss.slices;
+		return true;
+	}
+	snprintf(path, sizeof(path), "%s/task", name);
+	if ((fd = openat(procfd, path, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) < 0)
+		return false;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return false;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%s/schedstat", de->d_name);
+		if (read_at(dirfd(d), path, buf, sizeof(buf)) > 0 &&
+		    tri_proc_parse_schedstat(buf, &ss) == 0) {
+			*sum += ss.slices;
+			any = true;
+		}
+	}
+	closedir(d);
+	return any;
+}
+
 static bool
 read_row(int procfd, const char *name, struct srow *row, long pagekb)
 {
@@ -37,13 +104,9 @@ read_row(int procfd, const char *name, struct srow *row, long pagekb)
 	struct tri_stat st;
 	struct stat sb;
 	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/stat", name);
-	if ((fd = openat(procfd, path, O_RDONLY | O_CLOEXEC)) < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	n = read_at(procfd, path, buf, sizeof(buf));
 	if (n <= 0 || tri_proc_parse_stat(buf, (size_t)n, &st) < 0)
 		return false;
 	row->pid = st.pid;
@@ -60,6 +123,8 @@ read_row(int procfd, const char *name, struct srow *row, long pagekb)
 	/* the kernel gives the number of open fds as fd/'s size */
 	if (!row->kthread && fstatat(procfd, path, &sb, 0) == 0)
 		row->fds = (long)sb.st_size;
+	row->has_slices = !row->kthread && row->state != 'Z' &&
+	    read_slices(procfd, name, row->nthreads, &row->slices);
 	return true;
 }
 
@@ -246,7 +311,7 @@ void
 machine_top(const struct ctl *ctl, struct report *r, const struct scan *a,
     const struct scan *b, double window)
 {
-	struct top_list *cpu, *rss, *fds, *stuck;
+	struct top_list *cpu, *sw, *rss, *fds, *stuck;
 	const struct srow *old;
 	char text[96];
 	double hz = (double)tri_proc_hz(), pct;
@@ -256,6 +321,8 @@ machine_top(const struct ctl *ctl, struct report *r, const struct scan *a,
 	struct finding *f;
 
 	cpu = top_new(r, max, "cpu", "cpu_percent", "ctxswitch -t -p");
+	sw = top_new(r, max, "switches", "switches_per_second",
+	    "ctxswitch -t -p");
 	rss = top_new(r, max, "memory", "rss_kb", "memmap -s -p");
 	fds = top_new(r, max, "fds", "fds", "fdleak -s -p");
 	stuck = top_new(r, max, "threads", "at_least_seconds",
@@ -274,6 +341,15 @@ machine_top(const struct ctl *ctl, struct report *r, const struct scan *a,
 			    row->nthreads == 1 ? "" : "s");
 			if (pct > 0)
 				top_put(cpu, max, row, pct, text);
+		}
+		/* a thread gone in the window takes its count with it */
+		if (old && old->has_slices && row->has_slices &&
+		    row->slices > old->slices && window > 0) {
+			pct = (double)(row->slices - old->slices) / window;
+			snprintf(text, sizeof(text), "%.0f switches/s, %ld "
+			    "thread%s", pct, row->nthreads,
+			    row->nthreads == 1 ? "" : "s");
+			top_put(sw, max, row, pct, text);
 		}
 		snprintf(text, sizeof(text), "%llu kB RSS", row->rss_kb);
 		if (row->rss_kb)

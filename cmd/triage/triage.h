@@ -63,7 +63,7 @@ struct report {
 	int			 npassed;
 	char			 unread[8][160];	/* what could not be read */
 	int			 nunread;
-	struct top_list		 top[6];
+	struct top_list		 top[7];
 	int			 ntop;
 	pid_t			 pid;		/* the target, 0: the machine */
 	char			 comm[TRI_COMM_MAX];
