@@ -623,6 +623,33 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 	assert_line --index 3 '"TCGETS"'
 }
 
+@test "terminal ioctls on a pty: termios, winsize and ints decoded as strace decodes them" {
+	local T=$BATS_TEST_TMPDIR
+	script -qec "strace -o $T/strace -- $SEQ tty" /dev/null > /dev/null < /dev/null
+	script -qec "systrace -o $T/systrace -- $SEQ tty" /dev/null > /dev/null < /dev/null
+	same() { sed -n '/^ioctl(0, FIONREAD/,$p' "$1" | grep -vE '^(exit_group|\+\+\+)' |
+		sed -E 's/0x[0-9a-f]{6,}/ADDR/g; s/ +=/ =/; s/TIOCGPGRP, \[[0-9]+\]/TIOCGPGRP, [PGRP]/
+			s/SNDCTL_[A-Z_]+ or //'; }
+	# (strace names TCSETS "SNDCTL_TMR_START or TCSETS": a sound
+	# request has its number; on a terminal it is TCSETS)
+	run -0 diff <(same "$T/strace") <(same "$T/systrace")
+	# what the comparison holds, so that it fails if both were wrong alike
+	run -0 same "$T/systrace"
+	assert_line 'ioctl(0, TIOCGWINSZ, {ws_row=40, ws_col=120, ws_xpixel=0, ws_ypixel=0}) = 0'
+	assert_line --regexp '^ioctl\(0, TCSETSW, \{c_iflag=[A-Z|]+, c_oflag=[A-Z0-9|]*OPOST[A-Z|]*, c_cflag=B[0-9]+\|CS8\|CREAD[A-Z|]*, c_lflag=ISIG\|ICANON\|ECHOE\|.*, \.\.\.\}\) = 0$'
+	assert_line --regexp '^ioctl\(0, TCSETS, \{.*c_lflag=ISIG\|ICANON\|ECHO\|ECHOE\|.*\}\) = 0$'
+	assert_line 'ioctl(0, TCXONC, 0x9 /* TC??? */) = -1 EINVAL (Invalid argument)'
+	assert_line 'ioctl(0, FIOCLEX) = 0'
+	assert_line --regexp '^ioctl\([0-9]+, TCGETS, ADDR\) = -1 ENOTTY '
+	[ "$(same "$T/systrace" | wc -l)" -ge 18 ]
+	# JSON: the structures as objects, the flags as arrays
+	script -qec "systrace --json -o $T/json -- $SEQ tty" /dev/null > /dev/null < /dev/null
+	run -0 jq -c 'select(.name == "ioctl" and .args[1] == "TIOCGWINSZ" and .return == 0) | .args[2]' "$T/json"
+	assert_output '{"rows":40,"columns":120,"x_pixels":0,"y_pixels":0}'
+	run -0 jq -r 'select(.name == "ioctl" and .args[1] == "TCSETS") | .args[2].lflag | index("ECHO") != null' "$T/json"
+	assert_output true
+}
+
 @test "clone's arguments as named fields, as strace shows them" {
 	local T=$BATS_TEST_TMPDIR
 	strace -o "$T/strace" -- "$SEQ" fork > /dev/null

@@ -22,6 +22,8 @@ arg_at_exit(const struct tri_sc_desc *d, const unsigned long long *args, int i)
 	switch (d->args[i].kind) {
 	case TRI_SC_K_PRCTLARG:
 		return prctl_at_exit(args[0], i);
+	case TRI_SC_K_IOCTLARG:
+		return ioctl_at_exit(args[1]);
 	case TRI_SC_K_STATX:
 	case TRI_SC_K_SYSINFO:
 	case TRI_SC_K_DIRENTS:
@@ -325,7 +327,7 @@ decode_one(struct ctl *ctl, struct tri_ptrace_task *t,
 		fcntl_arg(&w);
 		break;
 	case TRI_SC_K_IOCTLARG:
-		ioctl_arg(&w);
+		ioctl_arg(&w, ret);
 		break;
 	case TRI_SC_K_CLONECALL:
 		clone_args(&w);

@@ -1,12 +1,10 @@
 /* cmd/systrace/decode_sys.c - statx, sysinfo, prctl, fcntl as strace shows them. */
 #include <fcntl.h>
-#include <linux/fs.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
@@ -341,52 +339,6 @@ fcntl_arg(struct dw *w)
 		return;
 	}
 	dw_hex(w, v);
-}
-
-int
-ioctl_nargs(unsigned long long req)
-{
-	switch ((unsigned)req) {
-	case FIOCLEX:
-	case FIONCLEX:
-	case TIOCEXCL:
-	case TIOCNXCL:
-	case TIOCNOTTY:
-	case FIFREEZE:
-	case FITHAW:
-		return 2;
-	}
-	return 3;
-}
-
-void
-ioctl_arg(struct dw *w)
-{
-	static int ioctls_id = -2;
-	struct task *k = w->t->user;
-	unsigned req = (unsigned)k->args[1];
-
-	/* a request strace names, with a size, points at its data; so do
-	 * these older ones with none in their number.  Another is hex. */
-	if (tri_syscalls_xlat(set_once(&ioctls_id, "ioctl_cmds"), req) == NULL) {
-		dw_hex(w, k->args[2]);
-		return;
-	}
-	switch (req) {
-	case TCGETS: case TCSETS: case TCSETSW: case TCSETSF:
-	case TIOCGWINSZ: case TIOCSWINSZ: case TIOCGPGRP: case TIOCSPGRP:
-	case TIOCOUTQ: case FIONREAD: case FIONBIO: case FIOASYNC:
-	case TIOCMGET: case TIOCMSET: case TIOCGSID: case TIOCGETD:
-	case TIOCSETD: case TIOCSTI: case FIOQSIZE:
-	case FIGETBSZ: case BLKROGET: case BLKGETSIZE: case BLKSSZGET:
-	case BLKPBSZGET:
-		dw_ptr(w, k->args[2]);
-		return;
-	}
-	if (_IOC_DIR(req) != _IOC_NONE || _IOC_TYPE(req) == 0x89)
-		dw_ptr(w, k->args[2]);	/* 0x89: SIOC*, a struct ifreq */
-	else
-		dw_hex(w, k->args[2]);
 }
 
 /* F_GETFD's and F_GETFL's flags: "0x1 (flags FD_CLOEXEC)", as strace. */

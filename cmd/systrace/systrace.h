@@ -207,13 +207,15 @@ int	fcntl_nargs(unsigned long long cmd);
  * child_tidptr= (JSON one object of them). */
 void	clone_args(struct dw *w);
 void	fcntl_arg(struct dw *w);
-/* ioctl's argument count and third argument by request, as strace:
- * none for a request that takes none, a pointer (NULL) for one that
- * points at its data. */
-int	ioctl_nargs(unsigned long long req);
 /* The id of a set by name, looked up once into *id (-2 until then). */
 int	set_once(int *id, const char *name);
-void	ioctl_arg(struct dw *w);
+/* decode_ioctl.c: ioctl's argument count and third argument by request,
+ * as strace: none for a request that takes none; a terminal's termios,
+ * winsize or int decoded (at the exit for one the call fills); a pointer
+ * (NULL) for another named one, hex for one not named. */
+int	ioctl_nargs(unsigned long long req);
+bool	ioctl_at_exit(unsigned long long req);
+void	ioctl_arg(struct dw *w, long ret);
 bool	fcntl_ret(struct sbuf *b, unsigned long long cmd, long ret);
 
 /* output.c: the output stream and line prefixes. */

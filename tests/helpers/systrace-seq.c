@@ -4,6 +4,7 @@
  * socket, signal, fork, vfork, threads, thread-exec, hostile, slow, exit N,
  * segv, getppid N, sys DIR (statx, sysinfo, prctl), poll, paths DIR
  * (path and fd calls for --by; prints "fd N" first), fdflags, unknown,
+ * tty (terminal ioctls on stdin, a pty),
  * getppid-go N (prints "ready PID", waits for a byte on stdin first). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -25,6 +27,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -481,6 +484,38 @@ unknowns(void)
 		syscall(SYS_ioctl, 1000, reqs[i], 0);
 }
 
+/* The terminal ioctls programs make, on stdin (a pty), and two on a
+ * pipe that fail: strace is the oracle. */
+static void
+ttys(void)
+{
+	struct winsize ws = { 40, 120, 0, 0 };
+	struct termios t;
+	int n = 0, p[2];
+
+	syscall(SYS_ioctl, 0, FIONREAD, &n);
+	syscall(SYS_ioctl, 0, TIOCGPGRP, &n);
+	n = 0;
+	syscall(SYS_ioctl, 0, FIONBIO, &n);
+	syscall(SYS_ioctl, 0, TIOCOUTQ, &n);
+	syscall(SYS_ioctl, 0, TIOCSWINSZ, &ws);
+	syscall(SYS_ioctl, 0, TIOCGWINSZ, &ws);
+	syscall(SYS_ioctl, 0, TCGETS, &t);
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	syscall(SYS_ioctl, 0, TCSETSW, &t);
+	t.c_lflag |= ECHO;
+	syscall(SYS_ioctl, 0, TCSETS, &t);
+	syscall(SYS_ioctl, 0, TCXONC, TCOON);
+	syscall(SYS_ioctl, 0, TCFLSH, TCIFLUSH);
+	syscall(SYS_ioctl, 0, TCSBRK, 1);
+	syscall(SYS_ioctl, 0, TCXONC, 9);
+	syscall(SYS_ioctl, 0, FIOCLEX);
+	syscall(SYS_pipe2, p, 0);
+	syscall(SYS_ioctl, p[0], TCGETS, &t);
+	syscall(SYS_ioctl, p[0], TIOCGWINSZ, &ws);
+	syscall(SYS_ioctl, p[0], FIONREAD, &n);
+}
+
 /* Wait for a byte on stdin (a bench attaches first), then n getppid. */
 static void
 getppids(long n)
@@ -538,6 +573,8 @@ main(int argc, char **argv)
 		fdflags();
 	else if (strcmp(m, "unknown") == 0)
 		unknowns();
+	else if (strcmp(m, "tty") == 0)
+		ttys();
 	else if (strcmp(m, "getppid") == 0 && argc > 2) {
 		n = atol(argv[2]);
 		for (i = 0; i < n; i++)
@@ -549,7 +586,7 @@ main(int argc, char **argv)
 	} else {
 		fprintf(stderr, "usage: systrace-seq file DIR|fail|socket|signal|"
 		    "fork|vfork|threads|thread-exec|hostile|slow|exit N|segv|\n"
-		    "getppid[-go] N|sys DIR|poll|paths DIR|fdflags|unknown\n");
+		    "getppid[-go] N|sys DIR|poll|paths DIR|fdflags|unknown|tty\n");
 		return 2;
 	}
 	fwrite(out, 1, outn, stdout);
