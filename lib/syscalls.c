@@ -13,6 +13,7 @@
 #include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <linux/futex.h>
+#include <linux/magic.h>
 #include <linux/seccomp.h>
 #include <linux/sockios.h>
 #include <linux/stat.h>

@@ -104,7 +104,8 @@ BEGIN {
 	    "sigaction sigactionout sigset sigsetout argv envp fdpair iovec " \
 	    "iovecout pollfd epevent epeventsout intptr wstatus openmode " \
 	    "cloneargs msghdr msghdrout rlimit rlimitout utsname bufouthex " \
-	    "statx sysinfo prctlarg fcntlarg dirents clonecall ioctlarg", kl, " ")
+	    "statx sysinfo prctlarg fcntlarg dirents clonecall ioctlarg " \
+	    "statfs cpuset cpusetout gids gidsout", kl, " ")
 	for (i = 1; i <= nk; i++)
 		known[kl[i]] = 1
 	split("file network process memory signal ipc desc creds", cl, " ")

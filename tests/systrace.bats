@@ -650,6 +650,28 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 	assert_output true
 }
 
+@test "statfs, CPU sets and gid lists as strace shows them" {
+	local T=$BATS_TEST_TMPDIR
+	strace -o "$T/strace" -- "$SEQ" lists "$T"
+	systrace -o "$T/systrace" -- "$SEQ" lists "$T"
+	# free counts move between the two runs
+	same() { sed -n '/^statfs(/,$p' "$1" | grep -E '^(statfs|fstatfs|sched_[gs]etaffinity|[gs]etgroups)\(' |
+		sed -E 's/0x[0-9a-f]+/ADDR/g; s/ +=/ =/; s/(f_blocks|f_bfree|f_bavail|f_files|f_ffree)=[0-9]+/\1=N/g'; }
+	run -0 diff <(same "$T/strace") <(same "$T/systrace")
+	run -0 same "$T/systrace"
+	assert_equal "${#lines[@]}" 10
+	assert_line --regexp '^statfs\("/proc", \{f_type=PROC_SUPER_MAGIC, f_bsize=[0-9]+, .*f_flags=ST_VALID\|.*\}\) = 0$'
+	assert_line 'statfs("/nonexistent", ADDR) = -1 ENOENT (No such file or directory)'
+	assert_line --regexp "^sched_getaffinity\(0, 128, \[0( [0-9]+)*\]\) = [0-9]+$"
+	assert_line 'getgroups(0, NULL) = 0'
+	assert_line 'getgroups(-1, ADDR) = -1 EINVAL (Invalid argument)'
+	systrace --json -o "$T/json" -- "$SEQ" lists "$T"
+	run -0 jq -c 'select(.name == "statfs" and .args[0] == "/proc") | .args[1] | [.type, (.flags | index("ST_VALID") != null)]' "$T/json"
+	assert_output '["PROC_SUPER_MAGIC",true]'
+	run -0 jq -c 'select(.name == "sched_getaffinity") | .args[2] | .[0]' "$T/json"
+	assert_output 0
+}
+
 @test "clone's arguments as named fields, as strace shows them" {
 	local T=$BATS_TEST_TMPDIR
 	strace -o "$T/strace" -- "$SEQ" fork > /dev/null

@@ -41,6 +41,9 @@ arg_at_exit(const struct tri_sc_desc *d, const unsigned long long *args, int i)
 	case TRI_SC_K_RLIMITOUT:
 	case TRI_SC_K_UTSNAME:
 	case TRI_SC_K_BUFOUTHEX:
+	case TRI_SC_K_STATFS:
+	case TRI_SC_K_CPUSETOUT:
+	case TRI_SC_K_GIDSOUT:
 		return true;
 	}
 	return false;

@@ -41,6 +41,8 @@ sig_name(int sig)
 
 	if (sig >= 32 && sig <= 64 && tri_syscalls_xlat(tri_syscalls_set_id(
 	    "signals"), (unsigned long long)sig) == NULL) {
+		if (sig == 32)
+			return "SIGRTMIN";
 		snprintf(buf, sizeof(buf), "SIGRT_%d", sig - 32);
 		return buf;
 	}
@@ -65,6 +67,12 @@ dw_sigmask(struct dw *w, unsigned long long m)
 	const char *n;
 	int sig;
 
+	/* as strace: a set of two thirds of the signals or more is the
+	 * ones it lacks, "~[RTMIN RT_1]" (JSON lists the set itself) */
+	if (w->j == NULL && __builtin_popcountll(m) >= 64 * 2 / 3) {
+		dw_text(w, "~");
+		m = ~m;
+	}
 	dw_arr_sp(w);
 	for (sig = 1; sig <= 64; sig++) {
 		if (!(m & (1ULL << (sig - 1))))
@@ -534,6 +542,21 @@ structure(struct dw *w, int kind, unsigned long addr, unsigned long long len,
 		break;
 	case TRI_SC_K_UTSNAME:
 		dw_utsname(w, addr);
+		break;
+	case TRI_SC_K_STATFS:
+		dw_statfs(w, addr);
+		break;
+	case TRI_SC_K_CPUSET:
+		dw_cpuset(w, addr, (size_t)len);
+		break;
+	case TRI_SC_K_CPUSETOUT:
+		dw_cpuset(w, addr, (size_t)ret);
+		break;
+	case TRI_SC_K_GIDS:
+		dw_gids(w, addr, (long)(int)len);
+		break;
+	case TRI_SC_K_GIDSOUT:
+		dw_gids(w, addr, ret);
 		break;
 	default:
 		dw_hex(w, addr);

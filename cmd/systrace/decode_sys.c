@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysinfo.h>
 
 #include "systrace.h"
@@ -33,6 +34,50 @@ dw_ukey(struct dw *w, const char *tkey, const char *jkey,
 {
 	dw_key(w, tkey, jkey);
 	dw_uint(w, v);
+}
+
+#define ST_VALID	0x0020	/* the kernel's: f_flags is filled in */
+
+void
+dw_statfs(struct dw *w, unsigned long addr)
+{
+	static int magics = -2;
+	struct statfs f;
+	const char *n;
+
+	if (peek(w->t->tid, addr, &f, sizeof(f)) < 0) {
+		dw_hex(w, addr);
+		return;
+	}
+	dw_obj(w);
+	dw_key(w, "f_type", "type");
+	if ((n = tri_syscalls_xlat(set_once(&magics, "fs_magics"),
+	    (unsigned long long)f.f_type)) != NULL)
+		dw_sym(w, n);
+	else
+		dw_hex(w, (unsigned long long)f.f_type);
+	dw_ukey(w, "f_bsize", "block_size_bytes", (unsigned long long)f.f_bsize);
+	dw_ukey(w, "f_blocks", "blocks", f.f_blocks);
+	dw_ukey(w, "f_bfree", "blocks_free", f.f_bfree);
+	dw_ukey(w, "f_bavail", "blocks_available", f.f_bavail);
+	dw_ukey(w, "f_files", "files", f.f_files);
+	dw_ukey(w, "f_ffree", "files_free", f.f_ffree);
+	dw_key(w, "f_fsid", "fsid");
+	dw_obj(w);
+	dw_key(w, "val", "val");
+	dw_arr(w);
+	dw_hex(w, (unsigned)f.f_fsid.__val[0]);
+	dw_hex(w, (unsigned)f.f_fsid.__val[1]);
+	dw_end(w);
+	dw_end(w);
+	dw_ukey(w, "f_namelen", "name_max", (unsigned long long)f.f_namelen);
+	dw_ukey(w, "f_frsize", "fragment_size_bytes",
+	    (unsigned long long)f.f_frsize);
+	if (f.f_flags & ST_VALID) {
+		dw_key(w, "f_flags", "flags");
+		dw_flags_named(w, "statfs_flags", (unsigned long long)f.f_flags);
+	}
+	dw_end(w);
 }
 
 /* The fields strace shows only with -v (JSON has them all). */

@@ -192,6 +192,11 @@ void	dw_msghdr(struct dw *w, unsigned long addr, long total);
 /* decode_sys.c: statx, sysinfo, prctl, fcntl. */
 void	dw_statx(struct dw *w, unsigned long addr);
 void	dw_sysinfo(struct dw *w, unsigned long addr);
+/* struct statfs: f_type by name, the counts, f_flags when ST_VALID. */
+void	dw_statfs(struct dw *w, unsigned long addr);
+/* decode_list.c: a CPU set of size bytes as strace's [0 1]; n gids. */
+void	dw_cpuset(struct dw *w, unsigned long addr, size_t size);
+void	dw_gids(struct dw *w, unsigned long addr, long n);
 /* getdents64's buffer of n bytes: 0x... /+ 7 entries +/ ({"entries": 7}). */
 void	dw_dirents(struct dw *w, unsigned long addr, long n);
 /* prctl's argument count and the kinds of its arguments by option. */

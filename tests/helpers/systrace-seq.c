@@ -4,7 +4,8 @@
  * socket, signal, fork, vfork, threads, thread-exec, hostile, slow, exit N,
  * segv, getppid N, sys DIR (statx, sysinfo, prctl), poll, paths DIR
  * (path and fd calls for --by; prints "fd N" first), fdflags, unknown,
- * tty (terminal ioctls on stdin, a pty),
+ * tty (terminal ioctls on stdin, a pty), lists DIR (statfs, CPU sets,
+ * gid lists),
  * getppid-go N (prints "ready PID", waits for a byte on stdin first). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/uio.h>
@@ -516,6 +518,35 @@ ttys(void)
 	syscall(SYS_ioctl, p[0], FIONREAD, &n);
 }
 
+/* statfs of DIR, /proc and a path that is not there; the CPU set read
+ * and set again; the gid list read, and set to itself (strace is the
+ * oracle). */
+static void
+lists(const char *dir)
+{
+	struct statfs f;
+	unsigned long cpus[16];
+	unsigned gids[64];
+	long n;
+	int fd;
+
+	syscall(SYS_statfs, dir, &f);
+	syscall(SYS_statfs, "/proc", &f);
+	syscall(SYS_statfs, "/nonexistent", &f);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
+		syscall(SYS_fstatfs, fd, &f);
+		close(fd);
+	}
+	n = syscall(SYS_sched_getaffinity, 0, sizeof(cpus), cpus);
+	if (n > 0)
+		syscall(SYS_sched_setaffinity, 0, (size_t)n, cpus);
+	syscall(SYS_getgroups, 0, NULL);
+	n = syscall(SYS_getgroups, 64, gids);
+	if (n >= 0)
+		syscall(SYS_setgroups, (size_t)n, gids);
+	syscall(SYS_getgroups, -1, gids);
+}
+
 /* Wait for a byte on stdin (a bench attaches first), then n getppid. */
 static void
 getppids(long n)
@@ -575,6 +606,8 @@ main(int argc, char **argv)
 		unknowns();
 	else if (strcmp(m, "tty") == 0)
 		ttys();
+	else if (strcmp(m, "lists") == 0 && argc > 2)
+		lists(argv[2]);
 	else if (strcmp(m, "getppid") == 0 && argc > 2) {
 		n = atol(argv[2]);
 		for (i = 0; i < n; i++)
@@ -586,7 +619,7 @@ main(int argc, char **argv)
 	} else {
 		fprintf(stderr, "usage: systrace-seq file DIR|fail|socket|signal|"
 		    "fork|vfork|threads|thread-exec|hostile|slow|exit N|segv|\n"
-		    "getppid[-go] N|sys DIR|poll|paths DIR|fdflags|unknown|tty\n");
+		    "getppid[-go] N|sys DIR|poll|paths DIR|fdflags|unknown|tty|lists DIR\n");
 		return 2;
 	}
 	fwrite(out, 1, outn, stdout);
