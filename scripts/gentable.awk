@@ -105,7 +105,8 @@ BEGIN {
 	    "iovecout pollfd epevent epeventsout intptr wstatus openmode " \
 	    "cloneargs msghdr msghdrout rlimit rlimitout utsname bufouthex " \
 	    "statx sysinfo prctlarg fcntlarg dirents clonecall ioctlarg " \
-	    "statfs cpuset cpusetout gids gidsout", kl, " ")
+	    "statfs cpuset cpusetout gids gidsout sockproto sockoptname " \
+	    "sockoptval sockoptvalout intinout", kl, " ")
 	for (i = 1; i <= nk; i++)
 		known[kl[i]] = 1
 	split("file network process memory signal ipc desc creds", cl, " ")

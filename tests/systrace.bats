@@ -672,6 +672,30 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 	assert_output 0
 }
 
+@test "socket options, protocols and value-result lengths as strace shows them" {
+	local T=$BATS_TEST_TMPDIR
+	strace -o "$T/strace" -- "$SEQ" sockopts
+	systrace -o "$T/systrace" -- "$SEQ" sockopts
+	# ports and pids change between the two runs
+	same() { sed -n '/^socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)/,$p' "$1" | grep -vE '^(exit_group|\+\+\+)' |
+		sed -E 's/0x[0-9a-f]{6,}/ADDR/g; s/ +=/ =/; s/htons\([0-9]+\)/htons(P)/g; s/(nl_pid|pid)=[0-9]+/\1=N/g'; }
+	run -0 diff <(same "$T/strace") <(same "$T/systrace")
+	run -0 same "$T/systrace"
+	assert_equal "${#lines[@]}" 28
+	assert_line --regexp '^setsockopt\([0-9]+, SOL_SOCKET, SO_REUSEADDR, \[1\], 4\) = 0$'
+	assert_line --regexp '^setsockopt\([0-9]+, SOL_SOCKET, SO_LINGER, \{l_onoff=1, l_linger=5\}, 8\) = 0$'
+	assert_line --regexp '^setsockopt\([0-9]+, SOL_TCP, TCP_CONGESTION, "cubic", 5\) = '
+	assert_line --regexp '^getsockopt\([0-9]+, SOL_SOCKET, SO_ERROR, \[0\], \[16 => 4\]\) = 0$'
+	assert_line --regexp '^setsockopt\([0-9]+, SOL_SOCKET, 0x3e7 /\* SO_\?\?\? \*/, \[1\], 4\) = -1 ENOPROTOOPT '
+	assert_line --regexp '^accept4\([0-9]+, \{sa_family=AF_INET, sin_port=htons\(P\), sin_addr=inet_addr\("127.0.0.1"\)\}, \[128 => 16\], SOCK_CLOEXEC\) = [0-9]+$'
+	assert_line --regexp '^socket\(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG\) = [0-9]+$'
+	systrace --json -o "$T/json" -- "$SEQ" sockopts
+	run -0 jq -c 'select(.name == "setsockopt" and .args[2] == "SO_LINGER") | .args[3]' "$T/json"
+	assert_output '{"on":1,"linger_seconds":5}'
+	run -0 jq -c 'select(.name == "getsockopt" and .args[2] == "SO_ERROR") | .args[3:]' "$T/json"
+	assert_output '[0,4]'
+}
+
 @test "clone's arguments as named fields, as strace shows them" {
 	local T=$BATS_TEST_TMPDIR
 	strace -o "$T/strace" -- "$SEQ" fork > /dev/null

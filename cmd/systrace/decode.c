@@ -44,6 +44,8 @@ arg_at_exit(const struct tri_sc_desc *d, const unsigned long long *args, int i)
 	case TRI_SC_K_STATFS:
 	case TRI_SC_K_CPUSETOUT:
 	case TRI_SC_K_GIDSOUT:
+	case TRI_SC_K_SOCKOPTVALOUT:
+	case TRI_SC_K_INTINOUT:
 		return true;
 	}
 	return false;
@@ -332,6 +334,20 @@ decode_one(struct ctl *ctl, struct tri_ptrace_task *t,
 	case TRI_SC_K_IOCTLARG:
 		ioctl_arg(&w, ret);
 		break;
+	case TRI_SC_K_SOCKPROTO:
+		sock_proto(&w);
+		break;
+	case TRI_SC_K_SOCKOPTNAME:
+		sockopt_name(&w);
+		break;
+	case TRI_SC_K_SOCKOPTVAL:
+	case TRI_SC_K_SOCKOPTVALOUT:
+		sockopt_val(&w, ret, a->kind == TRI_SC_K_SOCKOPTVALOUT);
+		break;
+	case TRI_SC_K_INTINOUT:
+		dw_intinout(&w, (unsigned long)v, k->has_inlen ? &k->inlen :
+		    NULL, failed);
+		break;
 	case TRI_SC_K_CLONECALL:
 		clone_args(&w);
 		break;
@@ -389,6 +405,15 @@ decode_args(struct ctl *ctl, struct tri_ptrace_task *t, bool exiting, long ret)
 	const struct tri_sc_desc *d = tri_syscalls_desc(k->nr);
 	int i, n = nargs_of(d, k);
 
+	/* a value-result length: its value at entry, for "[128 => 16]" */
+	if (!exiting && k->next == 0) {
+		k->has_inlen = false;
+		for (i = 0; d && i < n; i++)
+			if (d->args[i].kind == TRI_SC_K_INTINOUT && k->args[i] &&
+			    peek(t->tid, (unsigned long)k->args[i], &k->inlen,
+			    sizeof(k->inlen)) == 0)
+				k->has_inlen = true;
+	}
 	for (i = k->next; i < n; i++) {
 		/* JSON is written at the exit: poll's fds with their revents */
 		if (d && !exiting && (arg_at_exit(d, k->args, i) ||

@@ -10,6 +10,8 @@
 #include <sys/un.h>
 #include <netinet/in.h>
 
+#include <linux/netlink.h>
+
 #include "systrace.h"
 
 #define MAX_ITEMS	32	/* array elements shown, as strace's -s */
@@ -80,6 +82,19 @@ dw_unix(struct dw *w, const struct sockaddr_un *un, size_t len)
 		tri_json_kbool(w->j, "abstract", abstract);
 }
 
+/* nl_pid=0, nl_groups=00000000 */
+static void
+dw_netlink(struct dw *w, const struct sockaddr_nl *nl)
+{
+	dw_key(w, "nl_pid", "port_id");
+	dw_uint(w, nl->nl_pid);
+	dw_key(w, "nl_groups", "groups");
+	if (w->j)
+		dw_uint(w, nl->nl_groups);
+	else
+		sb_printf(w->b, "%08x", nl->nl_groups);
+}
+
 void
 dw_sockaddr(struct dw *w, unsigned long addr, size_t len)
 {
@@ -100,6 +115,8 @@ dw_sockaddr(struct dw *w, unsigned long addr, size_t len)
 		dw_inet6(w, (struct sockaddr_in6 *)&ss);
 	else if (ss.ss_family == AF_UNIX)
 		dw_unix(w, (struct sockaddr_un *)&ss, len);
+	else if (ss.ss_family == AF_NETLINK && len >= sizeof(struct sockaddr_nl))
+		dw_netlink(w, (struct sockaddr_nl *)&ss);
 	else
 		dw_more(w);
 	dw_end(w);

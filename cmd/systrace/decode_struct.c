@@ -438,6 +438,28 @@ dw_intptr(struct dw *w, unsigned long addr, bool sig)
 	dw_text(w, "]");
 }
 
+void
+dw_intinout(struct dw *w, unsigned long addr, const int *in, bool failed)
+{
+	int v;
+
+	if (addr == 0) {
+		dw_null(w);
+		return;
+	}
+	if (peek(w->t->tid, addr, &v, sizeof(v)) < 0) {
+		dw_hex(w, addr);
+		return;
+	}
+	dw_text(w, "[");
+	if (in != NULL && *in != v && !failed) {
+		if (w->j == NULL)
+			sb_printf(w->b, "%d => ", *in);
+	}
+	dw_int(w, v);
+	dw_text(w, "]");
+}
+
 static void
 dw_fdpair(struct dw *w, unsigned long addr)
 {

@@ -91,6 +91,8 @@ struct task {
 	int			 next;		/* first argument not shown */
 	bool			 sep;		/* its ", " is already out */
 	bool			 cut;		/* -s or a count cut a value */
+	bool			 has_inlen;	/* inlen holds the entry value */
+	int			 inlen;		/* of a value-result length */
 	char			*fdpath;	/* --by: the row's key */
 	FILE			*jf;		/* JSON into line */
 	struct tri_json		 j;
@@ -178,6 +180,15 @@ void	sb_timecomment(struct sbuf *b, long long sec, unsigned long nsec);
 void	dw_timespec(struct dw *w, unsigned long addr);
 /* A pointer to an int: [5] ([SIGKILL] when sig); the value in JSON. */
 void	dw_intptr(struct dw *w, unsigned long addr, bool sig);
+/* A value-result length at the exit: [16], or [128 => 16] when the call
+ * changed the *in it was given (a failed call's is its entry value). */
+void	dw_intinout(struct dw *w, unsigned long addr, const int *in,
+	    bool failed);
+/* decode_sockopt.c: socket's protocol by domain; set/getsockopt's option
+ * by level, and its value ([1], {l_onoff=1, l_linger=5}, "cubic"). */
+void	sock_proto(struct dw *w);
+void	sockopt_name(struct dw *w);
+void	sockopt_val(struct dw *w, long ret, bool out);
 
 /* decode_io.c: structures of descriptors and sockets. */
 void	dw_sockaddr(struct dw *w, unsigned long addr, size_t len);

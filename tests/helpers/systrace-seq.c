@@ -5,12 +5,14 @@
  * segv, getppid N, sys DIR (statx, sysinfo, prctl), poll, paths DIR
  * (path and fd calls for --by; prints "fd N" first), fdflags, unknown,
  * tty (terminal ioctls on stdin, a pty), lists DIR (statfs, CPU sets,
- * gid lists),
+ * gid lists), sockopts (options, protocols, value-result lengths),
  * getppid-go N (prints "ready PID", waits for a byte on stdin first). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <linux/netlink.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -96,14 +98,14 @@ sock(void)
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	l = syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	EXPECT("socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = %ld\n", l);
+	EXPECT("socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = %ld\n", l);
 	x = syscall(SYS_bind, l, &a, sizeof(a));
 	EXPECT("bind(%ld, {sa_family=AF_INET, sin_port=htons(0), "
 	    "sin_addr=inet_addr(\"127.0.0.1\")}, 16) = %ld\n", l, x);
 	EXPECT("listen(%ld, 4) = %ld\n", l, syscall(SYS_listen, l, 4));
 	getsockname((int)l, (struct sockaddr *)&a, &len);
 	c = syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
-	EXPECT("socket(AF_INET, SOCK_STREAM, 0) = %ld\n", c);
+	EXPECT("socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = %ld\n", c);
 	x = syscall(SYS_connect, c, &a, sizeof(a));
 	EXPECT("connect(%ld, {sa_family=AF_INET, sin_port=htons(%u), "
 	    "sin_addr=inet_addr(\"127.0.0.1\")}, 16) = %ld\n", c,
@@ -547,6 +549,61 @@ lists(const char *dir)
 	syscall(SYS_getgroups, -1, gids);
 }
 
+/* Socket options of each level and shape, socket's protocol by domain,
+ * and the lengths the kernel changes ("[128 => 16]"): strace is the
+ * oracle. */
+static void
+sockopts(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sockaddr_storage ss;
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	struct { int on, secs; } lg = { 1, 5 };
+	struct timeval tv = { 2, 500000 };
+	socklen_t len;
+	int one = 1, v[4], l, c, s, u[2], n;
+
+	l = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	syscall(SYS_setsockopt, l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	syscall(SYS_setsockopt, l, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	syscall(SYS_setsockopt, l, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	syscall(SYS_setsockopt, l, IPPROTO_TCP, TCP_KEEPIDLE, &one, sizeof(one));
+	syscall(SYS_setsockopt, l, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	syscall(SYS_setsockopt, l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	syscall(SYS_setsockopt, l, IPPROTO_TCP, TCP_CONGESTION, "cubic", 5);
+	syscall(SYS_setsockopt, l, IPPROTO_IP, IP_TOS, &one, sizeof(one));
+	syscall(SYS_setsockopt, l, SOL_SOCKET, 999, &one, sizeof(one));
+	syscall(SYS_setsockopt, l, 77, 1, &one, sizeof(one));
+	len = 16;
+	syscall(SYS_getsockopt, l, SOL_SOCKET, SO_ERROR, v, &len);
+	len = sizeof(v);
+	syscall(SYS_getsockopt, l, SOL_SOCKET, SO_LINGER, v, &len);
+	len = sizeof(int);
+	syscall(SYS_getsockopt, l, SOL_SOCKET, SO_TYPE, v, &len);
+	len = sizeof(int);
+	syscall(SYS_getsockopt, l, SOL_SOCKET, 999, v, &len);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	syscall(SYS_bind, l, &a, sizeof(a));
+	syscall(SYS_listen, l, 4);
+	len = sizeof(ss);
+	syscall(SYS_getsockname, l, &ss, &len);
+	memcpy(&a, &ss, sizeof(a));
+	c = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+	syscall(SYS_connect, c, &a, sizeof(a));
+	len = sizeof(ss);
+	s = (int)syscall(SYS_accept4, l, &ss, &len, SOCK_CLOEXEC);
+	len = sizeof(ss);
+	syscall(SYS_getpeername, s, &ss, &len);
+	syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, u);
+	len = 3 * sizeof(int);
+	syscall(SYS_getsockopt, u[0], SOL_SOCKET, SO_PEERCRED, v, &len);
+	n = (int)syscall(SYS_socket, AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG);
+	syscall(SYS_bind, n, &nl, sizeof(nl));
+	syscall(SYS_setsockopt, n, SOL_NETLINK, NETLINK_EXT_ACK, &one,
+	    sizeof(one));
+	syscall(SYS_socket, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+}
+
 /* Wait for a byte on stdin (a bench attaches first), then n getppid. */
 static void
 getppids(long n)
@@ -608,6 +665,8 @@ main(int argc, char **argv)
 		ttys();
 	else if (strcmp(m, "lists") == 0 && argc > 2)
 		lists(argv[2]);
+	else if (strcmp(m, "sockopts") == 0)
+		sockopts();
 	else if (strcmp(m, "getppid") == 0 && argc > 2) {
 		n = atol(argv[2]);
 		for (i = 0; i < n; i++)
@@ -619,7 +678,7 @@ main(int argc, char **argv)
 	} else {
 		fprintf(stderr, "usage: systrace-seq file DIR|fail|socket|signal|"
 		    "fork|vfork|threads|thread-exec|hostile|slow|exit N|segv|\n"
-		    "getppid[-go] N|sys DIR|poll|paths DIR|fdflags|unknown|tty|lists DIR\n");
+		    "getppid[-go] N|sys DIR|poll|paths DIR|fdflags|unknown|tty|lists DIR|sockopts\n");
 		return 2;
 	}
 	fwrite(out, 1, outn, stdout);
