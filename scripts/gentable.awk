@@ -106,13 +106,13 @@ BEGIN {
 	    "cloneargs msghdr msghdrout rlimit rlimitout utsname bufouthex " \
 	    "statx sysinfo prctlarg fcntlarg dirents clonecall ioctlarg " \
 	    "statfs cpuset cpusetout gids gidsout sockproto sockoptname " \
-	    "sockoptval sockoptvalout intinout", kl, " ")
+	    "sockoptval sockoptvalout intinout rusageout tmsout", kl, " ")
 	for (i = 1; i <= nk; i++)
 		known[kl[i]] = 1
 	split("file network process memory signal ipc desc creds", cl, " ")
 	for (i in cl)
 		classes[cl[i]] = 1
-	split("int fd hex oct none", rl, " ")
+	split("int fd hex oct none policy ioprio", rl, " ")
 	for (i in rl)
 		rets[rl[i]] = 1
 }

@@ -696,6 +696,28 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 	assert_output '[0,4]'
 }
 
+@test "rusage, times, priorities, and every other call with its own argument count, as strace shows them" {
+	local T=$BATS_TEST_TMPDIR
+	strace -o "$T/strace" -- "$SEQ" misc
+	systrace -o "$T/systrace" -- "$SEQ" misc
+	# times and CPU times move between the two runs
+	same() { sed -n '/^getrusage(/,$p' "$1" | grep -vE '^(exit_group|\+\+\+)' |
+		sed -E 's/0x[0-9a-f]{6,}/ADDR/g; s/ +=/ =/; s/(tv_sec|tv_usec|tv_nsec|tms_[a-z]+)=[0-9]+/\1=N/g;
+			s|/\* [0-9.]+ s \*/|/* S */|g; s/^(times\(.*\)) = [0-9]+$/\1 = T/'; }
+	run -0 diff <(same "$T/strace") <(same "$T/systrace")
+	run -0 same "$T/systrace"
+	assert_equal "${#lines[@]}" 18
+	assert_line 'getrusage(RUSAGE_SELF, {ru_utime={tv_sec=N, tv_usec=N}, ru_stime={tv_sec=N, tv_usec=N}, ...}) = 0'
+	assert_line 'getpriority(0x9 /* PRIO_??? */, 0) = -1 EINVAL (Invalid argument)'
+	assert_line 'sync() = 0'
+	assert_line --regexp '^clock_nanosleep\(CLOCK_MONOTONIC, TIMER_ABSTIME, '
+	assert_line 'mlockall(MCL_CURRENT|MCL_FUTURE) = 0'
+	# JSON has every rusage field
+	systrace --json -o "$T/json" -- "$SEQ" misc
+	run -0 jq -r 'select(.name == "getrusage") | .args[1] | has("voluntary_switches") and has("max_rss_kb")' "$T/json"
+	assert_line --index 0 true
+}
+
 @test "clone's arguments as named fields, as strace shows them" {
 	local T=$BATS_TEST_TMPDIR
 	strace -o "$T/strace" -- "$SEQ" fork > /dev/null

@@ -46,6 +46,8 @@ arg_at_exit(const struct tri_sc_desc *d, const unsigned long long *args, int i)
 	case TRI_SC_K_GIDSOUT:
 	case TRI_SC_K_SOCKOPTVALOUT:
 	case TRI_SC_K_INTINOUT:
+	case TRI_SC_K_RUSAGEOUT:
+	case TRI_SC_K_TMSOUT:
 		return true;
 	}
 	return false;
@@ -441,6 +443,25 @@ decode_args(struct ctl *ctl, struct tri_ptrace_task *t, bool exiting, long ret)
 	k->next = i;
 }
 
+/* What sched_getscheduler's and ioprio_get's numbers mean, as strace:
+ * " (SCHED_OTHER)", " (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4))". */
+static void
+ret_named(struct sbuf *b, int kind, long ret)
+{
+	static int policies = -2, classes = -2;
+	const char *n;
+
+	if (kind == TRI_SC_R_POLICY) {
+		if ((n = tri_syscalls_xlat(set_once(&policies,
+		    "sched_policies"), (unsigned long long)ret)) != NULL)
+			sb_printf(b, " (%s)", n);
+		return;
+	}
+	if ((n = tri_syscalls_xlat(set_once(&classes, "ioprio_classes"),
+	    (unsigned long long)(ret >> 13))) != NULL)
+		sb_printf(b, " (IOPRIO_PRIO_VALUE(%s, %ld))", n, ret & 0x1fff);
+}
+
 static const char *
 restart_text(long e)
 {
@@ -485,6 +506,11 @@ decode_ret(struct ctl *ctl, struct tri_ptrace_task *t,
 		break;
 	case TRI_SC_R_OCT:
 		sb_printf(&k->line, "%#03lo", ret);
+		break;
+	case TRI_SC_R_POLICY:
+	case TRI_SC_R_IOPRIO:
+		sb_int(&k->line, ret);
+		ret_named(&k->line, kind, ret);
 		break;
 	case TRI_SC_R_FD:
 		if (ctl->yfd) {

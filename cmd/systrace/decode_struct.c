@@ -568,6 +568,12 @@ structure(struct dw *w, int kind, unsigned long addr, unsigned long long len,
 	case TRI_SC_K_STATFS:
 		dw_statfs(w, addr);
 		break;
+	case TRI_SC_K_RUSAGEOUT:
+		dw_rusage(w, addr);
+		break;
+	case TRI_SC_K_TMSOUT:
+		dw_tms(w, addr);
+		break;
 	case TRI_SC_K_CPUSET:
 		dw_cpuset(w, addr, (size_t)len);
 		break;

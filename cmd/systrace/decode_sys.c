@@ -2,13 +2,19 @@
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/statfs.h>
+#include <sys/time.h>
+#include <sys/times.h>
 #include <sys/sysinfo.h>
+
+#include <unistd.h>
 
 #include "systrace.h"
 
@@ -34,6 +40,101 @@ dw_ukey(struct dw *w, const char *tkey, const char *jkey,
 {
 	dw_key(w, tkey, jkey);
 	dw_uint(w, v);
+}
+
+static void
+dw_timeval(struct dw *w, const char *tkey, const char *jkey,
+    const struct timeval *tv)
+{
+	dw_key(w, tkey, jkey);
+	if (w->j) {
+		tri_json_double(w->j, (double)tv->tv_sec +
+		    (double)tv->tv_usec / 1e6);
+		return;
+	}
+	dw_obj(w);
+	dw_key(w, "tv_sec", "sec");
+	dw_int(w, (long long)tv->tv_sec);
+	dw_key(w, "tv_usec", "usec");
+	dw_int(w, (long long)tv->tv_usec);
+	dw_end(w);
+}
+
+void
+dw_rusage(struct dw *w, unsigned long addr)
+{
+	static const struct { const char *t, *j; size_t off; } rest[] = {
+		{ "ru_maxrss", "max_rss_kb", offsetof(struct rusage, ru_maxrss) },
+		{ "ru_ixrss", "ixrss", offsetof(struct rusage, ru_ixrss) },
+		{ "ru_idrss", "idrss", offsetof(struct rusage, ru_idrss) },
+		{ "ru_isrss", "isrss", offsetof(struct rusage, ru_isrss) },
+		{ "ru_minflt", "minor_faults", offsetof(struct rusage, ru_minflt) },
+		{ "ru_majflt", "major_faults", offsetof(struct rusage, ru_majflt) },
+		{ "ru_nswap", "swaps", offsetof(struct rusage, ru_nswap) },
+		{ "ru_inblock", "blocks_in", offsetof(struct rusage, ru_inblock) },
+		{ "ru_oublock", "blocks_out", offsetof(struct rusage, ru_oublock) },
+		{ "ru_msgsnd", "messages_sent", offsetof(struct rusage, ru_msgsnd) },
+		{ "ru_msgrcv", "messages_received", offsetof(struct rusage, ru_msgrcv) },
+		{ "ru_nsignals", "signals", offsetof(struct rusage, ru_nsignals) },
+		{ "ru_nvcsw", "voluntary_switches", offsetof(struct rusage, ru_nvcsw) },
+		{ "ru_nivcsw", "involuntary_switches", offsetof(struct rusage, ru_nivcsw) },
+	};
+	struct rusage ru;
+	size_t i;
+
+	if (peek(w->t->tid, addr, &ru, sizeof(ru)) < 0) {
+		dw_hex(w, addr);
+		return;
+	}
+	dw_obj(w);
+	dw_timeval(w, "ru_utime", "user_seconds", &ru.ru_utime);
+	dw_timeval(w, "ru_stime", "system_seconds", &ru.ru_stime);
+	if (w->ctl->verbose || w->j) {
+		for (i = 0; i < sizeof(rest) / sizeof(rest[0]); i++) {
+			dw_key(w, rest[i].t, rest[i].j);
+			dw_int(w, *(const long *)((const char *)&ru +
+			    rest[i].off));
+		}
+	} else {
+		dw_more(w);
+	}
+	dw_end(w);
+}
+
+void
+dw_tms(struct dw *w, unsigned long addr)
+{
+	static const char *const tk[] = { "tms_utime", "tms_stime",
+	    "tms_cutime", "tms_cstime" };
+	static const char *const jk[] = { "user_ticks", "system_ticks",
+	    "children_user_ticks", "children_system_ticks" };
+	long hz = sysconf(_SC_CLK_TCK);
+	struct tms t;
+	clock_t v[4];
+	int i;
+
+	if (peek(w->t->tid, addr, &t, sizeof(t)) < 0) {
+		dw_hex(w, addr);
+		return;
+	}
+	v[0] = t.tms_utime;
+	v[1] = t.tms_stime;
+	v[2] = t.tms_cutime;
+	v[3] = t.tms_cstime;
+	dw_obj(w);
+	for (i = 0; i < 4; i++) {
+		dw_key(w, tk[i], jk[i]);
+		dw_uint(w, (unsigned long long)v[i]);
+		if (w->j || v[i] == 0)
+			continue;
+		if (hz == 100)
+			sb_printf(w->b, " /* %llu.%02llu s */",
+			    (unsigned long long)v[i] / 100,
+			    (unsigned long long)v[i] % 100);
+		else if (hz > 0)
+			sb_printf(w->b, " /* %g s */", (double)v[i] / (double)hz);
+	}
+	dw_end(w);
 }
 
 #define ST_VALID	0x0020	/* the kernel's: f_flags is filled in */

@@ -203,6 +203,10 @@ void	dw_msghdr(struct dw *w, unsigned long addr, long total);
 /* decode_sys.c: statx, sysinfo, prctl, fcntl. */
 void	dw_statx(struct dw *w, unsigned long addr);
 void	dw_sysinfo(struct dw *w, unsigned long addr);
+/* struct rusage: the two times, the rest with -v (JSON: all of it);
+ * struct tms: each time in ticks, its seconds in a comment. */
+void	dw_rusage(struct dw *w, unsigned long addr);
+void	dw_tms(struct dw *w, unsigned long addr);
 /* struct statfs: f_type by name, the counts, f_flags when ST_VALID. */
 void	dw_statfs(struct dw *w, unsigned long addr);
 /* decode_list.c: a CPU set of size bytes as strace's [0 1]; n gids. */

@@ -6,6 +6,7 @@
  * (path and fd calls for --by; prints "fd N" first), fdflags, unknown,
  * tty (terminal ioctls on stdin, a pty), lists DIR (statfs, CPU sets,
  * gid lists), sockopts (options, protocols, value-result lengths),
+ * misc (rusage, times, priorities, the calls with no decoder of their own),
  * getppid-go N (prints "ready PID", waits for a byte on stdin first). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,7 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/times.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -604,6 +608,39 @@ sockopts(void)
 	syscall(SYS_socket, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
 }
 
+/* getrusage, times, priorities, clock_nanosleep's flag, msync and
+ * mlockall, and calls decoded by their arguments' count alone: strace
+ * is the oracle. */
+static void
+miscs(void)
+{
+	struct rusage ru;
+	struct tms t;
+	struct timespec ts;
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+
+	syscall(SYS_getrusage, RUSAGE_SELF, &ru);
+	syscall(SYS_getrusage, RUSAGE_CHILDREN, &ru);
+	syscall(SYS_times, &t);
+	syscall(SYS_getpriority, PRIO_PROCESS, 0);
+	syscall(SYS_setpriority, PRIO_PROCESS, 0, 0);
+	syscall(SYS_getpriority, 9, 0);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	syscall(SYS_msync, p, 4096, MS_SYNC | MS_INVALIDATE);
+	syscall(SYS_mlockall, MCL_CURRENT | MCL_FUTURE);
+	syscall(SYS_munlockall);
+	syscall(SYS_sync);
+	syscall(SYS_syncfs, 1000);
+	syscall(SYS_ioprio_get, 1, 0);
+	syscall(SYS_sched_getscheduler, 0);
+	syscall(SYS_sched_get_priority_max, 1);
+	syscall(SYS_unshare, 0);
+	syscall(SYS_getcpu, NULL, NULL, NULL);
+	syscall(SYS_acct, "/nonexistent/acct");
+}
+
 /* Wait for a byte on stdin (a bench attaches first), then n getppid. */
 static void
 getppids(long n)
@@ -667,6 +704,8 @@ main(int argc, char **argv)
 		lists(argv[2]);
 	else if (strcmp(m, "sockopts") == 0)
 		sockopts();
+	else if (strcmp(m, "misc") == 0)
+		miscs();
 	else if (strcmp(m, "getppid") == 0 && argc > 2) {
 		n = atol(argv[2]);
 		for (i = 0; i < n; i++)
@@ -678,7 +717,7 @@ main(int argc, char **argv)
 	} else {
 		fprintf(stderr, "usage: systrace-seq file DIR|fail|socket|signal|"
 		    "fork|vfork|threads|thread-exec|hostile|slow|exit N|segv|\n"
-		    "getppid[-go] N|sys DIR|poll|paths DIR|fdflags|unknown|tty|lists DIR|sockopts\n");
+		    "getppid[-go] N|sys DIR|poll|paths DIR|fdflags|unknown|tty|lists DIR|sockopts|misc\n");
 		return 2;
 	}
 	fwrite(out, 1, outn, stdout);
