@@ -106,7 +106,8 @@ BEGIN {
 	    "cloneargs msghdr msghdrout rlimit rlimitout utsname bufouthex " \
 	    "statx sysinfo prctlarg fcntlarg dirents clonecall ioctlarg " \
 	    "statfs cpuset cpusetout gids gidsout sockproto sockoptname " \
-	    "sockoptval sockoptvalout intinout rusageout tmsout", kl, " ")
+	    "sockoptval sockoptvalout intinout rusageout tmsout itimerspec " \
+	    "itimerspecout", kl, " ")
 	for (i = 1; i <= nk; i++)
 		known[kl[i]] = 1
 	split("file network process memory signal ipc desc creds", cl, " ")

@@ -706,7 +706,9 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 			s|/\* [0-9.]+ s \*/|/* S */|g; s/^(times\(.*\)) = [0-9]+$/\1 = T/'; }
 	run -0 diff <(same "$T/strace") <(same "$T/systrace")
 	run -0 same "$T/systrace"
-	assert_equal "${#lines[@]}" 18
+	assert_equal "${#lines[@]}" 25
+	assert_line 'prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_CHOWN, 0, 0) = 0'
+	assert_line --regexp '^timerfd_settime\([0-9]+, TFD_TIMER_ABSTIME, \{it_interval=\{tv_sec=N, tv_nsec=N\}, it_value=\{tv_sec=N, tv_nsec=N\}\}, NULL\) = 0$'
 	assert_line 'getrusage(RUSAGE_SELF, {ru_utime={tv_sec=N, tv_usec=N}, ru_stime={tv_sec=N, tv_usec=N}, ...}) = 0'
 	assert_line 'getpriority(0x9 /* PRIO_??? */, 0) = -1 EINVAL (Invalid argument)'
 	assert_line 'sync() = 0'

@@ -48,6 +48,7 @@ arg_at_exit(const struct tri_sc_desc *d, const unsigned long long *args, int i)
 	case TRI_SC_K_INTINOUT:
 	case TRI_SC_K_RUSAGEOUT:
 	case TRI_SC_K_TMSOUT:
+	case TRI_SC_K_ITIMERSPECOUT:
 		return true;
 	}
 	return false;

@@ -56,7 +56,7 @@ kind_of(unsigned req, bool *at_exit)
 	case TIOCSPGRP: case TIOCSETD: case FIONBIO: case FIOASYNC:
 	case TIOCSPTLCK: case TIOCPKT:
 		return IO_INT;
-	case TCSBRK: case TCSBRKP: case TIOCSCTTY:
+	case TCSBRK: case TCSBRKP: case TIOCSCTTY: case FICLONE:
 		return IO_DEC;
 	case TCXONC:
 		return IO_XONC;

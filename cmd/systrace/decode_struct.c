@@ -195,6 +195,8 @@ dw_stat(struct dw *w, unsigned long addr)
 
 /* {tv_sec=1, tv_nsec=5}; JSON {"whole_seconds": 1, "nanoseconds": 5}
  * (the vocabulary has no "_sec" suffix). */
+static void	dw_ts(struct dw *w, const struct timespec *ts);
+
 void
 dw_timespec(struct dw *w, unsigned long addr)
 {
@@ -204,11 +206,35 @@ dw_timespec(struct dw *w, unsigned long addr)
 		dw_hex(w, addr);
 		return;
 	}
+	dw_ts(w, &ts);
+}
+
+static void
+dw_ts(struct dw *w, const struct timespec *ts)
+{
 	dw_obj(w);
 	dw_key(w, "tv_sec", "whole_seconds");
-	dw_int(w, (long long)ts.tv_sec);
+	dw_int(w, (long long)ts->tv_sec);
 	dw_key(w, "tv_nsec", "nanoseconds");
-	dw_int(w, ts.tv_nsec);
+	dw_int(w, ts->tv_nsec);
+	dw_end(w);
+}
+
+/* timer_settime's and timerfd_settime's {it_interval=..., it_value=...} */
+static void
+dw_itimerspec(struct dw *w, unsigned long addr)
+{
+	struct itimerspec it;
+
+	if (peek(w->t->tid, addr, &it, sizeof(it)) < 0) {
+		dw_hex(w, addr);
+		return;
+	}
+	dw_obj(w);
+	dw_key(w, "it_interval", "interval");
+	dw_ts(w, &it.it_interval);
+	dw_key(w, "it_value", "value");
+	dw_ts(w, &it.it_value);
 	dw_end(w);
 }
 
@@ -513,6 +539,10 @@ structure(struct dw *w, int kind, unsigned long addr, unsigned long long len,
 	case TRI_SC_K_SIGACTION:
 	case TRI_SC_K_SIGACTIONOUT:
 		dw_sigaction(w, addr);
+		break;
+	case TRI_SC_K_ITIMERSPEC:
+	case TRI_SC_K_ITIMERSPECOUT:
+		dw_itimerspec(w, addr);
 		break;
 	case TRI_SC_K_SIGSET:
 	case TRI_SC_K_SIGSETOUT:

@@ -333,6 +333,12 @@ prctl_nargs(const unsigned long long *a)
 		    a[1] == SECCOMP_MODE_STRICT ? 2 : 5;
 	case PR_GET_DUMPABLE:
 	case PR_GET_SECCOMP:
+	case PR_GET_KEEPCAPS:
+	case PR_GET_TIMING:
+	case PR_GET_TIMERSLACK:
+	case PR_TASK_PERF_EVENTS_DISABLE:
+	case PR_TASK_PERF_EVENTS_ENABLE:
+	case PR_GET_SECUREBITS:
 		return 1;
 	case PR_SET_NAME:
 	case PR_GET_NAME:
@@ -342,6 +348,9 @@ prctl_nargs(const unsigned long long *a)
 	case PR_SET_CHILD_SUBREAPER:
 	case PR_GET_CHILD_SUBREAPER:
 	case PR_CAPBSET_READ:
+	case PR_CAPBSET_DROP:
+	case PR_SET_KEEPCAPS:
+	case PR_SET_TIMERSLACK:
 		return 2;
 	}
 	return 5;
@@ -415,7 +424,23 @@ prctl_arg(struct dw *w, int i, long ret)
 		dw_enum(w, tri_syscalls_set_id("dumpable"), (long long)a[1]);
 		return;
 	case PR_CAPBSET_READ:
+	case PR_CAPBSET_DROP:
 		dw_enum(w, tri_syscalls_set_id("capabilities"), (long long)a[1]);
+		return;
+	case PR_SET_KEEPCAPS:
+	case PR_SET_TIMERSLACK:
+		dw_uint(w, a[i]);
+		return;
+	case PR_CAP_AMBIENT:
+		/* the operation, and the capability of the three that take one */
+		if (i == 1)
+			dw_enum(w, tri_syscalls_set_id("cap_ambient_ops"),
+			    (long long)a[1]);
+		else if (i == 2 && a[1] >= 1 && a[1] <= 3)
+			dw_enum(w, tri_syscalls_set_id("capabilities"),
+			    (long long)a[2]);
+		else
+			dw_hex(w, a[i]);
 		return;
 	case PR_SET_CHILD_SUBREAPER:
 	case PR_SET_NO_NEW_PRIVS:

@@ -26,6 +26,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/timerfd.h>
 #include <sys/times.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -639,6 +640,18 @@ miscs(void)
 	syscall(SYS_unshare, 0);
 	syscall(SYS_getcpu, NULL, NULL, NULL);
 	syscall(SYS_acct, "/nonexistent/acct");
+	{
+		struct itimerspec in = { { 0, 0 }, { 0, 5000000 } }, was;
+		int fd = (int)syscall(SYS_timerfd_create, CLOCK_MONOTONIC,
+		    TFD_CLOEXEC);
+
+		syscall(SYS_timerfd_settime, fd, 0, &in, &was);
+		syscall(SYS_timerfd_gettime, fd, &was);
+		syscall(SYS_timerfd_settime, fd, TFD_TIMER_ABSTIME, &in, NULL);
+	}
+	syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, 0, 0, 0);
+	syscall(SYS_prctl, PR_GET_SECUREBITS, 0, 0, 0, 0);
+	syscall(SYS_prctl, PR_GET_TIMERSLACK, 0, 0, 0, 0);
 }
 
 /* Wait for a byte on stdin (a bench attaches first), then n getppid. */
