@@ -107,7 +107,7 @@ BEGIN {
 	    "statx sysinfo prctlarg fcntlarg dirents clonecall ioctlarg " \
 	    "statfs cpuset cpusetout gids gidsout sockproto sockoptname " \
 	    "sockoptval sockoptvalout intinout rusageout tmsout itimerspec " \
-	    "itimerspecout", kl, " ")
+	    "itimerspecout pathout stack stackout ioprio", kl, " ")
 	for (i = 1; i <= nk; i++)
 		known[kl[i]] = 1
 	split("file network process memory signal ipc desc creds", cl, " ")

@@ -706,7 +706,10 @@ ended() {	# ended PID: gone, or a zombie waiting for us
 			s|/\* [0-9.]+ s \*/|/* S */|g; s/^(times\(.*\)) = [0-9]+$/\1 = T/'; }
 	run -0 diff <(same "$T/strace") <(same "$T/systrace")
 	run -0 same "$T/systrace"
-	assert_equal "${#lines[@]}" 25
+	assert_equal "${#lines[@]}" 34
+	assert_line --regexp '^sigaltstack\(\{ss_sp=ADDR, ss_flags=0, ss_size=65536\}, \{ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0\}\) = 0$'
+	assert_line 'ioprio_set(IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 7)) = 0'
+	assert_line --regexp '^flock\([0-9]+, LOCK_SH\|LOCK_NB\) = 0$'
 	assert_line 'prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_CHOWN, 0, 0) = 0'
 	assert_line --regexp '^timerfd_settime\([0-9]+, TFD_TIMER_ABSTIME, \{it_interval=\{tv_sec=N, tv_nsec=N\}, it_value=\{tv_sec=N, tv_nsec=N\}\}, NULL\) = 0$'
 	assert_line 'getrusage(RUSAGE_SELF, {ru_utime={tv_sec=N, tv_usec=N}, ru_stime={tv_sec=N, tv_usec=N}, ...}) = 0'

@@ -49,6 +49,8 @@ arg_at_exit(const struct tri_sc_desc *d, const unsigned long long *args, int i)
 	case TRI_SC_K_RUSAGEOUT:
 	case TRI_SC_K_TMSOUT:
 	case TRI_SC_K_ITIMERSPECOUT:
+	case TRI_SC_K_PATHOUT:
+	case TRI_SC_K_STACKOUT:
 		return true;
 	}
 	return false;
@@ -305,6 +307,15 @@ decode_one(struct ctl *ctl, struct tri_ptrace_task *t,
 	case TRI_SC_K_STR:
 		dw_cstr(&w, (unsigned long)v, a->kind == TRI_SC_K_PATH);
 		break;
+	case TRI_SC_K_PATHOUT:
+		if (failed || v == 0)
+			dw_ptr(&w, v);
+		else
+			dw_cstr(&w, (unsigned long)v, true);
+		break;
+	case TRI_SC_K_IOPRIO:
+		dw_ioprio(&w, (long)v);
+		break;
 	case TRI_SC_K_BUFIN:
 		dw_buf(&w, (unsigned long)v, (long)k->args[a->n], false);
 		break;
@@ -444,23 +455,49 @@ decode_args(struct ctl *ctl, struct tri_ptrace_task *t, bool exiting, long ret)
 	k->next = i;
 }
 
+/* IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4) into buf, or false for a class
+ * with no name. */
+static bool
+ioprio_text(char *buf, size_t size, long v)
+{
+	static int classes = -2;
+	const char *n = tri_syscalls_xlat(set_once(&classes,
+	    "ioprio_classes"), (unsigned long long)(v >> 13));
+
+	if (n == NULL)
+		return false;
+	snprintf(buf, size, "IOPRIO_PRIO_VALUE(%s, %ld)", n, v & 0x1fff);
+	return true;
+}
+
+/* ioprio_set's priority: IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 7). */
+void
+dw_ioprio(struct dw *w, long v)
+{
+	char buf[80];
+
+	if (w->j || !ioprio_text(buf, sizeof(buf), v))
+		dw_hex(w, (unsigned long long)v);
+	else
+		dw_sym(w, buf);
+}
+
 /* What sched_getscheduler's and ioprio_get's numbers mean, as strace:
  * " (SCHED_OTHER)", " (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4))". */
 static void
 ret_named(struct sbuf *b, int kind, long ret)
 {
-	static int policies = -2, classes = -2;
+	static int policies = -2;
 	const char *n;
+	char buf[80];
 
 	if (kind == TRI_SC_R_POLICY) {
 		if ((n = tri_syscalls_xlat(set_once(&policies,
 		    "sched_policies"), (unsigned long long)ret)) != NULL)
 			sb_printf(b, " (%s)", n);
-		return;
+	} else if (ioprio_text(buf, sizeof(buf), ret)) {
+		sb_printf(b, " (%s)", buf);
 	}
-	if ((n = tri_syscalls_xlat(set_once(&classes, "ioprio_classes"),
-	    (unsigned long long)(ret >> 13))) != NULL)
-		sb_printf(b, " (IOPRIO_PRIO_VALUE(%s, %ld))", n, ret & 0x1fff);
 }
 
 static const char *

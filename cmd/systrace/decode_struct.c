@@ -220,6 +220,26 @@ dw_ts(struct dw *w, const struct timespec *ts)
 	dw_end(w);
 }
 
+/* sigaltstack's stack_t: {ss_sp=0x..., ss_flags=0, ss_size=65536} */
+static void
+dw_stack(struct dw *w, unsigned long addr)
+{
+	stack_t ss;
+
+	if (peek(w->t->tid, addr, &ss, sizeof(ss)) < 0) {
+		dw_hex(w, addr);
+		return;
+	}
+	dw_obj(w);
+	dw_key(w, "ss_sp", "stack");
+	dw_ptr(w, (unsigned long)ss.ss_sp);
+	dw_key(w, "ss_flags", "flags");
+	dw_flags_named(w, "ss_flags", (unsigned)ss.ss_flags);
+	dw_key(w, "ss_size", "size_bytes");
+	dw_uint(w, ss.ss_size);
+	dw_end(w);
+}
+
 /* timer_settime's and timerfd_settime's {it_interval=..., it_value=...} */
 static void
 dw_itimerspec(struct dw *w, unsigned long addr)
@@ -543,6 +563,10 @@ structure(struct dw *w, int kind, unsigned long addr, unsigned long long len,
 	case TRI_SC_K_ITIMERSPEC:
 	case TRI_SC_K_ITIMERSPECOUT:
 		dw_itimerspec(w, addr);
+		break;
+	case TRI_SC_K_STACK:
+	case TRI_SC_K_STACKOUT:
+		dw_stack(w, addr);
 		break;
 	case TRI_SC_K_SIGSET:
 	case TRI_SC_K_SIGSETOUT:

@@ -525,7 +525,8 @@ fcntl_ret(struct sbuf *b, unsigned long long cmd, long ret)
 		set = "open_flags";
 	else
 		return false;
-	if (ret <= 0)
+	/* F_GETFL's 0 is O_RDONLY, a name; F_GETFD's is no flag */
+	if (ret < 0 || (ret == 0 && (int)cmd == F_GETFD))
 		return false;
 	sb_hex(b, (unsigned long long)ret);
 	sb_puts(b, " (flags ");

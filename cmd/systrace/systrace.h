@@ -180,6 +180,7 @@ void	sb_timecomment(struct sbuf *b, long long sec, unsigned long nsec);
 void	dw_timespec(struct dw *w, unsigned long addr);
 /* A pointer to an int: [5] ([SIGKILL] when sig); the value in JSON. */
 void	dw_intptr(struct dw *w, unsigned long addr, bool sig);
+void	dw_ioprio(struct dw *w, long v);
 /* A value-result length at the exit: [16], or [128 => 16] when the call
  * changed the *in it was given (a failed call's is its entry value). */
 void	dw_intinout(struct dw *w, unsigned long addr, const int *in,
