@@ -13,7 +13,7 @@
 void
 dw_cpuset(struct dw *w, unsigned long addr, size_t size)
 {
-	unsigned long bits[512];
+	unsigned long bits[512] = { 0 };
 	size_t i, nbits;
 
 	if (size > sizeof(bits))

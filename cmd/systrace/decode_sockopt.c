@@ -1,18 +1,10 @@
 /* cmd/systrace/decode_sockopt.c - socket options and protocols by level and domain, as strace shows them. */
-#include <limits.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include "systrace.h"
-
-#define SOL_IP_		0
-#define SOL_TCP_	6
-#define SOL_UDP_	17
-#define SOL_IPV6_	41
-#define SOL_NETLINK_	270
-#define SO_PEERCRED_	17
-#define TCP_CONGESTION_	13
-#define TCP_ULP_	31
 
 /* The set that names the options of a level, or -1. */
 static int
@@ -22,11 +14,11 @@ level_set(int level)
 
 	switch (level) {
 	case SOL_SOCKET:	return set_once(&so, "so_options");
-	case SOL_IP_:		return set_once(&ip, "ip_options");
-	case SOL_TCP_:		return set_once(&tcp, "tcp_options");
-	case SOL_UDP_:		return set_once(&udp, "udp_options");
-	case SOL_IPV6_:		return set_once(&ip6, "ipv6_options");
-	case SOL_NETLINK_:	return set_once(&nl, "netlink_options");
+	case SOL_IP:		return set_once(&ip, "ip_options");
+	case SOL_TCP:		return set_once(&tcp, "tcp_options");
+	case SOL_UDP:		return set_once(&udp, "udp_options");
+	case SOL_IPV6:		return set_once(&ip6, "ipv6_options");
+	case SOL_NETLINK:	return set_once(&nl, "netlink_options");
 	}
 	return -1;
 }
@@ -92,7 +84,7 @@ sockopt_val(struct dw *w, long ret, bool out)
 		return;
 	}
 	if (level == SOL_SOCKET && (opt == SO_LINGER ||
-	    opt == SO_PEERCRED_) && (size_t)len >= (opt == SO_LINGER ? 2 : 3) *
+	    opt == SO_PEERCRED) && (size_t)len >= (opt == SO_LINGER ? 2 : 3) *
 	    sizeof(int) && peek(w->t->tid, addr, v, (opt == SO_LINGER ? 2 : 3) *
 	    sizeof(int)) == 0) {
 		dw_obj(w);
@@ -112,8 +104,8 @@ sockopt_val(struct dw *w, long ret, bool out)
 		dw_end(w);
 		return;
 	}
-	if (len == (int)sizeof(int) && !(level == SOL_TCP_ &&
-	    (opt == TCP_CONGESTION_ || opt == TCP_ULP_)) &&
+	if (len == (int)sizeof(int) && !(level == SOL_TCP &&
+	    (opt == TCP_CONGESTION || opt == TCP_ULP)) &&
 	    !(level == SOL_SOCKET && opt == SO_BINDTODEVICE)) {
 		dw_intptr(w, addr, false);
 		return;
