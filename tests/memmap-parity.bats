@@ -322,7 +322,7 @@ memmap_addrs() {
 			fail "not a thread stack with its tid: $l"
 	done
 	run -0 bash -c "memmap -s -p $svc | grep -E 'PID|code|stack|total'"
-	assert_line --index 0 --regexp '^ +PID COMM +GROUP +COUNT +KBYTES +RSS +PSS +USS +SWAP$'
+	assert_line --index 0 --regexp '^ *PID COMM +GROUP +COUNT +KBYTES +RSS +PSS +USS +SWAP$'
 	assert_line --regexp "^$svc misbehave stack +4 "
 	run -0 bash -c "memmap -q -A 7f0000000000, -o address,kbytes,rss,kind,mapping -p $svc | grep -m2 lib-text"
 	assert_line --index 0 --regexp '^00007f[0-9a-f]{10} +[0-9]+ +[0-9]+ lib-text +/.*/libc\.so\.6$'
