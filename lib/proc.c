@@ -100,28 +100,32 @@ tri_proc_check(const struct tri_proc *p)
 }
 
 ssize_t
-tri_proc_read(const struct tri_proc *p, const char *name, char *buf,
-    size_t size)
+tri_read_small(int dirfd, const char *name, char *buf, size_t size)
 {
 	ssize_t n;
-	int fd;
+	int fd, e;
 
-	fd = openat(p->dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return gone();
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
 	do
 		n = read(fd, buf, size - 1);
 	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return gone();
-	}
+	e = errno;
 	close(fd);
+	errno = e;
+	if (n < 0)
+		return -1;
 	buf[n] = '\0';
 	return n;
+}
+
+ssize_t
+tri_proc_read(const struct tri_proc *p, const char *name, char *buf,
+    size_t size)
+{
+	ssize_t n = tri_read_small(p->dirfd, name, buf, size);
+
+	return n < 0 ? gone() : n;
 }
 
 char *

@@ -87,6 +87,11 @@ void	tri_proc_close(struct tri_proc *p);
 int	tri_proc_check(const struct tri_proc *p);
 
 /*
+ * Read the small file name under dirfd (AT_FDCWD: name is a path) into
+ * buf, NUL-terminated, in one read: its length, or -1 with errno.
+ */
+ssize_t	tri_read_small(int dirfd, const char *name, char *buf, size_t size);
+/*
  * Read a file under the process directory with one read(2) into buf
  * (NUL-terminated; at most size - 1 bytes).  Returns the length, or -1
  * with errno (ESRCH when the process is gone).

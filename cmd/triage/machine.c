@@ -24,21 +24,6 @@ struct mstate {
 
 static const char *const psi_res[3] = { "cpu", "memory", "io" };
 
-static ssize_t
-read_file(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
-
 static unsigned long long
 key_value(const char *buf, const char *key)
 {
@@ -61,7 +46,7 @@ read_psi(struct mstate *m, int i)
 
 	snprintf(path, sizeof(path), "%s/pressure/%s", tri_proc_root(),
 	    psi_res[i]);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
+	if (tri_read_small(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
 		return;
 	m->have_psi[i] = true;
 	if ((s = strstr(buf, "some avg10=")) != NULL)
@@ -79,20 +64,20 @@ mstate_read(struct mstate *m)
 
 	memset(m, 0, sizeof(*m));
 	snprintf(path, sizeof(path), "%s/loadavg", tri_proc_root());
-	if (read_file(path, buf, sizeof(buf)) > 0)
+	if (tri_read_small(AT_FDCWD, path, buf, sizeof(buf)) > 0)
 		sscanf(buf, "%lf %lf %lf %lu/%lu", &m->load[0], &m->load[1],
 		    &m->load[2], &m->running, &m->tasks);
 	for (i = 0; i < 3; i++)
 		read_psi(m, i);
 	snprintf(path, sizeof(path), "%s/meminfo", tri_proc_root());
-	if (read_file(path, buf, sizeof(buf)) > 0) {
+	if (tri_read_small(AT_FDCWD, path, buf, sizeof(buf)) > 0) {
 		m->mem_total = key_value(buf, "MemTotal");
 		m->mem_avail = key_value(buf, "MemAvailable");
 		m->swap_total = key_value(buf, "SwapTotal");
 		m->swap_free = key_value(buf, "SwapFree");
 	}
 	snprintf(path, sizeof(path), "%s/vmstat", tri_proc_root());
-	if (read_file(path, buf, sizeof(buf)) > 0) {
+	if (tri_read_small(AT_FDCWD, path, buf, sizeof(buf)) > 0) {
 		m->have_oom = strstr(buf, "\noom_kill ") != NULL;
 		m->oom_kill = key_value(buf, "oom_kill");
 		m->pswpin = key_value(buf, "pswpin");

@@ -32,22 +32,6 @@ struct scan {
 	size_t			 n;
 };
 
-/* Read the small file path under dirfd into buf, NUL-terminated. */
-static ssize_t
-read_at(int dirfd, const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
-
 /*
  * How many times the threads of process dir name were given a CPU:
  * schedstat's third field, summed over task/ (the process's own
@@ -69,7 +53,7 @@ read_slices(int procfd, const char *name, long nthreads,
 	*sum = 0;
 	if (nthreads <= 1) {
 		snprintf(path, sizeof(path), "%s/schedstat", name);
-		if (read_at(procfd, path, buf, sizeof(buf)) <= 0 ||
+		if (tri_read_small(procfd, path, buf, sizeof(buf)) <= 0 ||
 		    tri_proc_parse_schedstat(buf, &ss) < 0)
 			return false;
 		*sum = ss.slices;
@@ -87,7 +71,7 @@ read_slices(int procfd, const char *name, long nthreads,
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof(path), "%s/schedstat", de->d_name);
-		if (read_at(dirfd(d), path, buf, sizeof(buf)) > 0 &&
+		if (tri_read_small(dirfd(d), path, buf, sizeof(buf)) > 0 &&
 		    tri_proc_parse_schedstat(buf, &ss) == 0) {
 			*sum += ss.slices;
 			any = true;
@@ -106,7 +90,7 @@ read_row(int procfd, const char *name, struct srow *row, long pagekb)
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/stat", name);
-	n = read_at(procfd, path, buf, sizeof(buf));
+	n = tri_read_small(procfd, path, buf, sizeof(buf));
 	if (n <= 0 || tri_proc_parse_stat(buf, (size_t)n, &st) < 0)
 		return false;
 	row->pid = st.pid;
